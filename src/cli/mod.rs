@@ -1,0 +1,82 @@
+//! Argument parsing and dispatch. Each subcommand lives in its own module and only wires the
+//! library together; exit codes are decided here.
+
+mod common;
+mod fix;
+mod scan;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: ran fine, nothing found.
+pub const EXIT_CLEAN: i32 = 0;
+/// Exit code: ran fine, findings reported (or fixes applied).
+pub const EXIT_FOUND: i32 = 1;
+/// Exit code: an error occurred (the message says which file and why).
+pub const EXIT_ERROR: i32 = 2;
+
+/// Find and repair synonym-spun text ("Center East" for "Middle East", "final yr" for
+/// "last year", "counterfeit consciousness" for "artificial intelligence").
+///
+/// despin matches text against phrase dictionaries (embedded by default: `news`, `science`)
+/// and suggests or applies the original wording. Everything it does not repair stays
+/// byte-for-byte identical.
+///
+/// Exit codes: 0 nothing found, 1 findings, 2 error.
+#[derive(Parser, Debug)]
+#[command(name = "despin", version, about, long_about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXAMPLES: &str = "Examples:
+  despin fix article.txt               print the repaired article
+  despin fix article.txt -o clean.txt  write it to a file (atomically)
+  cat article.txt | despin fix         repair stdin to stdout
+  despin scan article.txt              list suspected spun phrases
+  despin scan a.txt --format csv > report.csv   a report to review in a spreadsheet";
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List suspected spun phrases with suggested originals.
+    Scan(scan::Args),
+    /// Repair spun phrases, writing the repaired text.
+    Fix(fix::Args),
+}
+
+/// Parse arguments, run, and return the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(a) => scan::run(a),
+        Command::Fix(a) => fix::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return EXIT_CLEAN;
+            }
+            eprintln!("despin: error: {e:#}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

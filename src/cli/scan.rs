@@ -1,0 +1,78 @@
+//! `despin scan`: list findings in files or stdin.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use despin::input;
+use despin::report::{Format, ReportWriter, Row};
+
+use super::common::{parse_confidence, DictArgs};
+use super::{EXIT_CLEAN, EXIT_FOUND};
+
+/// List suspected spun phrases.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Files to scan; `-` or nothing reads stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format: brief (one line per finding), csv (for review in a spreadsheet, then
+    /// `despin apply`), json (JSON Lines, one object per finding).
+    #[arg(long, default_value = "brief", value_parser = parse_format)]
+    pub format: Format,
+
+    /// Only report findings with at least this confidence.
+    #[arg(long, default_value = "0", value_parser = parse_confidence, value_name = "X")]
+    pub min_confidence: f32,
+
+    #[command(flatten)]
+    pub dict: DictArgs,
+}
+
+pub fn parse_format(s: &str) -> Result<Format, String> {
+    match s {
+        "brief" => Ok(Format::Brief),
+        "csv" => Ok(Format::Csv),
+        "json" => Ok(Format::Json),
+        _ => Err(format!(
+            "unknown format `{s}` (expected brief, csv or json)"
+        )),
+    }
+}
+
+pub fn run(args: Args) -> Result<i32> {
+    let scanner = args.dict.scanner()?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.paths.clone()
+    };
+    let stdout = std::io::stdout().lock();
+    let mut writer = ReportWriter::new(std::io::BufWriter::new(stdout), args.format, false);
+    let mut found = false;
+    for p in &paths {
+        let (label, text) = if p.as_os_str() == "-" {
+            ("-".to_string(), input::read_stdin()?)
+        } else {
+            if p.is_dir() {
+                bail!("{}: is a directory", p.display());
+            }
+            (p.display().to_string(), input::read_file(p)?)
+        };
+        let result = scanner.scan(&text);
+        for f in result
+            .findings
+            .iter()
+            .filter(|f| f.confidence >= args.min_confidence)
+        {
+            let mut row = Row::new(&label, &text, f);
+            if args.format == Format::Json {
+                row.doc_score = Some(result.evidence.score);
+            }
+            writer.write(&row).context("cannot write to stdout")?;
+            found = true;
+        }
+    }
+    writer.finish().context("cannot write to stdout")?;
+    Ok(if found { EXIT_FOUND } else { EXIT_CLEAN })
+}

@@ -1,0 +1,289 @@
+//! Phrase dictionaries: sources, compilation, loading and layering.
+//!
+//! A [`Dictionary`] is an `fst::Map` from normalised spun phrases to entries in a side table
+//! (see [`compiled`] for the byte layout). It can come from three places, all giving the
+//! same findings for the same entries:
+//!
+//! * embedded in the binary (the `dictionaries/*.csv` of this repository, compiled by
+//!   `build.rs`), selected by name;
+//! * a CSV source file, compiled in memory when loaded;
+//! * a compiled file written by `despin dict build`, opened through a memory map, so even a
+//!   dictionary of millions of entries loads in constant time.
+//!
+//! A [`DictSet`] stacks dictionaries in layers: later layers (user dictionaries) take
+//! precedence over earlier ones (the defaults) on the same span.
+
+pub mod compiled;
+pub mod condition;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use compiled::EntryRef;
+pub use source::{EntryKind, SourceEntry};
+
+use crate::error::{Error, Result};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// Names of the dictionaries embedded in this build, in build order.
+pub fn embedded_names() -> Vec<&'static str> {
+    embedded::EMBEDDED.iter().map(|(n, _)| *n).collect()
+}
+
+/// Dictionaries used when the user names none: every embedded one.
+pub fn default_names() -> Vec<&'static str> {
+    embedded_names()
+}
+
+/// Owner of a dictionary's bytes: static (embedded), memory-mapped or heap.
+#[derive(Clone)]
+enum Backing {
+    Static(&'static [u8]),
+    Mapped(Arc<memmap2::Mmap>),
+    Owned(Arc<[u8]>),
+}
+
+/// A cheap-to-clone byte range of a [`Backing`], as the FST wants it.
+#[derive(Clone)]
+pub struct Bytes {
+    backing: Backing,
+    start: usize,
+    end: usize,
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        let all: &[u8] = match &self.backing {
+            Backing::Static(b) => b,
+            Backing::Mapped(m) => m,
+            Backing::Owned(o) => o,
+        };
+        &all[self.start..self.end]
+    }
+}
+
+/// One compiled dictionary.
+#[derive(Clone)]
+pub struct Dictionary {
+    name: String,
+    origin: PathBuf,
+    fst: fst::Map<Bytes>,
+    table: Bytes,
+    len: usize,
+}
+
+impl std::fmt::Debug for Dictionary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dictionary")
+            .field("name", &self.name)
+            .field("len", &self.len)
+            .finish()
+    }
+}
+
+impl Dictionary {
+    fn from_backing(backing: Backing, origin: PathBuf) -> Result<Dictionary> {
+        let all = Bytes {
+            backing,
+            start: 0,
+            end: 0,
+        };
+        let len_all = match &all.backing {
+            Backing::Static(b) => b.len(),
+            Backing::Mapped(m) => m.len(),
+            Backing::Owned(o) => o.len(),
+        };
+        let whole = Bytes {
+            end: len_all,
+            ..all
+        };
+        let bad = |reason: String| Error::Compiled {
+            path: origin.clone(),
+            reason,
+        };
+        let layout = compiled::layout(whole.as_ref()).map_err(bad)?;
+        let fst_bytes = Bytes {
+            start: layout.fst.start,
+            end: layout.fst.end,
+            ..whole.clone()
+        };
+        let fst = fst::Map::new(fst_bytes).map_err(|e| bad(format!("corrupt FST: {e}")))?;
+        let table = Bytes {
+            start: layout.table.start,
+            end: layout.table.end,
+            ..whole
+        };
+        Ok(Dictionary {
+            name: layout.name,
+            origin,
+            fst,
+            table,
+            len: layout.len,
+        })
+    }
+
+    /// An embedded dictionary by name.
+    pub fn embedded(name: &str) -> Result<Dictionary> {
+        let (_, bytes) = embedded::EMBEDDED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| Error::UnknownDictionary {
+                name: name.to_string(),
+                known: embedded_names().join(", "),
+            })?;
+        Dictionary::from_backing(
+            Backing::Static(bytes),
+            PathBuf::from(format!("<embedded {name}>")),
+        )
+    }
+
+    /// Compile entries in memory into a dictionary called `name`.
+    pub fn from_entries(name: &str, origin: &Path, entries: &[SourceEntry]) -> Result<Dictionary> {
+        let source = origin
+            .file_name()
+            .map_or_else(|| name.to_string(), |f| f.to_string_lossy().into_owned());
+        let bytes = compiled::encode(name, &source, entries).map_err(|reason| Error::Compiled {
+            path: origin.to_path_buf(),
+            reason,
+        })?;
+        Dictionary::from_backing(Backing::Owned(bytes.into()), origin.to_path_buf())
+    }
+
+    /// Parse and compile a CSV source held in memory. Any malformed row refuses the whole file.
+    pub fn from_csv_bytes(name: &str, origin: &Path, data: &[u8]) -> Result<Dictionary> {
+        let parsed = source::parse_source(origin, data);
+        if !parsed.errors.is_empty() {
+            return Err(Error::DictRows {
+                rows: parsed.errors,
+            });
+        }
+        Dictionary::from_entries(name, origin, &parsed.entries)
+    }
+
+    /// Load a user dictionary: a compiled file (memory-mapped) or a CSV source.
+    ///
+    /// Compiled files are recognised by their header, not their extension.
+    pub fn open(path: &Path) -> Result<Dictionary> {
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut head = [0u8; 8];
+        let is_compiled = {
+            use std::io::Read;
+            let mut f = &file;
+            let n = f.read(&mut head).map_err(io)?;
+            n == 8 && &head == compiled::MAGIC
+        };
+        if is_compiled {
+            // SAFETY: the map is read-only; despin never writes dictionary files in place
+            // (it writes a temporary file and renames it), so the mapped bytes don't change
+            // under us unless another program truncates the file, which all mmap users accept.
+            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+            return Dictionary::from_backing(Backing::Mapped(Arc::new(map)), path.to_path_buf());
+        }
+        let data = std::fs::read(path).map_err(io)?;
+        let name = path
+            .file_stem()
+            .map_or_else(|| "user".into(), |s| s.to_string_lossy().into_owned());
+        Dictionary::from_csv_bytes(&name, path, &data)
+    }
+
+    /// The dictionary's name (its file stem, or the embedded name).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where it was loaded from.
+    pub fn origin(&self) -> &Path {
+        &self.origin
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when the dictionary holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The FST of normalised keys; values encode `first_entry << 8 | count`.
+    pub fn fst(&self) -> &fst::Map<Bytes> {
+        &self.fst
+    }
+
+    /// Entry `index`, or `None` if the index is out of range or the record is damaged.
+    pub fn entry(&self, index: usize) -> Option<EntryRef<'_>> {
+        compiled::entry(self.table.as_ref(), index)
+    }
+
+    /// The entries stored under an FST value.
+    pub fn entries_for(&self, value: u64) -> impl Iterator<Item = EntryRef<'_>> {
+        let first = (value >> 8) as usize;
+        let count = (value & 0xFF) as usize;
+        (first..first + count).filter_map(move |i| self.entry(i))
+    }
+
+    /// The entries whose key is exactly the normalised form of `phrase`.
+    pub fn lookup(&self, phrase: &str) -> Vec<EntryRef<'_>> {
+        let key = crate::normalize::normalize_phrase(phrase);
+        self.fst
+            .get(key.as_bytes())
+            .map(|v| self.entries_for(v).collect())
+            .unwrap_or_default()
+    }
+
+    /// The raw bytes of the compiled dictionary (for writing it to a file).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let b = Bytes {
+            start: 0,
+            end: self.table.end,
+            ..self.table.clone()
+        };
+        b.as_ref().to_vec()
+    }
+}
+
+/// Dictionaries in layers: later layers win on the same span.
+#[derive(Clone, Debug, Default)]
+pub struct DictSet {
+    layers: Vec<Dictionary>,
+}
+
+impl DictSet {
+    /// An empty set (finds nothing).
+    pub fn new() -> DictSet {
+        DictSet::default()
+    }
+
+    /// The default embedded dictionaries.
+    pub fn defaults() -> Result<DictSet> {
+        DictSet::embedded(&default_names())
+    }
+
+    /// Embedded dictionaries by name, in the order given.
+    pub fn embedded(names: &[&str]) -> Result<DictSet> {
+        let mut set = DictSet::new();
+        for n in names {
+            set.push(Dictionary::embedded(n)?);
+        }
+        Ok(set)
+    }
+
+    /// Add a layer above the existing ones.
+    pub fn push(&mut self, dict: Dictionary) {
+        self.layers.push(dict);
+    }
+
+    /// The layers, lowest first.
+    pub fn layers(&self) -> &[Dictionary] {
+        &self.layers
+    }
+}

@@ -1,0 +1,250 @@
+//! Dictionary sources: the CSV format people write, parsed and validated row by row.
+//!
+//! The format is documented in `dictionaries/README.md`. Parsing never stops at the first
+//! bad row: [`parse_source`] returns every valid entry and every refused row (file and line
+//! with the reason), so `despin dict check` can report them all at once while loaders refuse
+//! the whole file if any row is bad.
+//!
+//! Also compiled into `build.rs`.
+
+use std::path::Path;
+
+use crate::dict::condition::parse_context;
+use crate::error::RowError;
+use crate::normalize::normalize_phrase;
+
+/// Default prior when the `prior` column is absent or empty.
+pub const DEFAULT_PRIOR: f32 = 0.9;
+
+/// What kind of evidence an entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    /// Almost never occurs in normal English: fires anywhere.
+    Fingerprint,
+    /// A common-word substitution: fires in proportion to the document's spin evidence.
+    Swap,
+    /// Never flag this phrase: suppresses any other entry on the same span.
+    Allow,
+}
+
+impl EntryKind {
+    /// The name used in the CSV `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Fingerprint => "fingerprint",
+            EntryKind::Swap => "swap",
+            EntryKind::Allow => "allow",
+        }
+    }
+
+    /// Parse the CSV `kind` column (empty means fingerprint).
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "fingerprint" => Some(EntryKind::Fingerprint),
+            "swap" => Some(EntryKind::Swap),
+            "allow" => Some(EntryKind::Allow),
+            _ => None,
+        }
+    }
+
+    /// Compact code used in compiled dictionaries.
+    pub fn code(self) -> u8 {
+        match self {
+            EntryKind::Fingerprint => 0,
+            EntryKind::Swap => 1,
+            EntryKind::Allow => 2,
+        }
+    }
+
+    /// Inverse of [`EntryKind::code`].
+    pub fn from_code(c: u8) -> Option<EntryKind> {
+        [EntryKind::Fingerprint, EntryKind::Swap, EntryKind::Allow]
+            .get(c as usize)
+            .copied()
+    }
+}
+
+/// One validated dictionary entry, as written in a source file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceEntry {
+    /// The spun phrase as written.
+    pub spun: String,
+    /// Its normalised form: the FST key.
+    pub key: String,
+    /// Original wordings, best first (empty only for `allow` entries).
+    pub originals: Vec<String>,
+    /// Confidence prior in [0,1].
+    pub prior: f32,
+    /// Fingerprint, swap or allow.
+    pub kind: EntryKind,
+    /// Context condition, as written (validated).
+    pub context: String,
+    /// Document condition: alternatives, one of which must occur in the document.
+    pub requires: Vec<String>,
+    /// Tags (`spinner:a`, `news`...).
+    pub tags: Vec<String>,
+    /// Free note.
+    pub note: String,
+    /// 1-based line in the source file.
+    pub line: u64,
+}
+
+/// The result of parsing one source: good entries and refused rows.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Valid entries, in file order.
+    pub entries: Vec<SourceEntry>,
+    /// Refused rows, in file order.
+    pub errors: Vec<RowError>,
+}
+
+/// The header columns, in the order `despin` writes them.
+pub const COLUMNS: [&str; 8] = [
+    "spun", "original", "prior", "kind", "context", "requires", "tags", "note",
+];
+
+/// Parse a dictionary source held in memory. `path` only labels errors.
+pub fn parse_source(path: &Path, data: &[u8]) -> Parsed {
+    let mut parsed = Parsed::default();
+    let err = |line: u64, message: String| RowError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(data);
+    let headers = match rdr.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            parsed
+                .errors
+                .push(err(1, format!("cannot read header row: {e}")));
+            return parsed;
+        }
+    };
+    let header_line = rdr.position().line().max(1);
+    let mut index = [None; 8];
+    for (i, h) in headers.iter().enumerate() {
+        let name = String::from_utf8_lossy(h).trim().to_ascii_lowercase();
+        if let Some(c) = COLUMNS.iter().position(|c| *c == name) {
+            index[c] = Some(i);
+        }
+    }
+    if index[0].is_none() || index[1].is_none() {
+        parsed.errors.push(err(
+            header_line,
+            format!(
+                "header must name at least `spun` and `original` columns (known: {})",
+                COLUMNS.join(",")
+            ),
+        ));
+        return parsed;
+    }
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = rdr.position().line();
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line());
+                parsed.errors.push(err(line, format!("malformed CSV: {e}")));
+                // A CSV syntax error can't be recovered from reliably.
+                if !matches!(
+                    e.kind(),
+                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                ) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        match parse_row(&record, &index) {
+            Ok(mut e) => {
+                e.line = line;
+                parsed.entries.push(e);
+            }
+            Err(m) => parsed.errors.push(err(line, m)),
+        }
+    }
+    parsed
+}
+
+fn parse_row(record: &csv::ByteRecord, index: &[Option<usize>; 8]) -> Result<SourceEntry, String> {
+    let field = |c: usize| -> Result<&str, String> {
+        match index[c].and_then(|i| record.get(i)) {
+            None => Ok(""),
+            Some(b) => std::str::from_utf8(b)
+                .map(str::trim)
+                .map_err(|_| format!("column `{}` is not valid UTF-8", COLUMNS[c])),
+        }
+    };
+    let spun = field(0)?;
+    if spun.is_empty() {
+        return Err("empty `spun` phrase".into());
+    }
+    let key = normalize_phrase(spun);
+    if key.is_empty() {
+        return Err(format!("`spun` phrase {spun:?} normalises to nothing"));
+    }
+    let kind_s = field(3)?;
+    let kind = EntryKind::parse(kind_s)
+        .ok_or_else(|| format!("unknown kind {kind_s:?} (expected fingerprint, swap or allow)"))?;
+    let originals: Vec<String> = field(1)?
+        .split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if originals.is_empty() && kind != EntryKind::Allow {
+        return Err(format!("no `original` wording for {spun:?}"));
+    }
+    let prior_s = field(2)?;
+    let prior = if prior_s.is_empty() {
+        DEFAULT_PRIOR
+    } else {
+        match prior_s.parse::<f32>() {
+            Ok(p) if (0.0..=1.0).contains(&p) => p,
+            _ => return Err(format!("prior {prior_s:?} is not a number in [0,1]")),
+        }
+    };
+    let context = field(4)?;
+    parse_context(context)?;
+    let mut requires = Vec::new();
+    for r in field(5)?
+        .split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if normalize_phrase(r).is_empty() {
+            return Err(format!("`requires` phrase {r:?} normalises to nothing"));
+        }
+        requires.push(r.to_string());
+    }
+    let tags = field(6)?
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    Ok(SourceEntry {
+        spun: spun.to_string(),
+        key,
+        originals,
+        prior,
+        kind,
+        context: context.split_whitespace().collect::<Vec<_>>().join(" "),
+        requires,
+        tags,
+        note: field(7)?.to_string(),
+        line: 0,
+    })
+}

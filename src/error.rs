@@ -1,0 +1,84 @@
+//! Typed errors of the library. The CLI wraps them with `anyhow` context.
+//!
+//! Also compiled into `build.rs`, so it depends on nothing else in the crate.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the despin library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A dictionary source has malformed rows; each one names its line.
+    #[error("{}", format_rows(rows))]
+    DictRows {
+        /// Every malformed row found, in file order.
+        rows: Vec<RowError>,
+    },
+    /// A compiled dictionary file is damaged or of another format.
+    #[error("{}: not a usable compiled despin dictionary: {reason}", path.display())]
+    Compiled {
+        /// The file concerned.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Input text is not valid UTF-8.
+    #[error("{}: not valid UTF-8 (first bad byte at offset {offset}, line {line})", path.display())]
+    InvalidUtf8 {
+        /// The file concerned (`-` for stdin).
+        path: PathBuf,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+    },
+    /// A named dictionary is not embedded in this build.
+    #[error("unknown dictionary `{name}` (embedded: {known})")]
+    UnknownDictionary {
+        /// The name asked for.
+        name: String,
+        /// Names that exist.
+        known: String,
+    },
+    /// Any other invalid input, described.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// One malformed row of a dictionary source, located by file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The dictionary file.
+    pub path: PathBuf,
+    /// 1-based line number of the row.
+    pub line: u64,
+    /// Why the row was refused.
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+    }
+}
+
+fn format_rows(rows: &[RowError]) -> String {
+    let mut s = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        s.push_str(&r.to_string());
+    }
+    s
+}
+
+/// Shorthand for results of this library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

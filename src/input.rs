@@ -1,0 +1,85 @@
+//! Reading input text: UTF-8 validation with a located error, and binary detection.
+//!
+//! despin only ever edits text it can decode exactly; anything else is refused with a reason
+//! (so batch runs can skip it and copy it unchanged) rather than lossily converted.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Why a file is not treated as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NotText {
+    /// Holds NUL bytes in its first 8 KiB (as git and ripgrep judge binary files).
+    Binary,
+    /// Is not valid UTF-8.
+    InvalidUtf8 {
+        /// Offset of the first invalid byte.
+        offset: usize,
+        /// 1-based line of it.
+        line: usize,
+    },
+}
+
+impl std::fmt::Display for NotText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotText::Binary => write!(f, "binary file (NUL bytes)"),
+            NotText::InvalidUtf8 { offset, line } => {
+                write!(
+                    f,
+                    "not valid UTF-8 (first bad byte at offset {offset}, line {line})"
+                )
+            }
+        }
+    }
+}
+
+/// Classify bytes as text (returning the `&str`) or say why not.
+pub fn as_text(bytes: &[u8]) -> std::result::Result<&str, NotText> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err(NotText::Binary);
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+        NotText::InvalidUtf8 { offset, line }
+    })
+}
+
+/// Read all of stdin as UTF-8 text.
+pub fn read_stdin() -> Result<String> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut buf)
+        .map_err(|source| Error::Io {
+            path: "-".into(),
+            source,
+        })?;
+    into_text(Path::new("-"), buf)
+}
+
+/// Read a file as UTF-8 text.
+pub fn read_file(path: &Path) -> Result<String> {
+    let buf = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    into_text(path, buf)
+}
+
+fn into_text(path: &Path, buf: Vec<u8>) -> Result<String> {
+    String::from_utf8(buf).map_err(|e| {
+        let bytes = e.as_bytes();
+        let offset = e.utf8_error().valid_up_to();
+        let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+        Error::InvalidUtf8 {
+            path: path.to_path_buf(),
+            offset,
+            line,
+        }
+    })
+}

@@ -1,0 +1,485 @@
+//! The scanner: finds dictionary phrases in a text and weighs them with document evidence.
+//!
+//! Scanning a document happens in three steps:
+//!
+//! 1. **Match.** The text is tokenised and normalised once ([`crate::normalize`]). From each
+//!    token start, every dictionary's FST is walked node by node (`fst::raw`), token by token,
+//!    with one space between tokens that had whitespace between them. Every final state
+//!    reached at the end of a token is a candidate, so a key can only match whole tokens:
+//!    "prime" never matches inside "primer". Paragraph breaks stop the walk.
+//! 2. **Evidence.** Fingerprint candidates whose conditions hold give the document a spin
+//!    score per spinner profile ([`DocEvidence`]).
+//! 3. **Select.** Left to right, at each token the longest candidate whose entry passes its
+//!    conditions wins (later dictionary layers first, `allow` entries before others); the scan
+//!    resumes after it, so findings never overlap and come out in text order.
+//!
+//! A swap's confidence is its prior times the evidence for its spinner profile: the same
+//! word is repaired in a spun article and left alone in a clean one.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::case;
+use crate::dict::condition::{all_hold, parse_context, TokenAccess};
+use crate::dict::{DictSet, EntryKind, EntryRef};
+use crate::normalize::{fold_token, Sep, Token, Tokens};
+
+/// One phrase found in a text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// Byte offset where the matched text starts.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: usize,
+    /// 1-based column of `start`, in characters.
+    pub column: usize,
+    /// The matched text exactly as written.
+    pub spun: String,
+    /// Suggested original wordings, best first, in the case pattern of the matched text.
+    pub suggestions: Vec<String>,
+    /// Confidence in [0,1] that this is spun text and the first suggestion is right.
+    pub confidence: f32,
+    /// Fingerprint or swap.
+    pub kind: &'static str,
+    /// Name of the dictionary the entry came from.
+    pub dictionary: String,
+    /// Source file the entry was compiled from.
+    pub entry_source: String,
+    /// 1-based line of the entry in that file.
+    pub entry_line: u32,
+}
+
+/// Spin evidence for one spinner profile in one document.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProfileEvidence {
+    /// Profile name (`a`, `b`...; empty for fingerprints without a profile).
+    pub profile: String,
+    /// Fingerprint occurrences.
+    pub hits: usize,
+    /// Distinct fingerprint entries.
+    pub distinct: usize,
+    /// Evidence in [0,1] that the document was spun by this profile.
+    pub evidence: f32,
+}
+
+/// Document-level spin evidence.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DocEvidence {
+    /// Number of word tokens in the document.
+    pub words: usize,
+    /// Per profile, sorted by name.
+    pub profiles: Vec<ProfileEvidence>,
+    /// The document's spin score: the highest profile evidence.
+    pub score: f32,
+}
+
+impl DocEvidence {
+    /// Evidence for an entry: the best among its profiles, or among all if it has none.
+    fn for_entry(&self, entry: &EntryRef<'_>) -> f32 {
+        let mut any = false;
+        let mut best = 0.0f32;
+        for p in entry.profiles() {
+            any = true;
+            if let Some(e) = self.profiles.iter().find(|e| e.profile == p) {
+                best = best.max(e.evidence);
+            }
+        }
+        if any {
+            best
+        } else {
+            self.score
+        }
+    }
+}
+
+/// Everything a scan of one document found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ScanResult {
+    /// Findings in text order, never overlapping.
+    pub findings: Vec<Finding>,
+    /// The document's spin evidence.
+    pub evidence: DocEvidence,
+}
+
+/// How strongly fingerprints convince: evidence = 1 - exp(-strength / EVIDENCE_SCALE), where
+/// strength sums the priors of distinct fingerprint entries plus a quarter for repeats.
+pub const EVIDENCE_SCALE: f32 = 1.2;
+
+/// Scanner settings.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    /// Treat every document as spun (evidence 1 for every profile), for corpora known to be
+    /// spun.
+    pub assume_spun: bool,
+}
+
+/// Scans texts against a set of dictionaries. Cheap to share between threads.
+#[derive(Clone, Debug)]
+pub struct Scanner {
+    dicts: DictSet,
+    options: ScanOptions,
+}
+
+/// A text prepared for matching: tokens and their normalised forms.
+struct Doc<'t> {
+    text: &'t str,
+    tokens: Vec<Token>,
+    norm: Vec<u8>,
+    spans: Vec<(u32, u32)>,
+}
+
+impl<'t> Doc<'t> {
+    fn new(text: &'t str) -> Doc<'t> {
+        let mut tokens = Vec::with_capacity(text.len() / 5);
+        let mut norm = Vec::with_capacity(text.len());
+        let mut spans = Vec::with_capacity(text.len() / 5);
+        for t in Tokens::new(text) {
+            let s = norm.len();
+            fold_token(&text[t.start..t.end], &mut norm);
+            spans.push((s as u32, norm.len() as u32));
+            tokens.push(t);
+        }
+        Doc {
+            text,
+            tokens,
+            norm,
+            spans,
+        }
+    }
+
+    fn norm_bytes(&self, i: usize) -> &[u8] {
+        let (s, e) = self.spans[i];
+        &self.norm[s as usize..e as usize]
+    }
+
+    /// Does the token sequence of `phrase` occur anywhere in the document?
+    fn contains_phrase(&self, phrase: &str) -> bool {
+        let p = Doc::new(phrase);
+        let n = p.tokens.len();
+        if n == 0 || n > self.tokens.len() {
+            return false;
+        }
+        (0..=self.tokens.len() - n).any(|i| {
+            (0..n).all(|k| {
+                self.norm_bytes(i + k) == p.norm_bytes(k)
+                    && (k == 0
+                        || (self.tokens[i + k].sep == Sep::Adjacent)
+                            == (p.tokens[k].sep == Sep::Adjacent))
+            })
+        })
+    }
+}
+
+impl TokenAccess for Doc<'_> {
+    fn len(&self) -> usize {
+        self.tokens.len()
+    }
+    fn norm(&self, i: usize) -> &str {
+        // Normalised bytes are valid UTF-8 token by token.
+        std::str::from_utf8(self.norm_bytes(i)).unwrap_or("")
+    }
+    fn is_cap(&self, i: usize) -> bool {
+        let t = self.tokens[i];
+        t.is_word
+            && self.text[t.start..t.end]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+    }
+}
+
+/// A key matched at tokens `first..=last` in dictionary layer `layer`.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    first: usize,
+    last: usize,
+    layer: usize,
+    value: u64,
+}
+
+/// Per-document memo of `requires` checks.
+struct Requires<'d, 't> {
+    doc: &'d Doc<'t>,
+    memo: HashMap<String, bool>,
+}
+
+impl Requires<'_, '_> {
+    fn any(&mut self, entry: &EntryRef<'_>) -> bool {
+        if entry.requires.is_empty() {
+            return true;
+        }
+        for r in entry.requires() {
+            let hit = match self.memo.get(r) {
+                Some(&h) => h,
+                None => {
+                    let h = self.doc.contains_phrase(r);
+                    self.memo.insert(r.to_string(), h);
+                    h
+                }
+            };
+            if hit {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Scanner {
+    /// A scanner over `dicts`.
+    pub fn new(dicts: DictSet, options: ScanOptions) -> Scanner {
+        Scanner { dicts, options }
+    }
+
+    /// The dictionaries this scanner uses.
+    pub fn dicts(&self) -> &DictSet {
+        &self.dicts
+    }
+
+    /// Find every candidate match, in order of first token, longest first, top layer first.
+    fn candidates(&self, doc: &Doc<'_>) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        let n = doc.tokens.len();
+        for (layer, dict) in self.dicts.layers().iter().enumerate() {
+            let fst = dict.fst().as_fst();
+            let root = fst.root();
+            for first in 0..n {
+                // Fast reject: most tokens start no key at all.
+                let b0 = doc.norm_bytes(first)[0];
+                let Some(t0) = root.find_input(b0) else {
+                    continue;
+                };
+                let t0 = root.transition(t0);
+                let mut node = fst.node(t0.addr);
+                let mut output = t0.out;
+                let mut rest = &doc.norm_bytes(first)[1..];
+                let mut j = first;
+                'walk: loop {
+                    for &b in rest {
+                        match node.find_input(b) {
+                            Some(i) => {
+                                let t = node.transition(i);
+                                output = output.cat(t.out);
+                                node = fst.node(t.addr);
+                            }
+                            None => break 'walk,
+                        }
+                    }
+                    if node.is_final() {
+                        let value = output.cat(node.final_output()).value();
+                        out.push(Candidate {
+                            first,
+                            last: j,
+                            layer,
+                            value,
+                        });
+                    }
+                    j += 1;
+                    if j >= n {
+                        break;
+                    }
+                    match doc.tokens[j].sep {
+                        Sep::Break => break,
+                        Sep::Space => match node.find_input(b' ') {
+                            Some(i) => {
+                                let t = node.transition(i);
+                                output = output.cat(t.out);
+                                node = fst.node(t.addr);
+                            }
+                            None => break,
+                        },
+                        Sep::Adjacent => {}
+                    }
+                    rest = doc.norm_bytes(j);
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            a.first
+                .cmp(&b.first)
+                .then(b.last.cmp(&a.last))
+                .then(b.layer.cmp(&a.layer))
+        });
+        out
+    }
+
+    fn conditions_hold(
+        doc: &Doc<'_>,
+        req: &mut Requires<'_, '_>,
+        e: &EntryRef<'_>,
+        c: &Candidate,
+    ) -> bool {
+        if !e.context.is_empty() {
+            match parse_context(e.context) {
+                Ok(clauses) if all_hold(&clauses, doc, c.first, c.last) => {}
+                _ => return false,
+            }
+        }
+        req.any(e)
+    }
+
+    fn evidence(
+        &self,
+        doc: &Doc<'_>,
+        cands: &[Candidate],
+        req: &mut Requires<'_, '_>,
+    ) -> DocEvidence {
+        if self.options.assume_spun {
+            let mut profiles: Vec<String> = Vec::new();
+            for c in cands {
+                for e in self.dicts.layers()[c.layer].entries_for(c.value) {
+                    profiles.extend(e.profiles().map(String::from));
+                }
+            }
+            profiles.push(String::new());
+            profiles.sort();
+            profiles.dedup();
+            let profiles = profiles
+                .into_iter()
+                .map(|profile| ProfileEvidence {
+                    profile,
+                    hits: 0,
+                    distinct: 0,
+                    evidence: 1.0,
+                })
+                .collect();
+            return DocEvidence {
+                words: count_words(doc),
+                profiles,
+                score: 1.0,
+            };
+        }
+        // profile -> (hits, distinct entries with their priors)
+        let mut per: HashMap<String, (usize, HashMap<(usize, usize), f32>)> = HashMap::new();
+        let mut next_free = 0;
+        for c in cands {
+            if c.first < next_free {
+                continue;
+            }
+            let dict = &self.dicts.layers()[c.layer];
+            let Some(e) = dict.entries_for(c.value).find(|e| {
+                e.kind == EntryKind::Fingerprint && Self::conditions_hold(doc, req, e, c)
+            }) else {
+                continue;
+            };
+            next_free = c.last + 1;
+            let mut profiles: Vec<&str> = e.profiles().collect();
+            if profiles.is_empty() {
+                profiles.push("");
+            }
+            for p in profiles {
+                let slot = per.entry(p.to_string()).or_default();
+                slot.0 += 1;
+                slot.1.insert((c.layer, e.index), e.prior);
+            }
+        }
+        let mut profiles: Vec<ProfileEvidence> = per
+            .into_iter()
+            .map(|(profile, (hits, distinct))| {
+                let strength: f32 =
+                    distinct.values().sum::<f32>() + 0.25 * (hits - distinct.len()) as f32;
+                ProfileEvidence {
+                    profile,
+                    hits,
+                    distinct: distinct.len(),
+                    evidence: 1.0 - (-strength / EVIDENCE_SCALE).exp(),
+                }
+            })
+            .collect();
+        profiles.sort_by(|a, b| a.profile.cmp(&b.profile));
+        let score = profiles.iter().map(|p| p.evidence).fold(0.0, f32::max);
+        DocEvidence {
+            words: count_words(doc),
+            profiles,
+            score,
+        }
+    }
+
+    /// Scan one document.
+    pub fn scan(&self, text: &str) -> ScanResult {
+        let doc = Doc::new(text);
+        let cands = self.candidates(&doc);
+        let mut req = Requires {
+            doc: &doc,
+            memo: HashMap::new(),
+        };
+        let evidence = self.evidence(&doc, &cands, &mut req);
+
+        let mut findings = Vec::new();
+        let mut next_free = 0;
+        let mut i = 0;
+        while i < cands.len() {
+            let c = cands[i];
+            i += 1;
+            if c.first < next_free {
+                continue;
+            }
+            let dict = &self.dicts.layers()[c.layer];
+            let mut entries: Vec<EntryRef<'_>> = dict.entries_for(c.value).collect();
+            // Allow entries take precedence within a key.
+            entries.sort_by_key(|e| e.kind != EntryKind::Allow);
+            for e in entries {
+                if !Self::conditions_hold(&doc, &mut req, &e, &c) {
+                    continue;
+                }
+                if e.kind == EntryKind::Allow {
+                    next_free = c.last + 1;
+                    break;
+                }
+                let confidence = match e.kind {
+                    EntryKind::Swap => e.prior * evidence.for_entry(&e),
+                    _ => e.prior,
+                };
+                if confidence <= 0.0 {
+                    continue;
+                }
+                let start = doc.tokens[c.first].start;
+                let end = doc.tokens[c.last].end;
+                let spun = &text[start..end];
+                findings.push(Finding {
+                    start,
+                    end,
+                    line: 0,
+                    column: 0,
+                    spun: spun.to_string(),
+                    suggestions: e.originals().map(|o| case::transfer(spun, o)).collect(),
+                    confidence: (confidence * 1000.0).round() / 1000.0,
+                    kind: e.kind.as_str(),
+                    dictionary: dict.name().to_string(),
+                    entry_source: e.source.to_string(),
+                    entry_line: e.line,
+                });
+                next_free = c.last + 1;
+                break;
+            }
+        }
+        locate(text, &mut findings);
+        ScanResult { findings, evidence }
+    }
+}
+
+fn count_words(doc: &Doc<'_>) -> usize {
+    doc.tokens.iter().filter(|t| t.is_word).count()
+}
+
+/// Fill in 1-based line and character column of each finding (findings sorted by start).
+fn locate(text: &str, findings: &mut [Finding]) {
+    let bytes = text.as_bytes();
+    let bom = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let (mut pos, mut line, mut line_start) = (0usize, 1usize, 0usize);
+    for f in findings.iter_mut() {
+        for (k, &b) in bytes[pos..f.start].iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = pos + k + 1;
+            }
+        }
+        pos = f.start;
+        let from = if line_start == 0 { bom } else { line_start };
+        f.line = line;
+        f.column = text[from..f.start].chars().count() + 1;
+    }
+}
