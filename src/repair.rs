@@ -49,6 +49,7 @@ pub fn edit_with_article(
     replacement: &str,
     floor: usize,
 ) -> Edit {
+    let replacement = &keep_spacing(&text[start..end], replacement);
     let plain = Edit {
         start,
         end,
@@ -99,6 +100,32 @@ pub fn edit_with_article(
             &text[abs + article.len()..start]
         ),
     }
+}
+
+/// Give `replacement` the whitespace of `spun` when both have the same number of
+/// whitespace gaps, so a phrase wrapped over two lines ("nationwide\nsafety") stays wrapped
+/// ("national\nsecurity") and double spaces survive.
+pub fn keep_spacing(spun: &str, replacement: &str) -> String {
+    let gaps: Vec<&str> = spun
+        .split(|c: char| !c.is_whitespace())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let words: Vec<&str> = replacement.split_whitespace().collect();
+    let plain_gaps = replacement
+        .split(|c: char| !c.is_whitespace())
+        .filter(|g| !g.is_empty())
+        .count();
+    if gaps.is_empty() || words.len() != gaps.len() + 1 || plain_gaps != gaps.len() {
+        return replacement.to_string();
+    }
+    let mut out = String::with_capacity(replacement.len() + 4);
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push_str(gaps[i - 1]);
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Does `phrase` take "an" rather than "a"? A spelling heuristic for the common cases.
@@ -179,6 +206,18 @@ pub fn repair(text: &str, findings: &[Finding], min_confidence: f32) -> Repaired
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spacing_is_kept() {
+        assert_eq!(
+            keep_spacing("nationwide\nsafety", "national security"),
+            "national\nsecurity"
+        );
+        assert_eq!(keep_spacing("Center  East", "Middle East"), "Middle  East");
+        assert_eq!(keep_spacing("final yr", "last year"), "last year");
+        assert_eq!(keep_spacing("a  b", "one"), "one");
+        assert_eq!(keep_spacing("one", "a b"), "a b");
+    }
 
     #[test]
     fn an_or_a() {

@@ -139,6 +139,11 @@ pub fn layout(bytes: &[u8]) -> Result<Layout, String> {
     if table_end_of_offsets > bytes.len() {
         return Err("truncated table".into());
     }
+    // The last offset is the length of the record area: a cheap check for truncation.
+    let records_len = u32_at(bytes, table_end_of_offsets - 4).ok_or("truncated table")? as usize;
+    if table_end_of_offsets + records_len != bytes.len() {
+        return Err("truncated or padded entry table".into());
+    }
     Ok(Layout {
         name,
         fst: fst_start..fst_end,

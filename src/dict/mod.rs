@@ -287,3 +287,11 @@ impl DictSet {
         &self.layers
     }
 }
+
+impl FromIterator<Dictionary> for DictSet {
+    fn from_iter<I: IntoIterator<Item = Dictionary>>(iter: I) -> Self {
+        DictSet {
+            layers: iter.into_iter().collect(),
+        }
+    }
+}

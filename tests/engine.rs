@@ -1,0 +1,181 @@
+//! Library-level tests of the engine: evidence, conditions, layering, compiled dictionaries,
+//! and a property test of the scanner and repair invariants.
+
+use std::path::Path;
+
+use despin::dict::{DictSet, Dictionary};
+use despin::repair::repair;
+use despin::scan::{ScanOptions, Scanner};
+use proptest::prelude::*;
+
+fn dict(name: &str, csv: &str) -> Dictionary {
+    Dictionary::from_csv_bytes(name, Path::new(&format!("{name}.csv")), csv.as_bytes()).unwrap()
+}
+
+fn scanner(layers: &[Dictionary]) -> Scanner {
+    let mut set = DictSet::new();
+    for d in layers {
+        set.push(d.clone());
+    }
+    Scanner::new(set, ScanOptions::default())
+}
+
+const PROFILE: &str = "spun,original,prior,kind,context,requires,tags
+final yr,last year,0.97,fingerprint,,,spinner:a
+international locations,countries,0.95,fingerprint,,,spinner:a
+center east,Middle East,0.95,fingerprint,,,spinner:a
+mentioned,said,0.8,swap,next=that,,spinner:a
+individuals,people,0.8,swap,,,spinner:a
+bosom,breast,0.9,fingerprint,,breast,science
+";
+
+#[test]
+fn swaps_need_document_evidence() {
+    let s = scanner(&[dict("p", PROFILE)]);
+    let sentence = "The minister mentioned that individuals would vote.";
+    // Alone (a clean document), the swaps don't fire.
+    let clean = s.scan(sentence);
+    assert!(clean.findings.is_empty(), "{:?}", clean.findings);
+    assert_eq!(clean.evidence.score, 0.0);
+    // The same sentence inside a document with fingerprints of the same spinner is repaired.
+    let spun = format!("Trade between international locations fell final yr. {sentence}");
+    let r = s.scan(&spun);
+    assert!(r.evidence.score > 0.7, "{:?}", r.evidence);
+    let fixed = repair(&spun, &r.findings, 0.5);
+    assert_eq!(
+        fixed.text,
+        "Trade between countries fell last year. The minister said that people would vote."
+    );
+}
+
+#[test]
+fn swap_confidence_grows_with_evidence() {
+    let s = scanner(&[dict("p", PROFILE)]);
+    let conf = |t: &str| {
+        s.scan(t)
+            .findings
+            .iter()
+            .find(|f| f.spun == "individuals")
+            .map(|f| f.confidence)
+    };
+    let one = conf("It fell final yr for individuals.").unwrap();
+    let two = conf("It fell final yr for individuals in the Center East.").unwrap();
+    assert!(one < two && two <= 0.8, "{one} {two}");
+}
+
+#[test]
+fn context_conditions_gate_swaps() {
+    let s = Scanner::new(
+        DictSet::from_iter([dict("p", PROFILE)]),
+        ScanOptions { assume_spun: true },
+    );
+    let r = s.scan("He mentioned that. It was mentioned before.");
+    let spun: Vec<&str> = r.findings.iter().map(|f| f.spun.as_str()).collect();
+    assert_eq!(spun, vec!["mentioned"]);
+    assert_eq!(r.findings[0].start, 3);
+}
+
+#[test]
+fn document_conditions_require_another_phrase() {
+    let s = scanner(&[dict("p", PROFILE)]);
+    assert!(s.scan("The bosom of the family.").findings.is_empty());
+    let r = s.scan("Bosom cancer screening finds breast tumours early.");
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].suggestions, vec!["Breast"]);
+}
+
+#[test]
+fn later_layers_and_allow_entries_take_precedence() {
+    let base = dict(
+        "base",
+        "spun,original\nfinal yr,last year\ncenter east,Middle East\n",
+    );
+    let user = dict(
+        "user",
+        "spun,original,kind\nfinal yr,previous year,\ncenter east,,allow\n",
+    );
+    let s = scanner(&[base, user]);
+    let r = s.scan("Final yr in the Center East.");
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].suggestions, vec!["Previous year"]);
+    assert_eq!(r.findings[0].dictionary, "user");
+}
+
+#[test]
+fn compiled_file_gives_the_same_findings_as_its_source() {
+    let src = dict("p", PROFILE);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.fst");
+    std::fs::write(&path, src.to_bytes()).unwrap();
+    let mapped = Dictionary::open(&path).unwrap();
+    assert_eq!(mapped.len(), src.len());
+    let text = "Final yr, international locations said individuals mentioned that bosom breast.";
+    assert_eq!(scanner(&[src]).scan(text), scanner(&[mapped]).scan(text));
+}
+
+#[test]
+fn damaged_compiled_file_is_an_error_not_a_panic() {
+    let src = dict("p", PROFILE);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.fst");
+    let bytes = src.to_bytes();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let err = Dictionary::open(&path).unwrap_err().to_string();
+    assert!(err.contains("p.fst"), "{err}");
+}
+
+const WORDS: [&str; 12] = [
+    "final", "yr", "center", "east", "prime", "primer", "area", "areas", "the", "Final", "YR", "an",
+];
+const SEPS: [&str; 8] = [" ", "  ", "\n", "\r\n", "\n\n", "-", ", ", "\u{2019}"];
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec((0..WORDS.len(), 0..SEPS.len()), 0..40).prop_map(|v| {
+        v.into_iter()
+            .map(|(w, s)| format!("{}{}", WORDS[w], SEPS[s]))
+            .collect()
+    })
+}
+
+fn dict_strategy() -> impl Strategy<Value = String> {
+    let key = prop::collection::vec(0..WORDS.len(), 1..4).prop_map(|v| {
+        v.into_iter()
+            .map(|w| WORDS[w])
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    prop::collection::vec((key, 0..3usize, 0..10u8), 1..12).prop_map(|rows| {
+        let mut s = String::from("spun,original,prior,kind\n");
+        for (k, kind, p) in rows {
+            let kind = ["fingerprint", "swap", "allow"][kind];
+            s.push_str(&format!("{k},repl {p},0.{p},{kind}\n"));
+        }
+        s
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn text_outside_findings_is_untouched(text in text_strategy(), csv in dict_strategy()) {
+        let s = Scanner::new(DictSet::from_iter([dict("p", &csv)]), ScanOptions { assume_spun: true });
+        let r = s.scan(&text);
+        let mut last_end = 0;
+        for f in &r.findings {
+            prop_assert_eq!(&text[f.start..f.end], f.spun.as_str());
+            prop_assert!(f.start >= last_end, "findings overlap or are unsorted");
+            last_end = f.end;
+        }
+        let fixed = repair(&text, &r.findings, 0.0);
+        // Rebuild the input from the output and the edits: everything else is identical.
+        let mut pos_in = 0;
+        let mut pos_out = 0;
+        for e in &fixed.edits {
+            let len = e.start - pos_in;
+            prop_assert_eq!(&fixed.text[pos_out..pos_out + len], &text[pos_in..e.start]);
+            pos_out += len + e.replacement.len();
+            pos_in = e.end;
+        }
+        prop_assert_eq!(&fixed.text[pos_out..], &text[pos_in..]);
+    }
+}
