@@ -53,7 +53,12 @@ What it does
                                                  -> prior capped at 0.45 (below the default
                                                     --min-confidence 0.5: reported, not fixed);
    * in 3+ documents, or a single plain word seen in 3+ documents
-                                                 -> dropped (listed as `#` comment lines).
+                                                 -> dropped (listed as `#` comment lines), unless
+                                                    the PPS gave a condition (then capped as above).
+   Scrutiny of ordinary-looking keys: a multi-word key without a condition that PPS retrieved in
+   SCRUTINY_PAPERS+ papers (very high counts include false positives: "surface region",
+   "grouping methods") and whose words are all common in the clean text (document frequency
+   >= COMMON_DF) gets requires=<expected> and prior - 0.05.
    Single plain English words without a PPS condition always get requires=<expected>.
    Every change is recorded in `note`.
 
@@ -72,7 +77,9 @@ MULTI_AND_PENALTY = 0.03  # several AND groups approximated by one
 CAVEAT_PENALTY = 0.20     # curator note warns of false positives
 CLEAN_REQ_PENALTY = 0.05  # key seen in clean text, but never with its condition
 CLEAN_CAP = 0.45          # key seen in clean text together with its condition
-DROP_DOCS = 3             # ... in this many clean documents -> dropped
+DROP_DOCS = 3             # ... in this many clean documents -> dropped (unless PPS gave a condition)
+SCRUTINY_PAPERS = 2000    # keys PPS retrieved this often ...
+COMMON_DF = 0.002         # ... made only of words found in >= 0.2% of clean documents: requires added
 
 STOP = set("""a an the of in on at to for and or by with from as is are be into via its it this
 that these those than then their there which who whom whose what when where how not no""".split())
@@ -95,7 +102,7 @@ def key_norm(s):
 # ---------------------------------------------------------------- PPS query parsing
 
 TOKEN = re.compile(r'\s*(?:(?P<q>"(?:[^"\\]|\\.)*")(?P<qp>~\d+)?|(?P<lp>\()|(?P<rp>\))'
-                   r'|(?P<op>AND|OR|NOT)(?=[\s("]|$)|(?P<w>[^\s()"]+))')
+                   r'|(?P<op>AND|OR|NOT|ADN)(?=[\s("]|$)|(?P<w>[^\s()"]+))')
 
 
 class Phrase:
@@ -119,7 +126,7 @@ def tokenize(q):
         elif m.group('rp'):
             toks.append((')', None))
         elif m.group('op'):
-            toks.append(('OP', m.group('op')))
+            toks.append(('OP', 'AND' if m.group('op') == 'ADN' else m.group('op')))  # "ADN": curator typo
         elif m.group('w'):
             w = m.group('w')
             prox = bool(re.search(r'~\d+$', w))
@@ -500,6 +507,14 @@ class Clean:
                             hits[tk[t]].add(di)
         return hits
 
+    def common_words(self, min_df):
+        """Words that occur in at least `min_df` (a fraction) of the clean documents."""
+        df = defaultdict(int)
+        for _, text in self.docs:
+            for w in set(re.findall(r'[a-z0-9]+', text)):
+                df[w] += 1
+        return {w for w, c in df.items() if c >= min_df * len(self.docs)}
+
     def doc_has(self, di, phrase):
         p = re.escape(key_norm(phrase))
         return re.search(r'(?<!\w)' + p + r'(?!\w)', self.docs[di][1]) is not None
@@ -634,10 +649,18 @@ def main(argv):
     kept = []
     if clean:
         hits = clean.find_keys([e['spun'] for e in entries])
+        common = clean.common_words(COMMON_DF)
     for e in entries:
         key = e['spun']
         single_word = re.fullmatch(r"[a-z]+", key) is not None
         docs = hits.get(key, set()) if clean else set()
+        words = re.findall(r"[a-z0-9]+", key)
+        if (clean and not e['requires'] and not single_word and e['n'] >= SCRUTINY_PAPERS
+                and words and all(w in common for w in words)):
+            e['requires'] = e['original'][:3]
+            e['prior'] -= CLEAN_REQ_PENALTY
+            e['notes'].append('scrutiny: frequent PPS hit made of common words; requires expected')
+            stats['demoted: scrutiny (frequent, common words), requires added'] += 1
         if single_word and not e['requires']:
             e['requires'] = e['original'][:3]
             e['prior'] -= CLEAN_REQ_PENALTY
@@ -647,7 +670,8 @@ def main(argv):
             req = e['requires'] or e['original'][:3]
             with_req = sorted(d for d in docs if any(clean.doc_has(d, r) for r in req))
             src = 'PPS condition' if e['requires'] else 'expected'
-            if len(with_req) >= DROP_DOCS or (single_word and len(docs) >= DROP_DOCS and with_req):
+            pps_cond = bool(e['requires'])
+            if not pps_cond and (len(with_req) >= DROP_DOCS or (single_word and len(docs) >= DROP_DOCS and with_req)):
                 ex = clean.docs[with_req[0]][0]
                 dropped.append((key, '|'.join(e['original']),
                                 'clean text: in %d docs, %d with %s (e.g. %s)' % (len(docs), len(with_req), src, ex)))
