@@ -200,6 +200,9 @@ struct Candidate {
     value: u64,
 }
 
+/// Fingerprint hits of one profile: occurrences, and prior per distinct (layer, entry).
+type ProfileTally = (usize, HashMap<(usize, usize), f32>);
+
 /// Per-document memo of `requires` checks.
 struct Requires<'d, 't> {
     doc: &'d Doc<'t>,
@@ -353,7 +356,7 @@ impl Scanner {
             };
         }
         // profile -> (hits, distinct entries with their priors)
-        let mut per: HashMap<String, (usize, HashMap<(usize, usize), f32>)> = HashMap::new();
+        let mut per: HashMap<String, ProfileTally> = HashMap::new();
         let mut next_free = 0;
         for c in cands {
             if c.first < next_free {
