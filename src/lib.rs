@@ -29,9 +29,11 @@
 //! assert_eq!(fixed.text, "Talks in the Middle East stalled last year.\r\n");
 //! ```
 
+pub mod align;
 pub mod case;
 pub mod dict;
 pub mod error;
+pub mod eval;
 pub mod input;
 pub mod normalize;
 pub mod output;

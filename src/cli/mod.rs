@@ -2,6 +2,7 @@
 //! library together; exit codes are decided here.
 
 mod common;
+mod eval;
 mod fix;
 mod scan;
 
@@ -42,6 +43,8 @@ enum Command {
     Scan(scan::Args),
     /// Repair spun phrases, writing the repaired text.
     Fix(fix::Args),
+    /// Measure repairs against originals (precision, recall, F0.5) and clean-text changes.
+    Eval(eval::Args),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -61,6 +64,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Fix(a) => fix::run(a),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(code) => code,
