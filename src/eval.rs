@@ -136,26 +136,6 @@ pub fn clean_changes(clean: &str, repaired: &str) -> (usize, usize) {
     (a.len(), distance(&a, &b))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn perfect_partial_and_wrong_repairs() {
-        let spun = "The Home handed the invoice final yr.";
-        let reference = "The House passed the bill last year.";
-        let perfect = score(spun, reference, reference);
-        assert_eq!((perfect.precision(), perfect.recall()), (1.0, 1.0));
-        let partial = score(spun, reference, "The House handed the invoice last year.");
-        assert_eq!(partial.sys_changes, 3);
-        assert_eq!(partial.sys_good, 3);
-        assert!((partial.recall() - 3.0 / 5.0).abs() < 1e-9, "{partial:?}");
-        let wrong = score(spun, reference, "The Home handed the check final yr.");
-        assert_eq!((wrong.sys_changes, wrong.sys_good), (1, 0));
-        assert_eq!(clean_changes("a b c d", "a x c d"), (4, 1));
-    }
-}
-
 /// Pair spun files with their originals.
 ///
 /// Two files pair with each other. For two directories, each `NAME.txt` under `spun` pairs
@@ -204,4 +184,24 @@ pub fn pair_files(
     }
     pairs.sort();
     Ok(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perfect_partial_and_wrong_repairs() {
+        let spun = "The Home handed the invoice final yr.";
+        let reference = "The House passed the bill last year.";
+        let perfect = score(spun, reference, reference);
+        assert_eq!((perfect.precision(), perfect.recall()), (1.0, 1.0));
+        let partial = score(spun, reference, "The House handed the invoice last year.");
+        assert_eq!(partial.sys_changes, 3);
+        assert_eq!(partial.sys_good, 3);
+        assert!((partial.recall() - 3.0 / 5.0).abs() < 1e-9, "{partial:?}");
+        let wrong = score(spun, reference, "The Home handed the check final yr.");
+        assert_eq!((wrong.sys_changes, wrong.sys_good), (1, 0));
+        assert_eq!(clean_changes("a b c d", "a x c d"), (4, 1));
+    }
 }
