@@ -35,6 +35,7 @@ pub mod dict;
 pub mod error;
 pub mod eval;
 pub mod input;
+pub mod learn;
 pub mod normalize;
 pub mod output;
 pub mod repair;

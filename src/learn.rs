@@ -1,0 +1,273 @@
+//! Learning dictionary entries from aligned spun/original document pairs.
+//!
+//! Users who hold originals of some spun articles can teach despin the spinner's table: each
+//! pair is tokenised, aligned ([`crate::align`]), and every short replaced run of tokens
+//! becomes a proposed entry `spun phrase -> original phrase`, counted over all pairs.
+//! Proposals are then judged against clean text: a phrase that never occurs in clean English
+//! becomes a `fingerprint`, one that does becomes a `swap` (fires only in documents with spin
+//! evidence). Inflected forms are generalised for single-word swaps (`invoice -> bill` also
+//! proposes `invoices -> bills`), because each article only shows a few forms of a word.
+//!
+//! Proposals are for review: `despin dict learn` writes them as a dictionary CSV that a
+//! person reads before committing it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::align::{opcodes, Tag};
+use crate::dict::{DictSet, Dictionary, EntryKind, SourceEntry};
+use crate::normalize::{normalize_phrase, Tokens};
+use crate::scan::{ScanOptions, Scanner};
+
+/// Longest phrase (in tokens, on either side) proposed from one replacement.
+pub const MAX_PHRASE_TOKENS: usize = 4;
+
+/// One proposed entry with its evidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Proposal {
+    /// Spun phrase (lower case unless always capitalised in the pairs).
+    pub spun: String,
+    /// Original phrase.
+    pub original: String,
+    /// Times the substitution was seen.
+    pub count: usize,
+    /// Number of pairs (documents) it was seen in.
+    pub docs: usize,
+    /// Times the spun phrase occurs in the clean text given (None if none given).
+    pub clean_hits: Option<usize>,
+    /// True when derived by inflection rather than observed.
+    pub inflected: bool,
+}
+
+fn is_word(s: &str) -> bool {
+    s.chars().all(char::is_alphabetic)
+}
+
+/// Does every token of this replacement look like words (not numbers or punctuation only)?
+fn wordy(tokens: &[&str]) -> bool {
+    tokens.iter().any(|t| t.chars().any(char::is_alphabetic))
+}
+
+/// Collect substitutions from `(spun, original)` text pairs.
+pub fn propose<S: AsRef<str>>(pairs: &[(S, S)]) -> Vec<Proposal> {
+    // key: (normalised spun, normalised original) -> (display spun, display original, count, docs)
+    let mut seen: BTreeMap<(String, String), (String, String, usize, usize)> = BTreeMap::new();
+    for (spun, original) in pairs {
+        let (spun, original) = (spun.as_ref(), original.as_ref());
+        let st: Vec<&str> = Tokens::new(spun).map(|t| &spun[t.start..t.end]).collect();
+        let ot: Vec<&str> = Tokens::new(original).map(|t| &original[t.start..t.end]).collect();
+        let sl: Vec<String> = st.iter().map(|t| normalize_phrase(t)).collect();
+        let ol: Vec<String> = ot.iter().map(|t| normalize_phrase(t)).collect();
+        let mut in_doc = std::collections::HashSet::new();
+        for o in opcodes(&sl, &ol) {
+            if o.tag != Tag::Replace {
+                continue;
+            }
+            let (ns, no) = (o.i2 - o.i1, o.j2 - o.j1);
+            if ns > MAX_PHRASE_TOKENS || no > MAX_PHRASE_TOKENS {
+                continue;
+            }
+            let (s_toks, o_toks) = (&st[o.i1..o.i2], &ot[o.j1..o.j2]);
+            if !wordy(s_toks) || !wordy(o_toks) {
+                continue;
+            }
+            let display = |toks: &[&str]| {
+                let lower = toks.join(" ");
+                // Keep capitals only where the whole phrase is a name ("Center East").
+                if toks.iter().all(|t| t.chars().next().is_some_and(char::is_uppercase)) && toks.len() > 1 {
+                    lower
+                } else {
+                    lower.to_lowercase()
+                }
+            };
+            let key = (sl[o.i1..o.i2].join(" "), ol[o.j1..o.j2].join(" "));
+            let slot = seen.entry(key.clone()).or_insert_with(|| (display(s_toks), display(o_toks), 0, 0));
+            slot.2 += 1;
+            if in_doc.insert(key) {
+                slot.3 += 1;
+            }
+        }
+    }
+    let mut out: Vec<Proposal> = seen
+        .into_values()
+        .map(|(spun, original, count, docs)| Proposal {
+            spun,
+            original,
+            count,
+            docs,
+            clean_hits: None,
+            inflected: false,
+        })
+        .collect();
+    out.extend(inflections(&out));
+    out
+}
+
+/// Plural / third-person forms of observed single-word substitutions.
+fn inflections(observed: &[Proposal]) -> Vec<Proposal> {
+    let mut extra = Vec::new();
+    let known: std::collections::HashSet<&str> = observed.iter().map(|p| p.spun.as_str()).collect();
+    for p in observed {
+        if !is_word(&p.spun) || !is_word(&p.original) {
+            continue;
+        }
+        let plain = |w: &str| !(w.ends_with('s') || w.ends_with("ed") || w.ends_with("ing") || w.ends_with('y'));
+        if plain(&p.spun) && plain(&p.original) {
+            let spun = format!("{}s", p.spun);
+            if !known.contains(spun.as_str()) {
+                extra.push(Proposal {
+                    spun,
+                    original: format!("{}s", p.original),
+                    count: 0,
+                    docs: 0,
+                    clean_hits: None,
+                    inflected: true,
+                });
+            }
+        }
+    }
+    extra
+}
+
+/// Count how often each proposal's spun phrase occurs in `clean` texts.
+pub fn count_clean_hits<S: AsRef<str>>(proposals: &mut [Proposal], clean: &[S]) {
+    let entries: Vec<SourceEntry> = proposals
+        .iter()
+        .enumerate()
+        .map(|(i, p)| SourceEntry {
+            spun: p.spun.clone(),
+            key: normalize_phrase(&p.spun),
+            originals: vec![p.original.clone()],
+            prior: 1.0,
+            kind: EntryKind::Fingerprint,
+            context: String::new(),
+            requires: Vec::new(),
+            tags: Vec::new(),
+            note: String::new(),
+            line: i as u64 + 1,
+        })
+        .filter(|e| !e.key.is_empty())
+        .collect();
+    let Ok(dict) = Dictionary::from_entries("learned", Path::new("learned.csv"), &entries) else { return };
+    let scanner = Scanner::new(DictSet::from_iter([dict]), ScanOptions::default());
+    let mut hits = vec![0usize; proposals.len()];
+    for text in clean {
+        for f in scanner.scan(text.as_ref()).findings {
+            if let Some(h) = hits.get_mut(f.entry_line as usize - 1) {
+                *h += 1;
+            }
+        }
+    }
+    // Every proposal with the same key shares the count.
+    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    for (p, h) in proposals.iter().zip(&hits) {
+        *by_key.entry(normalize_phrase(&p.spun)).or_default() += h;
+    }
+    for p in proposals.iter_mut() {
+        p.clean_hits = Some(by_key[&normalize_phrase(&p.spun)]);
+    }
+}
+
+/// Turn proposals into dictionary rows: fingerprints where the phrase never occurs in clean
+/// text, swaps elsewhere (or everywhere, when no clean text was given). Proposals seen fewer
+/// than `min_count` times (inflections count as their source) are dropped. Sorted by count.
+pub fn to_entries(proposals: &[Proposal], min_count: usize, profile: &str) -> Vec<SourceEntry> {
+    let mut rows: Vec<&Proposal> = proposals.iter().filter(|p| p.inflected || p.count >= min_count).collect();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.spun.cmp(&b.spun)).then(a.original.cmp(&b.original)));
+    // One row per spun key: alternatives in order of count.
+    let mut merged: Vec<SourceEntry> = Vec::new();
+    for p in rows {
+        let key = normalize_phrase(&p.spun);
+        if key.is_empty() {
+            continue;
+        }
+        if let Some(e) = merged.iter_mut().find(|e| e.key == key) {
+            if !e.originals.contains(&p.original) {
+                e.originals.push(p.original.clone());
+            }
+            continue;
+        }
+        let kind = match p.clean_hits {
+            Some(0) => EntryKind::Fingerprint,
+            _ => EntryKind::Swap,
+        };
+        let prior = match kind {
+            EntryKind::Fingerprint => (0.8 + 0.05 * p.docs as f32).min(0.95),
+            _ => (0.6 + 0.05 * p.docs as f32).min(0.85),
+        };
+        let mut tags = vec!["learned".to_string()];
+        if !profile.is_empty() {
+            tags.insert(0, format!("spinner:{profile}"));
+        }
+        if p.inflected {
+            tags.push("inflected".into());
+        }
+        merged.push(SourceEntry {
+            spun: p.spun.clone(),
+            key,
+            originals: vec![p.original.clone()],
+            prior,
+            kind,
+            context: String::new(),
+            requires: Vec::new(),
+            tags,
+            note: format!(
+                "seen {} times in {} pairs{}",
+                p.count,
+                p.docs,
+                p.clean_hits.map(|h| format!("; {h} clean hits")).unwrap_or_default()
+            ),
+            line: 0,
+        });
+    }
+    merged
+}
+
+/// Write entries as a dictionary CSV (the format of `dictionaries/README.md`).
+pub fn write_csv<W: std::io::Write>(out: W, entries: &[SourceEntry]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(crate::dict::source::COLUMNS)?;
+    for e in entries {
+        w.write_record([
+            e.spun.as_str(),
+            &e.originals.join("|"),
+            &format!("{:.2}", e.prior),
+            e.kind.as_str(),
+            &e.context,
+            &e.requires.join("|"),
+            &e.tags.join(";"),
+            &e.note,
+        ])?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_substitutions_and_inflections() {
+        let pairs = [
+            ("The Home handed the invoice on Monday, final yr.", "The House passed the bill on Monday, last year."),
+            ("Officials mentioned the invoice would pass.", "Officials said the bill would pass."),
+        ];
+        let mut p = propose(&pairs);
+        count_clean_hits(&mut p, &["The bill was mentioned in the House last year."]);
+        let find = |s: &str| p.iter().find(|x| x.spun == s).unwrap_or_else(|| panic!("{s}: {p:?}"));
+        assert_eq!(find("invoice").count, 2);
+        assert_eq!(find("invoice").docs, 2);
+        assert_eq!(find("invoice").original, "bill");
+        assert_eq!(find("final yr").original, "last year");
+        assert!(find("invoices").inflected);
+        let entries = to_entries(&p, 1, "a");
+        let kind = |s: &str| entries.iter().find(|e| e.spun == s).unwrap().kind;
+        assert_eq!(kind("final yr"), EntryKind::Fingerprint);
+        assert_eq!(kind("mentioned"), EntryKind::Swap, "occurs in clean text");
+        let mut csv = Vec::new();
+        write_csv(&mut csv, &entries).unwrap();
+        let parsed = crate::dict::source::parse_source(Path::new("l.csv"), &csv);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        assert_eq!(parsed.entries.len(), entries.len());
+    }
+}
