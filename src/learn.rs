@@ -55,7 +55,9 @@ pub fn propose<S: AsRef<str>>(pairs: &[(S, S)]) -> Vec<Proposal> {
     for (spun, original) in pairs {
         let (spun, original) = (spun.as_ref(), original.as_ref());
         let st: Vec<&str> = Tokens::new(spun).map(|t| &spun[t.start..t.end]).collect();
-        let ot: Vec<&str> = Tokens::new(original).map(|t| &original[t.start..t.end]).collect();
+        let ot: Vec<&str> = Tokens::new(original)
+            .map(|t| &original[t.start..t.end])
+            .collect();
         let sl: Vec<String> = st.iter().map(|t| normalize_phrase(t)).collect();
         let ol: Vec<String> = ot.iter().map(|t| normalize_phrase(t)).collect();
         let mut in_doc = std::collections::HashSet::new();
@@ -74,14 +76,20 @@ pub fn propose<S: AsRef<str>>(pairs: &[(S, S)]) -> Vec<Proposal> {
             let display = |toks: &[&str]| {
                 let lower = toks.join(" ");
                 // Keep capitals only where the whole phrase is a name ("Center East").
-                if toks.iter().all(|t| t.chars().next().is_some_and(char::is_uppercase)) && toks.len() > 1 {
+                if toks
+                    .iter()
+                    .all(|t| t.chars().next().is_some_and(char::is_uppercase))
+                    && toks.len() > 1
+                {
                     lower
                 } else {
                     lower.to_lowercase()
                 }
             };
             let key = (sl[o.i1..o.i2].join(" "), ol[o.j1..o.j2].join(" "));
-            let slot = seen.entry(key.clone()).or_insert_with(|| (display(s_toks), display(o_toks), 0, 0));
+            let slot = seen
+                .entry(key.clone())
+                .or_insert_with(|| (display(s_toks), display(o_toks), 0, 0));
             slot.2 += 1;
             if in_doc.insert(key) {
                 slot.3 += 1;
@@ -111,7 +119,9 @@ fn inflections(observed: &[Proposal]) -> Vec<Proposal> {
         if !is_word(&p.spun) || !is_word(&p.original) {
             continue;
         }
-        let plain = |w: &str| !(w.ends_with('s') || w.ends_with("ed") || w.ends_with("ing") || w.ends_with('y'));
+        let plain = |w: &str| {
+            !(w.ends_with('s') || w.ends_with("ed") || w.ends_with("ing") || w.ends_with('y'))
+        };
         if plain(&p.spun) && plain(&p.original) {
             let spun = format!("{}s", p.spun);
             if !known.contains(spun.as_str()) {
@@ -148,7 +158,9 @@ pub fn count_clean_hits<S: AsRef<str>>(proposals: &mut [Proposal], clean: &[S]) 
         })
         .filter(|e| !e.key.is_empty())
         .collect();
-    let Ok(dict) = Dictionary::from_entries("learned", Path::new("learned.csv"), &entries) else { return };
+    let Ok(dict) = Dictionary::from_entries("learned", Path::new("learned.csv"), &entries) else {
+        return;
+    };
     let scanner = Scanner::new(DictSet::from_iter([dict]), ScanOptions::default());
     let mut hits = vec![0usize; proposals.len()];
     for text in clean {
@@ -172,8 +184,16 @@ pub fn count_clean_hits<S: AsRef<str>>(proposals: &mut [Proposal], clean: &[S]) 
 /// text, swaps elsewhere (or everywhere, when no clean text was given). Proposals seen fewer
 /// than `min_count` times (inflections count as their source) are dropped. Sorted by count.
 pub fn to_entries(proposals: &[Proposal], min_count: usize, profile: &str) -> Vec<SourceEntry> {
-    let mut rows: Vec<&Proposal> = proposals.iter().filter(|p| p.inflected || p.count >= min_count).collect();
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.spun.cmp(&b.spun)).then(a.original.cmp(&b.original)));
+    let mut rows: Vec<&Proposal> = proposals
+        .iter()
+        .filter(|p| p.inflected || p.count >= min_count)
+        .collect();
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.spun.cmp(&b.spun))
+            .then(a.original.cmp(&b.original))
+    });
     // One row per spun key: alternatives in order of count.
     let mut merged: Vec<SourceEntry> = Vec::new();
     for p in rows {
@@ -215,7 +235,9 @@ pub fn to_entries(proposals: &[Proposal], min_count: usize, profile: &str) -> Ve
                 "seen {} times in {} pairs{}",
                 p.count,
                 p.docs,
-                p.clean_hits.map(|h| format!("; {h} clean hits")).unwrap_or_default()
+                p.clean_hits
+                    .map(|h| format!("; {h} clean hits"))
+                    .unwrap_or_default()
             ),
             line: 0,
         });
@@ -249,12 +271,22 @@ mod tests {
     #[test]
     fn learns_substitutions_and_inflections() {
         let pairs = [
-            ("The Home handed the invoice on Monday, final yr.", "The House passed the bill on Monday, last year."),
-            ("Officials mentioned the invoice would pass.", "Officials said the bill would pass."),
+            (
+                "The Home handed the invoice on Monday, final yr.",
+                "The House passed the bill on Monday, last year.",
+            ),
+            (
+                "Officials mentioned the invoice would pass.",
+                "Officials said the bill would pass.",
+            ),
         ];
         let mut p = propose(&pairs);
         count_clean_hits(&mut p, &["The bill was mentioned in the House last year."]);
-        let find = |s: &str| p.iter().find(|x| x.spun == s).unwrap_or_else(|| panic!("{s}: {p:?}"));
+        let find = |s: &str| {
+            p.iter()
+                .find(|x| x.spun == s)
+                .unwrap_or_else(|| panic!("{s}: {p:?}"))
+        };
         assert_eq!(find("invoice").count, 2);
         assert_eq!(find("invoice").docs, 2);
         assert_eq!(find("invoice").original, "bill");

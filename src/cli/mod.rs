@@ -2,8 +2,10 @@
 //! library together; exit codes are decided here.
 
 mod common;
+mod dict;
 mod eval;
 mod fix;
+mod learn_pairs;
 mod scan;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +45,8 @@ enum Command {
     Scan(scan::Args),
     /// Repair spun phrases, writing the repaired text.
     Fix(fix::Args),
+    /// Dictionary tools: learn entries from examples.
+    Dict(dict::Args),
     /// Measure repairs against originals (precision, recall, F0.5) and clean-text changes.
     Eval(eval::Args),
 }
@@ -65,6 +69,7 @@ pub fn main() -> i32 {
         Command::Scan(a) => scan::run(a),
         Command::Fix(a) => fix::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Dict(a) => dict::run(a),
     };
     match result {
         Ok(code) => code,

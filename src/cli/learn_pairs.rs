@@ -1,0 +1,95 @@
+//! `despin dict learn --spun PATH --original PATH`: propose entries from aligned pairs.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use despin::eval::pair_files;
+use despin::{input, learn, output};
+
+use super::EXIT_CLEAN;
+
+/// Learning from spun/original pairs.
+#[derive(clap::Args, Debug)]
+pub struct PairArgs {
+    /// Spun file, or directory of spun `*.txt` files.
+    #[arg(long, value_name = "PATH", requires = "original")]
+    pub spun: Option<PathBuf>,
+
+    /// Its original, or a directory of originals with the same names (or the same directory,
+    /// with `NAME.reference.txt` beside each `NAME.txt`).
+    #[arg(long, value_name = "PATH", requires = "spun")]
+    pub original: Option<PathBuf>,
+
+    /// Clean text (files or directories of `*.txt`): phrases that occur there become swaps,
+    /// the rest fingerprints.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub clean: Vec<PathBuf>,
+
+    /// Keep substitutions seen at least this many times.
+    #[arg(long, default_value = "1", value_name = "N")]
+    pub min_count: usize,
+
+    /// Spinner profile to tag the entries with (`spinner:NAME`).
+    #[arg(long, default_value = "a", value_name = "NAME")]
+    pub profile: String,
+}
+
+fn collect_texts(path: &std::path::Path, out: &mut Vec<String>) -> Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() || p.extension().is_some_and(|e| e == "txt") {
+                collect_texts(&p, out)?;
+            }
+        }
+    } else {
+        out.push(input::read_file(path)?);
+    }
+    Ok(())
+}
+
+/// Run pair learning, writing the proposals to `into` (or stdout).
+pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
+    let (Some(spun), Some(original)) = (&args.spun, &args.original) else {
+        bail!("give --spun and --original");
+    };
+    let mut pairs = Vec::new();
+    for (s, o) in pair_files(spun, original)? {
+        pairs.push((input::read_file(&s)?, input::read_file(&o)?));
+    }
+    if pairs.is_empty() {
+        bail!(
+            "no spun/original pairs found under {} and {}",
+            spun.display(),
+            original.display()
+        );
+    }
+    let mut proposals = learn::propose(&pairs);
+    if !args.clean.is_empty() {
+        let mut clean = Vec::new();
+        for c in &args.clean {
+            collect_texts(c, &mut clean)?;
+        }
+        learn::count_clean_hits(&mut proposals, &clean);
+    }
+    let entries = learn::to_entries(&proposals, args.min_count, &args.profile);
+    let mut buf = Vec::new();
+    learn::write_csv(&mut buf, &entries)?;
+    match into {
+        Some(p) => output::write_atomic(p, &buf)?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&buf)?;
+        }
+    }
+    eprintln!(
+        "despin: {} entries proposed from {} pairs",
+        entries.len(),
+        pairs.len()
+    );
+    Ok(EXIT_CLEAN)
+}
