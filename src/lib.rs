@@ -34,6 +34,7 @@ pub mod case;
 pub mod dict;
 pub mod error;
 pub mod eval;
+pub mod filter;
 pub mod input;
 pub mod learn;
 pub mod normalize;

@@ -4,6 +4,7 @@
 mod common;
 mod dict;
 mod eval;
+mod filter;
 mod fix;
 mod learn_pairs;
 mod scan;
@@ -45,6 +46,8 @@ enum Command {
     Scan(scan::Args),
     /// Repair spun phrases, writing the repaired text.
     Fix(fix::Args),
+    /// Repair the text field of JSON Lines records, stdin to stdout (for Spark / Hadoop).
+    Filter(filter::Args),
     /// Dictionary tools: learn entries from examples.
     Dict(dict::Args),
     /// Measure repairs against originals (precision, recall, F0.5) and clean-text changes.
@@ -70,6 +73,7 @@ pub fn main() -> i32 {
         Command::Fix(a) => fix::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Dict(a) => dict::run(a),
+        Command::Filter(a) => filter::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,81 @@
+//! `despin filter`: JSON Lines in, JSON Lines out, one line per line, for cluster engines.
+
+use std::io::{BufRead, Write};
+
+use anyhow::{Context, Result};
+use despin::filter::Filter;
+use rayon::prelude::*;
+
+use super::common::{parse_confidence, DictArgs};
+use super::EXIT_CLEAN;
+
+/// Lines read before a parallel batch is processed and written, in order.
+const CHUNK_LINES: usize = 4096;
+
+/// Repair the text field of JSON Lines records from stdin to stdout: exactly one output line
+/// per input line, in order, with findings and the spin score added under `despin`. Lines
+/// that can't be processed come back as `{"despin_error": ...}` records. Exits 0 unless
+/// reading or writing fails, so it can run as a Spark `RDD.pipe` or Hadoop Streaming stage.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Name of the string field holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub field: String,
+
+    /// Apply findings with at least this confidence.
+    #[arg(long, default_value = "0.5", value_parser = parse_confidence, value_name = "X")]
+    pub min_confidence: f32,
+
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    #[command(flatten)]
+    pub dict: DictArgs,
+}
+
+pub fn run(args: Args) -> Result<i32> {
+    let scanner = args.dict.scanner()?;
+    let filter = Filter::new(&scanner, &args.field, args.min_confidence);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()?;
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut lines = stdin.split(b'\n');
+    let mut line_no = 0usize;
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK_LINES);
+        for l in lines.by_ref().take(CHUNK_LINES) {
+            chunk.push(l.context("cannot read stdin")?);
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let first = line_no + 1;
+        line_no += chunk.len();
+        let results: Vec<String> = pool.install(|| {
+            chunk
+                .par_iter()
+                .enumerate()
+                .map(|(i, raw)| {
+                    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+                    match std::str::from_utf8(raw) {
+                        Ok(line) => filter.process_line(line, first + i),
+                        Err(e) => serde_json::json!({
+                            "despin_error": format!("not valid UTF-8 at byte {}", e.valid_up_to()),
+                            "line": first + i,
+                        })
+                        .to_string(),
+                    }
+                })
+                .collect()
+        });
+        for r in results {
+            out.write_all(r.as_bytes()).context("cannot write stdout")?;
+            out.write_all(b"\n").context("cannot write stdout")?;
+        }
+    }
+    out.flush().context("cannot write stdout")?;
+    Ok(EXIT_CLEAN)
+}
