@@ -1,0 +1,165 @@
+//! `despin eval` and `despin dict learn` end to end, and agreement with the reference scorer.
+
+use std::path::Path;
+use std::process::Command as Std;
+
+use assert_cmd::Command;
+
+const DICT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict.csv");
+
+fn write_pair(dir: &Path, name: &str, spun: &str, original: &str) {
+    std::fs::write(dir.join(format!("{name}.txt")), spun).unwrap();
+    std::fs::write(dir.join(format!("{name}.reference.txt")), original).unwrap();
+}
+
+fn eval_json(dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let out = Command::cargo_bin("despin")
+        .unwrap()
+        .args([
+            "eval",
+            "--json",
+            "--no-default-dict",
+            "--dict",
+            DICT,
+            "--spun",
+        ])
+        .arg(dir)
+        .arg("--original")
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn eval_scores_repairs_and_clean_text() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pair(
+        dir.path(),
+        "a",
+        "Talks in the Center East stalled final yr, the envoy whispered.",
+        "Talks in the Middle East stalled last year, the envoy said.",
+    );
+    let clean = dir.path().join("clean");
+    std::fs::create_dir(&clean).unwrap();
+    std::fs::write(
+        clean.join("c.txt"),
+        "The area was calm and the settlement grew.",
+    )
+    .unwrap();
+    let r = eval_json(dir.path(), &["--clean", clean.to_str().unwrap()]);
+    let o = &r["overall"];
+    // 4 reference changes (Middle, last, year, said): despin makes 3 of them, all right.
+    assert_eq!(o["gold_changes"], 4);
+    assert_eq!(o["sys_changes"], 3);
+    assert_eq!(o["sys_good"], 3);
+    assert_eq!(o["precision"], 1.0);
+    assert_eq!(o["recall"], 0.75);
+    assert_eq!(
+        r["clean_words"], 9,
+        "tokens, as the reference scorer counts them"
+    );
+    assert_eq!(
+        r["clean_changes"], 0,
+        "swaps don't fire in a clean document"
+    );
+}
+
+/// The project's reference scorer lives outside the repository; compare when it's there.
+#[test]
+fn eval_agrees_with_reference_scorer() {
+    let score_py = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/score.py");
+    if !score_py.exists() || Std::new("python3").arg("--version").output().is_err() {
+        eprintln!(
+            "skipped: reference scorer {} or python3 not available",
+            score_py.display()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let spun = "Officials mentioned that the nationwide safety adviser, in precept, wanted a direct \
+                ceasefire final yr. Prime diplomats from the area agreed. The Center East envoy left.";
+    let original = "Officials said that the national security adviser, in principle, wanted an immediate \
+                    ceasefire last year. Top diplomats from the region agreed. The Middle East envoy left early.";
+    write_pair(dir.path(), "a", spun, original);
+    let ours = eval_json(dir.path(), &[]);
+    let fixed = Command::cargo_bin("despin")
+        .unwrap()
+        .args(["fix", "--no-default-dict", "--dict", DICT])
+        .arg(dir.path().join("a.txt"))
+        .output()
+        .unwrap();
+    let rep = dir.path().join("rep.txt");
+    std::fs::write(&rep, &fixed.stdout).unwrap();
+    let out = Std::new("python3")
+        .arg(&score_py)
+        .args([
+            dir.path().join("a.txt"),
+            dir.path().join("a.reference.txt"),
+            rep,
+        ])
+        .arg("--json")
+        .output()
+        .unwrap();
+    let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for k in [
+        "sys_changes",
+        "sys_good",
+        "gold_changes",
+        "gold_hit",
+        "dist_before",
+        "dist_after",
+    ] {
+        assert_eq!(ours["overall"][k], theirs[k], "{k}");
+    }
+    assert!(ours["overall"]["sys_changes"].as_u64().unwrap() > 5);
+}
+
+#[test]
+fn learn_from_pairs_then_repair_a_new_document() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pair(
+        dir.path(),
+        "one",
+        "The Home handed the invoice on Monday after a vote.",
+        "The House passed the bill on Monday after a vote.",
+    );
+    write_pair(
+        dir.path(),
+        "two",
+        "Senators debated the invoice for hours.",
+        "Senators debated the bill for hours.",
+    );
+    let learned = dir.path().join("learned.csv");
+    Command::cargo_bin("despin")
+        .unwrap()
+        .args(["dict", "learn", "--spun"])
+        .arg(dir.path())
+        .arg("--original")
+        .arg(dir.path())
+        .arg("--into")
+        .arg(&learned)
+        .assert()
+        .code(0);
+    let csv = std::fs::read_to_string(&learned).unwrap();
+    assert!(csv.contains("invoice,bill,"), "{csv}");
+    assert!(
+        csv.contains("invoices,bills,"),
+        "inflected form proposed: {csv}"
+    );
+    let out = Command::cargo_bin("despin")
+        .unwrap()
+        .args(["fix", "--no-default-dict", "--assume-spun", "--dict"])
+        .arg(&learned)
+        .write_stdin("Two invoices passed.")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Two bills passed.");
+}
