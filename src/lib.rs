@@ -12,7 +12,9 @@
 //! * [`case`]: copying the case pattern of replaced text;
 //! * [`repair`]: byte-exact edits with article agreement;
 //! * [`report`]: CSV / JSON Lines rows for review;
-//! * [`input`] / [`output`]: decoding input text and atomic output files.
+//! * [`input`] / [`output`]: decoding input text and atomic output files;
+//! * [`review`] / [`apply`]: reading reviewed reports back and applying the accepted rows;
+//! * [`config`]: `despin.toml` settings and where each came from.
 //!
 //! ```
 //! use despin::{dict::{DictSet, Dictionary}, scan::{Scanner, ScanOptions}, repair::repair};
@@ -29,6 +31,7 @@
 //! assert_eq!(fixed.text, "Talks in the Middle East stalled last year.\r\n");
 //! ```
 
+pub mod apply;
 pub mod case;
 pub mod dict;
 pub mod error;
@@ -37,6 +40,7 @@ pub mod normalize;
 pub mod output;
 pub mod repair;
 pub mod report;
+pub mod review;
 pub mod scan;
 
 pub use error::{Error, Result};

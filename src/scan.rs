@@ -352,8 +352,9 @@ impl Scanner {
                 score: 1.0,
             };
         }
-        // profile -> (hits, distinct entries with their priors)
-        let mut per: HashMap<String, (usize, HashMap<(usize, usize), f32>)> = HashMap::new();
+        // profile -> (hits, distinct entries (layer, index) with their priors)
+        type Tally = (usize, HashMap<(usize, usize), f32>);
+        let mut per: HashMap<String, Tally> = HashMap::new();
         let mut next_free = 0;
         for c in cands {
             if c.first < next_free {

@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own module and only wires the
 //! library together; exit codes are decided here.
 
+mod apply;
 mod common;
 mod fix;
 mod scan;
@@ -42,6 +43,8 @@ enum Command {
     Scan(scan::Args),
     /// Repair spun phrases, writing the repaired text.
     Fix(fix::Args),
+    /// Apply the accepted rows of a reviewed CSV report.
+    Apply(apply::Args),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -61,6 +64,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Fix(a) => fix::run(a),
+        Command::Apply(a) => apply::run(a),
     };
     match result {
         Ok(code) => code,

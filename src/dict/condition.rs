@@ -32,6 +32,10 @@ pub enum Clause {
 pub trait TokenAccess {
     /// Number of tokens.
     fn len(&self) -> usize;
+    /// True when there is no token.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Normalised text of token `i`.
     fn norm(&self, i: usize) -> &str;
     /// True when token `i` is a word starting with an upper-case letter.
