@@ -54,6 +54,14 @@ pub enum Error {
         /// Names that exist.
         known: String,
     },
+    /// A configuration file is invalid.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Any other invalid input, described.
     #[error("{0}")]
     Invalid(String),

@@ -33,6 +33,7 @@
 
 pub mod apply;
 pub mod case;
+pub mod config;
 pub mod dict;
 pub mod error;
 pub mod input;

@@ -3,6 +3,8 @@
 
 mod apply;
 mod common;
+mod config;
+mod dict;
 mod fix;
 mod scan;
 
@@ -35,7 +37,9 @@ const EXAMPLES: &str = "Examples:
   despin fix article.txt -o clean.txt  write it to a file (atomically)
   cat article.txt | despin fix         repair stdin to stdout
   despin scan article.txt              list suspected spun phrases
-  despin scan a.txt --format csv > report.csv   a report to review in a spreadsheet";
+  despin scan a.txt --format csv > report.csv   a report to review in a spreadsheet
+  despin apply report.csv --in-place   apply the rows a reviewer accepted
+  despin dict learn --from-report report.csv    remember the decisions";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -45,6 +49,10 @@ enum Command {
     Fix(fix::Args),
     /// Apply the accepted rows of a reviewed CSV report.
     Apply(apply::Args),
+    /// Dictionary tools: learn from reviews, check, build, lookup, add, stats.
+    Dict(dict::Args),
+    /// Show the effective configuration (despin.toml) and where each value came from.
+    Config(config::Args),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -65,6 +73,8 @@ pub fn main() -> i32 {
         Command::Scan(a) => scan::run(a),
         Command::Fix(a) => fix::run(a),
         Command::Apply(a) => apply::run(a),
+        Command::Dict(a) => dict::run(a),
+        Command::Config(a) => config::run(a),
     };
     match result {
         Ok(code) => code,

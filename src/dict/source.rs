@@ -182,6 +182,34 @@ pub fn parse_source(path: &Path, data: &[u8]) -> Parsed {
     parsed
 }
 
+/// Write entries as a dictionary source: an optional `#` comment, the header, one row each.
+/// Parsing the result gives the same entries back (but for their line numbers).
+pub fn to_csv(comment: &str, entries: &[SourceEntry]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record(COLUMNS);
+    for e in entries {
+        let _ = w.write_record([
+            e.spun.as_str(),
+            &e.originals.join("|"),
+            &e.prior.to_string(),
+            e.kind.as_str(),
+            &e.context,
+            &e.requires.join("|"),
+            &e.tags.join(";"),
+            &e.note,
+        ]);
+    }
+    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    let mut out = String::new();
+    for l in comment.lines() {
+        out.push_str("# ");
+        out.push_str(l);
+        out.push('\n');
+    }
+    out + &body
+}
+
 /// The 1-based line where a CSV record starts. The `csv` crate's own line count lags by
 /// one after a CRLF line end (it points records at the `\n` of the previous line, before
 /// any comment lines), so count from the record's byte offset instead, skipping line ends
