@@ -405,3 +405,256 @@ fn find_soffice() -> Option<PathBuf> {
         .map(|d| d.join("soffice"))
         .find(|p| p.is_file())
 }
+
+/// Findings of `scan` as (spun, suggestion) pairs, from its CSV output.
+fn findings(work: &Work, file: &str, dict_args: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["scan", file, "--format", "csv", "--no-default-dict"];
+    args.extend_from_slice(dict_args);
+    let (code, out, err) = work.run(&args);
+    assert!(code < 2, "{err}");
+    let r = Report::parse(&out);
+    let (s, g) = (r.col("spun"), r.col("suggestion"));
+    r.rows
+        .iter()
+        .map(|row| (row[s].clone(), row[g].clone()))
+        .collect()
+}
+
+#[test]
+fn learned_decisions_change_the_next_scan() {
+    let work = Work::new();
+    work.write("review.csv", &reviewed(&work).to_csv());
+    let (code, _, err) = work.run(&[
+        "dict",
+        "learn",
+        "--from-report",
+        "review.csv",
+        "--into",
+        "learned.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let learned = work.read("learned.csv");
+    assert!(
+        learned.contains("center east,middle east,0.75,fingerprint"),
+        "{learned}"
+    );
+    assert!(
+        learned.contains("counterfeit consciousness,machine learning,"),
+        "{learned}"
+    );
+    assert!(
+        learned.contains("center east,,0.75,allow,prev=the next=waits"),
+        "{learned}"
+    );
+    assert!(
+        learned.contains("final yr,,0.75,allow,prev=stalled"),
+        "{learned}"
+    );
+
+    // A new file: the accepted phrase is found (with the learned dictionary alone), the
+    // rejected one is no longer flagged in the context it was rejected in, even with the
+    // original dictionary layered below.
+    work.write(
+        "new.txt",
+        "Peace in the Center East is near. The Center East waits. It stalled final yr.\n",
+    );
+    let only_learned = findings(&work, "new.txt", &["--dict", "learned.csv"]);
+    assert_eq!(
+        only_learned,
+        [("Center East".to_string(), "Middle East".to_string())]
+    );
+    let layered = findings(
+        &work,
+        "new.txt",
+        &["--dict", "dict.csv", "--dict", "learned.csv"],
+    );
+    assert_eq!(layered, only_learned);
+
+    // Learning the same report again counts the acceptances.
+    let (code, _, err) = work.run(&[
+        "dict",
+        "learn",
+        "--from-report",
+        "review.csv",
+        "--into",
+        "learned.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let learned = work.read("learned.csv");
+    assert!(
+        learned.contains("center east,middle east,0.875,fingerprint,,,learned,accepted 2 times"),
+        "{learned}"
+    );
+}
+
+#[test]
+fn learned_dictionary_from_config_is_loaded_by_later_runs() {
+    let work = Work::new();
+    work.write("review.csv", &reviewed(&work).to_csv());
+    work.write(
+        "despin.toml",
+        "[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\nuser = \"learned.csv\"\n",
+    );
+    let (code, _, err) = work.run(&["dict", "learn", "--from-report", "review.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(work.path("learned.csv").exists());
+    work.write("new.txt", "The Center East waits.\n");
+    let (code, out, err) = work.run(&["scan", "new.txt"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn dict_check_names_file_and_line_of_each_problem() {
+    let work = Work::new();
+    work.write(
+        "bad.csv",
+        "spun,original,prior,kind\n\
+         final yr,last year,0.97,\n\
+         bad prior,x,1.5,\n\
+         final  yr,past year,0.9,\n\
+         last year,previous year,0.9,\n\
+         \u{FEFF},nothing,0.9,\n\
+         the moment,this instant,0.5,\n",
+    );
+    std::fs::create_dir_all(work.path("clean/sub")).unwrap();
+    work.write("clean/sub/c.txt", "At the moment, all is well.\n");
+    let (code, out, err) = work.run(&["dict", "check", "bad.csv", "--clean", "clean"]);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let expect = [
+        ("bad.csv:2: cycle", "\"last year\""),
+        ("bad.csv:3: malformed", "prior"),
+        ("bad.csv:4: conflict", "bad.csv:2"),
+        ("bad.csv:6: malformed", "normalises to nothing"),
+        ("bad.csv:7: fires on clean text", "c.txt:1"),
+    ];
+    assert_eq!(lines.len(), expect.len(), "{out}");
+    for (l, (head, detail)) in lines.iter().zip(expect) {
+        assert!(l.starts_with(head) && l.contains(detail), "{l:?} vs {head}");
+    }
+    let (code, out, err) = work.run(&["dict", "check", "dict.csv"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = work.run(&["dict", "check", "missing.csv"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn built_dictionary_gives_the_same_findings_as_its_source() {
+    let work = Work::new();
+    let (code, _, err) = work.run(&["dict", "build", "dict.csv", "-o", "dict.fst"]);
+    assert_eq!(code, 0, "{err}");
+    let scan = |d: &str| {
+        work.run(&[
+            "scan",
+            "docs/a.txt",
+            "b.txt",
+            "--format",
+            "csv",
+            "--no-default-dict",
+            "--dict",
+            d,
+        ])
+    };
+    let (c1, from_csv, _) = scan("dict.csv");
+    let (c2, from_fst, e2) = scan("dict.fst");
+    assert_eq!((c1, c2), (1, 1), "{e2}");
+    assert_eq!(from_csv, from_fst);
+    // A malformed source builds nothing.
+    work.write("bad.csv", "spun,original,prior\nx,y,7\n");
+    let (code, _, err) = work.run(&["dict", "build", "bad.csv", "-o", "bad.fst"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.csv:2"), "{err}");
+    assert!(!work.path("bad.fst").exists());
+}
+
+#[test]
+fn dict_add_lookup_and_stats() {
+    let work = Work::new();
+    let (code, _, err) = work.run(&[
+        "dict",
+        "add",
+        "beneath manner",
+        "under way",
+        "--into",
+        "mine.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = work.run(&[
+        "dict",
+        "add",
+        "Center East",
+        "Middle East",
+        "--into",
+        "mine.csv",
+        "--tags",
+        "news",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        work.read("mine.csv"),
+        "spun,original,prior,kind,context,requires,tags,note\n\
+         beneath manner,under way,0.9,fingerprint,,,,\n\
+         Center East,Middle East,0.9,fingerprint,,,news,\n"
+    );
+    let (code, _, err) = work.run(&[
+        "dict", "add", "x", "y", "--prior", "3", "--into", "mine.csv",
+    ]);
+    assert_eq!(code, 2, "{err}");
+
+    let (code, out, err) = work.run(&[
+        "dict",
+        "lookup",
+        "center  EAST",
+        "--no-default-dict",
+        "--dict",
+        "dict.csv",
+        "--dict",
+        "mine.csv",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("key: \"center east\""), "{out}");
+    assert!(out.contains("mine (mine.csv:3): fingerprint"), "{out}");
+    assert!(out.contains("dict (dict.csv:3): fingerprint"), "{out}");
+
+    let (code, out, err) = work.run(&["dict", "stats", "mine.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 entries") && out.contains("news 1"), "{out}");
+}
+
+#[test]
+fn config_threshold_and_dictionaries_with_command_line_precedence() {
+    let work = Work::new();
+    work.write(
+        "despin.toml",
+        "min_confidence = 0.96\n[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\n",
+    );
+    // Only "final yr" (0.97) passes the configured threshold.
+    let (code, out, err) = work.run(&["fix", "b.txt"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        "\u{FEFF}Last year was  hard.\tThe Center East waits.\n"
+    );
+    let (_, out, _) = work.run(&["fix", "b.txt", "--min-confidence", "0.5"]);
+    assert_eq!(
+        out,
+        "\u{FEFF}Last year was  hard.\tThe Middle East waits.\n"
+    );
+    let (_, out, _) = work.run(&["fix", "b.txt", "--no-config", "--no-default-dict"]);
+    assert_eq!(out, TEXT_B);
+    let (code, out, err) = work.run(&["config", "--show", "--min-confidence", "0.4"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("min_confidence = 0.4    # command line"),
+        "{out}"
+    );
+    assert!(out.contains("dict.csv\"    # "), "{out}");
+    assert!(
+        out.contains("scan.min_confidence = 0.0    # default"),
+        "{out}"
+    );
+    work.write("despin.toml", "min_confidence = 7\n");
+    let (code, _, err) = work.run(&["fix", "b.txt"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("despin.toml"), "{err}");
+}
