@@ -21,6 +21,13 @@ pub enum Error {
         /// Every malformed row found, in file order.
         rows: Vec<RowError>,
     },
+    /// A reviewed report has rows that cannot be applied or learned from; each names its
+    /// CSV line. Nothing was written.
+    #[error("{}", format_rows(rows))]
+    ReportRows {
+        /// Every problem found, in report order.
+        rows: Vec<RowError>,
+    },
     /// A compiled dictionary file is damaged or of another format.
     #[error("{}: not a usable compiled despin dictionary: {reason}", path.display())]
     Compiled {
@@ -47,15 +54,23 @@ pub enum Error {
         /// Names that exist.
         known: String,
     },
+    /// A configuration file is invalid.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Any other invalid input, described.
     #[error("{0}")]
     Invalid(String),
 }
 
-/// One malformed row of a dictionary source, located by file and line.
+/// One malformed row of a CSV file (dictionary source or report), located by file and line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
-    /// The dictionary file.
+    /// The CSV file.
     pub path: PathBuf,
     /// 1-based line number of the row.
     pub line: u64,

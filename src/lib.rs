@@ -12,7 +12,9 @@
 //! * [`case`]: copying the case pattern of replaced text;
 //! * [`repair`]: byte-exact edits with article agreement;
 //! * [`report`]: CSV / JSON Lines rows for review;
-//! * [`input`] / [`output`]: decoding input text and atomic output files.
+//! * [`input`] / [`output`]: decoding input text and atomic output files;
+//! * [`review`] / [`apply`]: reading reviewed reports back and applying the accepted rows;
+//! * [`config`]: `despin.toml` settings and where each came from.
 //!
 //! ```
 //! use despin::{dict::{DictSet, Dictionary}, scan::{Scanner, ScanOptions}, repair::repair};
@@ -30,17 +32,19 @@
 //! ```
 
 pub mod align;
+pub mod apply;
 pub mod case;
+pub mod config;
 pub mod dict;
 pub mod error;
 pub mod eval;
 pub mod filter;
 pub mod input;
-pub mod learn;
 pub mod normalize;
 pub mod output;
 pub mod repair;
 pub mod report;
+pub mod review;
 pub mod scan;
 
 pub use error::{Error, Result};

@@ -1,10 +1,48 @@
-//! Options shared by the subcommands that scan text: dictionary selection and thresholds.
+//! Options shared by the subcommands that scan text: configuration, dictionary selection
+//! and thresholds (command line > `despin.toml` > defaults).
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use despin::config::{Config, Effective, Overrides};
 use despin::dict::{default_names, DictSet, Dictionary};
 use despin::scan::{ScanOptions, Scanner};
+
+/// Which configuration file to use.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConfigArgs {
+    /// Read settings from FILE instead of the nearest despin.toml (current directory or
+    /// its parents).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Ignore despin.toml files.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+impl ConfigArgs {
+    /// The config file in force, if any.
+    pub fn load(&self) -> Result<Option<Config>> {
+        if self.no_config {
+            return Ok(None);
+        }
+        if let Some(p) = &self.config {
+            return Ok(Some(Config::load(p)?));
+        }
+        let cwd = std::env::current_dir().context("cannot find the current directory")?;
+        Ok(Config::discover(&cwd)?)
+    }
+}
+
+/// Which threshold a command uses.
+#[derive(Clone, Copy, Debug)]
+pub enum Threshold {
+    /// `despin fix`.
+    Fix,
+    /// `despin scan`.
+    Scan,
+}
 
 /// Dictionary selection and scanning options.
 #[derive(clap::Args, Debug, Clone)]
@@ -26,26 +64,42 @@ pub struct DictArgs {
     /// evidence instead of needing fingerprints in the same document.
     #[arg(long)]
     pub assume_spun: bool,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 impl DictArgs {
-    /// Load the dictionaries and build a scanner.
-    pub fn scanner(&self) -> Result<Scanner> {
-        let mut set = DictSet::new();
-        if !self.no_default_dict {
-            let names: Vec<String> = match &self.names {
-                Some(n) => n
-                    .iter()
+    /// The settings in force, with `extra` command-line values layered in.
+    pub fn effective(&self, extra: Overrides) -> Result<Effective> {
+        let config = self.config.load()?;
+        let cli = Overrides {
+            embedded: self.names.as_ref().map(|n| {
+                n.iter()
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
-                    .collect(),
-                None => default_names().iter().map(|s| s.to_string()).collect(),
-            };
-            for n in &names {
-                set.push(Dictionary::embedded(n)?);
-            }
+                    .collect()
+            }),
+            no_default_dict: self.no_default_dict,
+            dicts: self.dicts.clone(),
+            ..extra
+        };
+        Ok(Effective::resolve(config.as_ref(), &cli, &default_names()))
+    }
+
+    /// Load the dictionaries and build a scanner.
+    pub fn scanner(&self) -> Result<Scanner> {
+        self.scanner_for(&self.effective(Overrides::default())?)
+    }
+
+    /// Build a scanner from resolved settings.
+    pub fn scanner_for(&self, settings: &Effective) -> Result<Scanner> {
+        let mut set = DictSet::new();
+        for n in &settings.embedded.value {
+            set.push(Dictionary::embedded(n)?);
         }
-        for p in &self.dicts {
+        for d in &settings.dictionaries {
+            let p = &d.value;
             let d = Dictionary::open(p)
                 .with_context(|| format!("cannot load dictionary {}", p.display()))?;
             set.push(d);
@@ -56,6 +110,25 @@ impl DictArgs {
                 assume_spun: self.assume_spun,
             },
         ))
+    }
+
+    /// The threshold for `which`: `cli` if given, else the config's, else the default.
+    pub fn min_confidence(&self, cli: Option<f32>, which: Threshold) -> Result<f32> {
+        let o = match which {
+            Threshold::Fix => Overrides {
+                fix_min_confidence: cli,
+                ..Overrides::default()
+            },
+            Threshold::Scan => Overrides {
+                scan_min_confidence: cli,
+                ..Overrides::default()
+            },
+        };
+        let e = self.effective(o)?;
+        Ok(match which {
+            Threshold::Fix => e.fix_min_confidence.value,
+            Threshold::Scan => e.scan_min_confidence.value,
+        })
     }
 }
 

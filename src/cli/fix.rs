@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use despin::{input, output, repair};
 
-use super::common::{parse_confidence, DictArgs};
+use super::common::{parse_confidence, DictArgs, Threshold};
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
 /// Repair spun phrases at or above the confidence threshold.
@@ -20,9 +20,10 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Apply findings with at least this confidence (0 applies every suggestion).
-    #[arg(long, default_value = "0.5", value_parser = parse_confidence, value_name = "X")]
-    pub min_confidence: f32,
+    /// Apply findings with at least this confidence (0 applies every suggestion; default
+    /// 0.5 or `min_confidence` in despin.toml).
+    #[arg(long, value_parser = parse_confidence, value_name = "X")]
+    pub min_confidence: Option<f32>,
 
     #[command(flatten)]
     pub dict: DictArgs,
@@ -36,7 +37,10 @@ pub fn run(args: Args) -> Result<i32> {
         Some(p) => (p.display().to_string(), input::read_file(p)?),
     };
     let result = scanner.scan(&text);
-    let repaired = repair::repair(&text, &result.findings, args.min_confidence);
+    let min_confidence = args
+        .dict
+        .min_confidence(args.min_confidence, Threshold::Fix)?;
+    let repaired = repair::repair(&text, &result.findings, min_confidence);
     match &args.output {
         Some(out) => output::write_atomic(out, repaired.text.as_bytes())
             .with_context(|| format!("cannot write repaired {label}"))?,

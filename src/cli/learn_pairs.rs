@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use despin::dict::pairs as learn;
 use despin::eval::pair_files;
-use despin::{input, learn, output};
+use despin::{input, output};
 
 use super::EXIT_CLEAN;
 

@@ -1,7 +1,9 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own module and only wires the
 //! library together; exit codes are decided here.
 
+mod apply;
 mod common;
+mod config;
 mod dict;
 mod eval;
 mod filter;
@@ -38,7 +40,9 @@ const EXAMPLES: &str = "Examples:
   despin fix article.txt -o clean.txt  write it to a file (atomically)
   cat article.txt | despin fix         repair stdin to stdout
   despin scan article.txt              list suspected spun phrases
-  despin scan a.txt --format csv > report.csv   a report to review in a spreadsheet";
+  despin scan a.txt --format csv > report.csv   a report to review in a spreadsheet
+  despin apply report.csv --in-place   apply the rows a reviewer accepted
+  despin dict learn --from-report report.csv    remember the decisions";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -48,10 +52,15 @@ enum Command {
     Fix(fix::Args),
     /// Repair the text field of JSON Lines records, stdin to stdout (for Spark / Hadoop).
     Filter(filter::Args),
-    /// Dictionary tools: learn entries from examples.
-    Dict(dict::Args),
     /// Measure repairs against originals (precision, recall, F0.5) and clean-text changes.
     Eval(eval::Args),
+    /// Apply the accepted rows of a reviewed CSV report.
+    Apply(apply::Args),
+    /// Dictionary tools: learn (from reviews or spun/original pairs), check, build, lookup,
+    /// add, stats.
+    Dict(dict::Args),
+    /// Show the effective configuration (despin.toml) and where each value came from.
+    Config(config::Args),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -74,6 +83,8 @@ pub fn main() -> i32 {
         Command::Eval(a) => eval::run(a),
         Command::Dict(a) => dict::run(a),
         Command::Filter(a) => filter::run(a),
+        Command::Apply(a) => apply::run(a),
+        Command::Config(a) => config::run(a),
     };
     match result {
         Ok(code) => code,

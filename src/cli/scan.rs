@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use despin::input;
 use despin::report::{Format, ReportWriter, Row};
 
-use super::common::{parse_confidence, DictArgs};
+use super::common::{parse_confidence, DictArgs, Threshold};
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
 /// List suspected spun phrases.
@@ -21,9 +21,10 @@ pub struct Args {
     #[arg(long, default_value = "brief", value_parser = parse_format)]
     pub format: Format,
 
-    /// Only report findings with at least this confidence.
-    #[arg(long, default_value = "0", value_parser = parse_confidence, value_name = "X")]
-    pub min_confidence: f32,
+    /// Only report findings with at least this confidence (default 0, or
+    /// `scan.min_confidence` in despin.toml).
+    #[arg(long, value_parser = parse_confidence, value_name = "X")]
+    pub min_confidence: Option<f32>,
 
     #[command(flatten)]
     pub dict: DictArgs,
@@ -42,6 +43,9 @@ pub fn parse_format(s: &str) -> Result<Format, String> {
 
 pub fn run(args: Args) -> Result<i32> {
     let scanner = args.dict.scanner()?;
+    let min_confidence = args
+        .dict
+        .min_confidence(args.min_confidence, Threshold::Scan)?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -63,7 +67,7 @@ pub fn run(args: Args) -> Result<i32> {
         for f in result
             .findings
             .iter()
-            .filter(|f| f.confidence >= args.min_confidence)
+            .filter(|f| f.confidence >= min_confidence)
         {
             let mut row = Row::new(&label, &text, f);
             if args.format == Format::Json {

@@ -13,9 +13,13 @@
 //! A [`DictSet`] stacks dictionaries in layers: later layers (user dictionaries) take
 //! precedence over earlier ones (the defaults) on the same span.
 
+pub mod check;
 pub mod compiled;
 pub mod condition;
+pub mod learn;
+pub mod pairs;
 pub mod source;
+pub mod stats;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -222,6 +226,11 @@ impl Dictionary {
     /// Entry `index`, or `None` if the index is out of range or the record is damaged.
     pub fn entry(&self, index: usize) -> Option<EntryRef<'_>> {
         compiled::entry(self.table.as_ref(), index)
+    }
+
+    /// Every entry, in key order.
+    pub fn entries(&self) -> impl Iterator<Item = EntryRef<'_>> {
+        (0..self.len).filter_map(move |i| self.entry(i))
     }
 
     /// The entries stored under an FST value.

@@ -151,7 +151,9 @@ pub fn parse_source(path: &Path, data: &[u8]) -> Parsed {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
+                let line = e
+                    .position()
+                    .map_or(line, |p| record_line(data, p, Some(b'#')));
                 parsed.errors.push(err(line, format!("malformed CSV: {e}")));
                 // A CSV syntax error can't be recovered from reliably.
                 if !matches!(
@@ -163,7 +165,9 @@ pub fn parse_source(path: &Path, data: &[u8]) -> Parsed {
                 continue;
             }
         }
-        let line = record.position().map_or(line, |p| p.line());
+        let line = record
+            .position()
+            .map_or(line, |p| record_line(data, p, Some(b'#')));
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
@@ -176,6 +180,55 @@ pub fn parse_source(path: &Path, data: &[u8]) -> Parsed {
         }
     }
     parsed
+}
+
+/// Write entries as a dictionary source: an optional `#` comment, the header, one row each.
+/// Parsing the result gives the same entries back (but for their line numbers).
+pub fn to_csv(comment: &str, entries: &[SourceEntry]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record(COLUMNS);
+    for e in entries {
+        let _ = w.write_record([
+            e.spun.as_str(),
+            &e.originals.join("|"),
+            &e.prior.to_string(),
+            e.kind.as_str(),
+            &e.context,
+            &e.requires.join("|"),
+            &e.tags.join(";"),
+            &e.note,
+        ]);
+    }
+    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    let mut out = String::new();
+    for l in comment.lines() {
+        out.push_str("# ");
+        out.push_str(l);
+        out.push('\n');
+    }
+    out + &body
+}
+
+/// The 1-based line where a CSV record starts. The `csv` crate's own line count lags by
+/// one after a CRLF line end (it points records at the `\n` of the previous line, before
+/// any comment lines), so count from the record's byte offset instead, skipping line ends
+/// and lines starting with `comment`.
+pub fn record_line(data: &[u8], pos: &csv::Position, comment: Option<u8>) -> u64 {
+    let mut at = (pos.byte() as usize).min(data.len());
+    while at < data.len() {
+        if matches!(data[at], b'\r' | b'\n') {
+            at += 1;
+        } else if Some(data[at]) == comment {
+            at += data[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .unwrap_or(data.len() - at);
+        } else {
+            break;
+        }
+    }
+    1 + data[..at].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 fn parse_row(record: &csv::ByteRecord, index: &[Option<usize>; 8]) -> Result<SourceEntry, String> {
@@ -247,4 +300,19 @@ fn parse_row(record: &csv::ByteRecord, index: &[Option<usize>; 8]) -> Result<Sou
         note: field(7)?.to_string(),
         line: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_right_with_crlf_comments_and_blank_lines() {
+        let data = "# head\r\nspun,original\r\na,b\r\n# c\r\n\r\nc,\r\n\"e\r\nf\",g\nh,i\n";
+        let parsed = parse_source(Path::new("d.csv"), data.as_bytes());
+        let lines: Vec<u64> = parsed.entries.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 7, 9]);
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].line, 6);
+    }
 }

@@ -1,0 +1,272 @@
+//! Checks for dictionary sources, for the people who write them (`despin dict check`).
+//!
+//! [`check_sources`] looks at a set of sources meant to be used together and reports, each
+//! located by file and line:
+//!
+//! * malformed rows (including keys that normalise to nothing), as the parser refuses them;
+//! * conflicts: the same key, kind, context and document condition with different first
+//!   originals, so which one wins depends on layer order;
+//! * cycles: an original that is itself a spun key, so a repaired text would be flagged again.
+//!
+//! [`fires_on_clean`] scans known-clean text and reports the entries that fire there: each
+//! hit is a false positive waiting to happen.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::dict::source::{EntryKind, Parsed};
+use crate::error::{Error, Result};
+use crate::normalize::normalize_phrase;
+use crate::scan::Scanner;
+
+/// What kind of problem a check found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProblemKind {
+    /// The row could not be parsed or validated.
+    Malformed,
+    /// The same key with conflicting originals.
+    Conflict,
+    /// An original is itself a spun key.
+    Cycle,
+    /// The entry fires on known-clean text.
+    FiresOnClean,
+}
+
+impl ProblemKind {
+    /// Short label used in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::Malformed => "malformed",
+            ProblemKind::Conflict => "conflict",
+            ProblemKind::Cycle => "cycle",
+            ProblemKind::FiresOnClean => "fires on clean text",
+        }
+    }
+}
+
+/// One problem, located by file and line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The dictionary source.
+    pub path: PathBuf,
+    /// 1-based line of the row.
+    pub line: u64,
+    /// What kind of problem.
+    pub kind: ProblemKind,
+    /// Details.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.path.display(),
+            self.line,
+            self.kind.as_str(),
+            self.message
+        )
+    }
+}
+
+/// Check parsed sources that are used together. Problems come sorted by file and line.
+pub fn check_sources(sources: &[(PathBuf, Parsed)]) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = Vec::new();
+    for (_, parsed) in sources {
+        problems.extend(parsed.errors.iter().map(|e| Problem {
+            path: e.path.clone(),
+            line: e.line,
+            kind: ProblemKind::Malformed,
+            message: e.message.clone(),
+        }));
+    }
+    let entries = || {
+        sources.iter().flat_map(|(p, parsed)| {
+            parsed
+                .entries
+                .iter()
+                .filter(|e| e.kind != EntryKind::Allow)
+                .map(move |e| (p, e))
+        })
+    };
+    let at = |p: &Path, line: u64| format!("{}:{line}", p.display());
+
+    // Conflicts: the first row of each (key, kind, conditions) is the reference.
+    // (key, kind, context, requires) -> (file, line, first original)
+    type Slot<'a> = (&'a str, EntryKind, &'a str, String);
+    let mut first: HashMap<Slot<'_>, (&PathBuf, u64, String)> = HashMap::new();
+    for (p, e) in entries() {
+        let best = e.originals[0].to_lowercase();
+        let slot = (
+            e.key.as_str(),
+            e.kind,
+            e.context.as_str(),
+            e.requires.join("|"),
+        );
+        match first.get(&slot) {
+            Some((fp, fl, fo)) if *fo != best => problems.push(Problem {
+                path: p.clone(),
+                line: e.line,
+                kind: ProblemKind::Conflict,
+                message: format!(
+                    "{:?} -> {:?}, but {} says {:?}",
+                    e.spun,
+                    e.originals[0],
+                    at(fp, *fl),
+                    fo
+                ),
+            }),
+            Some(_) => {}
+            None => {
+                first.insert(slot, (p, e.line, best));
+            }
+        }
+    }
+
+    // Cycles: originals that are spun keys themselves.
+    let mut keys: HashMap<&str, (&PathBuf, u64)> = HashMap::new();
+    for (p, e) in entries() {
+        keys.entry(e.key.as_str()).or_insert((p, e.line));
+    }
+    for (p, e) in entries() {
+        for o in &e.originals {
+            let k = normalize_phrase(o);
+            if let Some((kp, kl)) = keys.get(k.as_str()) {
+                let message = if k == e.key {
+                    format!("original {o:?} is the spun phrase itself")
+                } else {
+                    format!(
+                        "original {o:?} of {:?} is itself a spun phrase ({}): repaired text would be flagged again",
+                        e.spun,
+                        at(kp, *kl)
+                    )
+                };
+                problems.push(Problem {
+                    path: p.clone(),
+                    line: e.line,
+                    kind: ProblemKind::Cycle,
+                    message,
+                });
+            }
+        }
+    }
+    problems.sort_by(|a, b| (&a.path, a.line, a.kind).cmp(&(&b.path, b.line, b.kind)));
+    problems
+}
+
+/// One entry that fired on clean text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CleanHit {
+    /// Dictionary name.
+    pub dictionary: String,
+    /// Source file name of the entry.
+    pub source: String,
+    /// Line of the entry in its source.
+    pub line: u32,
+    /// The text that matched (first occurrence).
+    pub spun: String,
+    /// How many times it fired.
+    pub count: usize,
+    /// First place it fired: file and line.
+    pub example: (PathBuf, usize),
+}
+
+/// Scan every text file under `dir` (recursively, in path order; binary and non-UTF-8 files
+/// are skipped) and count, per entry, the findings at or above `min_confidence`.
+pub fn fires_on_clean(scanner: &Scanner, dir: &Path, min_confidence: f32) -> Result<Vec<CleanHit>> {
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)?;
+    let mut hits: BTreeMap<(String, String, u32), CleanHit> = BTreeMap::new();
+    for f in files {
+        let bytes = std::fs::read(&f).map_err(|source| Error::Io {
+            path: f.clone(),
+            source,
+        })?;
+        let Ok(text) = crate::input::as_text(&bytes) else {
+            continue;
+        };
+        for finding in scanner.scan(text).findings {
+            if finding.confidence < min_confidence {
+                continue;
+            }
+            let key = (
+                finding.dictionary.clone(),
+                finding.entry_source.clone(),
+                finding.entry_line,
+            );
+            hits.entry(key)
+                .or_insert_with(|| CleanHit {
+                    dictionary: finding.dictionary.clone(),
+                    source: finding.entry_source.clone(),
+                    line: finding.entry_line,
+                    spun: finding.spun.clone(),
+                    count: 0,
+                    example: (f.clone(), finding.line),
+                })
+                .count += 1;
+        }
+    }
+    Ok(hits.into_values().collect())
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .map_err(io)?;
+    entries.sort();
+    for p in entries {
+        // Symlinks are not followed, so a link loop cannot trap the walk.
+        let meta = std::fs::symlink_metadata(&p).map_err(|source| Error::Io {
+            path: p.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            collect_files(&p, out)?;
+        } else if meta.is_file() {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::source::parse_source;
+
+    #[test]
+    fn finds_conflicts_and_cycles() {
+        let a = "spun,original\nfinal yr,last year\nyr,year\nsame,Same\n";
+        let b = "spun,original\n# c\nfinal  yr,past year\n";
+        let sources = vec![
+            (
+                PathBuf::from("a.csv"),
+                parse_source(Path::new("a.csv"), a.as_bytes()),
+            ),
+            (
+                PathBuf::from("b.csv"),
+                parse_source(Path::new("b.csv"), b.as_bytes()),
+            ),
+        ];
+        let p = check_sources(&sources);
+        let got: Vec<(String, u64, ProblemKind)> = p
+            .iter()
+            .map(|p| (p.path.display().to_string(), p.line, p.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.csv".into(), 4, ProblemKind::Cycle),
+                ("b.csv".into(), 3, ProblemKind::Conflict),
+            ],
+            "{p:?}"
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! Reviewed reports: reading back the CSV of `despin scan --format csv` after a person has
+//! filled in its `decision` column, usually in a spreadsheet.
+//!
+//! Reviewers' tools do things to a CSV, and none of them may change what gets applied:
+//!
+//! * columns are found by header name, in any order; extra columns (a reviewer's notes,
+//!   the batch `status`) are ignored; only `path`, `byte_start`, `byte_end`, `spun`,
+//!   `suggestion` and `decision` are required;
+//! * rows may come in any order; CRLF line ends and a UTF-8 byte order mark are fine;
+//! * cells neutralised against formula injection are restored ([`crate::report::restore`]);
+//! * numbers a spreadsheet re-formatted (`12.0`) are read back as integers.
+//!
+//! Every problem is collected with its CSV line before anything is returned, so a user fixes
+//! a report in one go.
+
+use std::path::Path;
+
+use crate::dict::source::record_line;
+use crate::error::{Error, Result, RowError};
+use crate::report::restore;
+
+/// What the reviewer decided for one row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Apply the row's `suggestion` (possibly edited by the reviewer).
+    Accept,
+    /// Leave the text as it is.
+    Reject,
+    /// No decision written: left alone unless `--accept-empty`.
+    Undecided,
+}
+
+impl Decision {
+    /// Parse a `decision` cell: `accept`/`accepted`/`yes`/`y`, `reject`/`rejected`/`no`/`n`,
+    /// or empty; case-insensitive.
+    pub fn parse(cell: &str) -> Option<Decision> {
+        match cell.trim().to_lowercase().as_str() {
+            "" => Some(Decision::Undecided),
+            "accept" | "accepted" | "yes" | "y" => Some(Decision::Accept),
+            "reject" | "rejected" | "no" | "n" => Some(Decision::Reject),
+            _ => None,
+        }
+    }
+}
+
+/// One row of a reviewed report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewedRow {
+    /// 1-based line of the row in the report (for messages).
+    pub line: u64,
+    /// The file the finding is in, as written in the report.
+    pub path: String,
+    /// Byte offset of `spun` when the report was made.
+    pub byte_start: usize,
+    /// Byte offset one past its end.
+    pub byte_end: usize,
+    /// The text that was found.
+    pub spun: String,
+    /// The replacement to write if accepted (the reviewer may have edited it).
+    pub suggestion: String,
+    /// The `context` window, when the report has that column.
+    pub context: Option<String>,
+    /// The reviewer's decision.
+    pub decision: Decision,
+}
+
+/// Columns a reviewed report must have.
+pub const REQUIRED_COLUMNS: [&str; 6] = [
+    "path",
+    "byte_start",
+    "byte_end",
+    "spun",
+    "suggestion",
+    "decision",
+];
+
+/// Parse a reviewed report held in memory; `path` labels errors.
+///
+/// Returns every row, or [`Error::ReportRows`] listing every bad row.
+pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
+    let mut errors = Vec::new();
+    let err = |line: u64, message: String| RowError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(data);
+    let headers = match rdr.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(Error::ReportRows {
+                rows: vec![err(1, format!("cannot read header row: {e}"))],
+            })
+        }
+    };
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| restore(String::from_utf8_lossy(h).trim()).eq_ignore_ascii_case(name))
+    };
+    let mut index = [0usize; 6];
+    let mut missing = Vec::new();
+    for (slot, name) in index.iter_mut().zip(REQUIRED_COLUMNS) {
+        match find(name) {
+            Some(i) => *slot = i,
+            None => missing.push(name),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::ReportRows {
+            rows: vec![err(
+                1,
+                format!(
+                    "report lacks the column(s) {} (is this a `despin scan --format csv` report?)",
+                    missing.join(", ")
+                ),
+            )],
+        });
+    }
+    let context_col = find("context");
+
+    let mut rows = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = rdr.position().line();
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, |p| record_line(data, p, None));
+                errors.push(err(line, format!("malformed CSV: {e}")));
+                break;
+            }
+        }
+        let line = record
+            .position()
+            .map_or(line, |p| record_line(data, p, None));
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        match parse_row(&record, &index, context_col) {
+            Ok(mut row) => {
+                row.line = line;
+                rows.push(row);
+            }
+            Err(m) => errors.push(err(line, m)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(Error::ReportRows { rows: errors })
+    }
+}
+
+fn parse_row(
+    record: &csv::ByteRecord,
+    index: &[usize; 6],
+    context_col: Option<usize>,
+) -> std::result::Result<ReviewedRow, String> {
+    let cell = |i: usize, name: &str| -> std::result::Result<String, String> {
+        let raw = record.get(i).unwrap_or_default();
+        let s = std::str::from_utf8(raw).map_err(|_| format!("column `{name}` is not UTF-8"))?;
+        Ok(restore(s.trim()).to_string())
+    };
+    let number = |i: usize, name: &str| -> std::result::Result<usize, String> {
+        let s = cell(i, name)?;
+        parse_offset(&s).ok_or_else(|| format!("`{name}` {s:?} is not a byte offset"))
+    };
+    let path = cell(index[0], "path")?;
+    if path.is_empty() {
+        return Err("empty `path`".into());
+    }
+    let byte_start = number(index[1], "byte_start")?;
+    let byte_end = number(index[2], "byte_end")?;
+    if byte_end < byte_start {
+        return Err(format!(
+            "byte_end {byte_end} is before byte_start {byte_start}"
+        ));
+    }
+    let decision_s = cell(index[5], "decision")?;
+    let decision = Decision::parse(&decision_s).ok_or_else(|| {
+        format!("unknown decision {decision_s:?} (expected accept, reject or empty)")
+    })?;
+    Ok(ReviewedRow {
+        line: 0,
+        path,
+        byte_start,
+        byte_end,
+        spun: cell(index[3], "spun")?,
+        suggestion: cell(index[4], "suggestion")?,
+        context: context_col.map(|i| cell(i, "context")).transpose()?,
+        decision,
+    })
+}
+
+/// Read an offset written as an integer, or as a spreadsheet's `12.0`.
+fn parse_offset(s: &str) -> Option<usize> {
+    if let Ok(n) = s.parse::<usize>() {
+        return Some(n);
+    }
+    let f = s.parse::<f64>().ok()?;
+    (f >= 0.0 && f.fract() == 0.0 && f < 1e15).then_some(f as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_by_header_name_with_bom_crlf_and_extra_columns() {
+        let csv = "\u{FEFF}note,decision,suggestion,spun,byte_end,byte_start,path\r\n\
+                   mine,ACCEPT,'=last year,final yr,12.0,4,a.txt\r\n\
+                   ,,,,,,\r\n\
+                   x,,b,c,3,2,b.txt\r\n";
+        let rows = read_reviewed(Path::new("r.csv"), csv.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].decision, Decision::Accept);
+        assert_eq!(rows[0].suggestion, "=last year");
+        assert_eq!((rows[0].byte_start, rows[0].byte_end), (4, 12));
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[1].decision, Decision::Undecided);
+        assert_eq!(rows[1].line, 4);
+        assert_eq!(rows[1].context, None);
+    }
+
+    #[test]
+    fn names_every_bad_row() {
+        let csv = "path,byte_start,byte_end,spun,suggestion,decision\n\
+                   a,1,2,x,y,maybe\n\
+                   a,x,2,x,y,accept\n\
+                   a,5,2,x,y,accept\n";
+        let Err(Error::ReportRows { rows }) = read_reviewed(Path::new("r.csv"), csv.as_bytes())
+        else {
+            panic!("expected row errors")
+        };
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        assert!(rows[0].message.contains("unknown decision"));
+        let e = read_reviewed(Path::new("r.csv"), b"path,spun\na,b\n").unwrap_err();
+        assert!(e.to_string().contains("byte_start"), "{e}");
+    }
+}
