@@ -30,6 +30,15 @@ pub struct PairArgs {
     #[arg(long, default_value = "1", value_name = "N")]
     pub min_count: usize,
 
+    /// Swaps (phrases found in the clean text) must be seen in at least N pairs.
+    #[arg(long, default_value = "2", value_name = "N")]
+    pub min_swap_docs: usize,
+
+    /// Drop swaps whose phrase occurs more than X times per 1,000 clean words (function
+    /// words such as "of" or "at" need a hand-written context instead).
+    #[arg(long, default_value = "0.5", value_name = "X")]
+    pub max_swap_rate: f64,
+
     /// Spinner profile to tag the entries with (`spinner:NAME`).
     #[arg(long, default_value = "a", value_name = "NAME")]
     pub profile: String,
@@ -70,14 +79,21 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
         );
     }
     let mut proposals = learn::propose(&pairs);
+    let mut selection = learn::Selection {
+        min_count: args.min_count,
+        min_swap_docs: args.min_swap_docs,
+        max_swap_rate: args.max_swap_rate,
+        profile: args.profile.clone(),
+        ..learn::Selection::default()
+    };
     if !args.clean.is_empty() {
         let mut clean = Vec::new();
         for c in &args.clean {
             collect_texts(c, &mut clean)?;
         }
-        learn::count_clean_hits(&mut proposals, &clean);
+        selection.clean_words = learn::count_clean_hits(&mut proposals, &clean);
     }
-    let entries = learn::to_entries(&proposals, args.min_count, &args.profile);
+    let entries = learn::to_entries(&proposals, &selection);
     let mut buf = Vec::new();
     learn::write_csv(&mut buf, &entries)?;
     match into {

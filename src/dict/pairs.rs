@@ -139,8 +139,13 @@ fn inflections(observed: &[Proposal]) -> Vec<Proposal> {
     extra
 }
 
-/// Count how often each proposal's spun phrase occurs in `clean` texts.
-pub fn count_clean_hits<S: AsRef<str>>(proposals: &mut [Proposal], clean: &[S]) {
+/// Count how often each proposal's spun phrase occurs in `clean` texts; returns the number
+/// of word tokens in the clean texts.
+pub fn count_clean_hits<S: AsRef<str>>(proposals: &mut [Proposal], clean: &[S]) -> usize {
+    let words: usize = clean
+        .iter()
+        .map(|t| Tokens::new(t.as_ref()).filter(|t| t.is_word).count())
+        .sum();
     let entries: Vec<SourceEntry> = proposals
         .iter()
         .enumerate()
@@ -159,7 +164,7 @@ pub fn count_clean_hits<S: AsRef<str>>(proposals: &mut [Proposal], clean: &[S]) 
         .filter(|e| !e.key.is_empty())
         .collect();
     let Ok(dict) = Dictionary::from_entries("learned", Path::new("learned.csv"), &entries) else {
-        return;
+        return words;
     };
     let scanner = Scanner::new(DictSet::from_iter([dict]), ScanOptions::default());
     let mut hits = vec![0usize; proposals.len()];
@@ -178,16 +183,72 @@ pub fn count_clean_hits<S: AsRef<str>>(proposals: &mut [Proposal], clean: &[S]) 
     for p in proposals.iter_mut() {
         p.clean_hits = Some(by_key[&normalize_phrase(&p.spun)]);
     }
+    words
+}
+
+/// Which proposals become entries.
+#[derive(Clone, Debug)]
+pub struct Selection {
+    /// Keep substitutions seen at least this many times.
+    pub min_count: usize,
+    /// Swaps (phrases that occur in clean text) must be seen in at least this many pairs:
+    /// one article's annotation is too weak a reason to touch a common word.
+    pub min_swap_docs: usize,
+    /// Swaps whose spun phrase occurs more often than this per 1,000 clean words ("of",
+    /// "in", "at") are dropped: they need a context condition a person writes.
+    pub max_swap_rate: f64,
+    /// Word tokens of the clean text the hits were counted in (0: no clean text).
+    pub clean_words: usize,
+    /// Spinner profile for the `spinner:NAME` tag (empty: none).
+    pub profile: String,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection {
+            min_count: 1,
+            min_swap_docs: 2,
+            max_swap_rate: 0.5,
+            clean_words: 0,
+            profile: "a".into(),
+        }
+    }
 }
 
 /// Turn proposals into dictionary rows: fingerprints where the phrase never occurs in clean
 /// text, swaps elsewhere (or everywhere, when no clean text was given). Proposals seen fewer
 /// than `min_count` times (inflections count as their source) are dropped. Sorted by count.
-pub fn to_entries(proposals: &[Proposal], min_count: usize, profile: &str) -> Vec<SourceEntry> {
-    let mut rows: Vec<&Proposal> = proposals
-        .iter()
-        .filter(|p| p.inflected || p.count >= min_count)
-        .collect();
+pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
+    let (min_count, profile) = (sel.min_count, sel.profile.as_str());
+    // Inflections inherit the standing of the observation they came from.
+    let source_docs = |p: &Proposal| -> usize {
+        if !p.inflected {
+            return p.docs;
+        }
+        proposals
+            .iter()
+            .filter(|o| !o.inflected && format!("{}s", o.spun) == p.spun)
+            .map(|o| o.docs)
+            .max()
+            .unwrap_or(0)
+    };
+    let keep = |p: &Proposal| -> bool {
+        if !p.inflected && p.count < min_count {
+            return false;
+        }
+        match p.clean_hits {
+            Some(0) | None => true,
+            Some(hits) => {
+                let rate = if sel.clean_words == 0 {
+                    0.0
+                } else {
+                    1000.0 * hits as f64 / sel.clean_words as f64
+                };
+                source_docs(p) >= sel.min_swap_docs && rate <= sel.max_swap_rate
+            }
+        }
+    };
+    let mut rows: Vec<&Proposal> = proposals.iter().filter(|p| keep(p)).collect();
     rows.sort_by(|a, b| {
         b.count
             .cmp(&a.count)
@@ -281,7 +342,8 @@ mod tests {
             ),
         ];
         let mut p = propose(&pairs);
-        count_clean_hits(&mut p, &["The bill was mentioned in the House last year."]);
+        let words = count_clean_hits(&mut p, &["The bill was mentioned in the House last year."]);
+        assert_eq!(words, 9);
         let find = |s: &str| {
             p.iter()
                 .find(|x| x.spun == s)
@@ -292,7 +354,22 @@ mod tests {
         assert_eq!(find("invoice").original, "bill");
         assert_eq!(find("final yr").original, "last year");
         assert!(find("invoices").inflected);
-        let entries = to_entries(&p, 1, "a");
+        // By default a swap seen in one pair only is not trusted.
+        let strict = to_entries(
+            &p,
+            &Selection {
+                clean_words: words,
+                ..Selection::default()
+            },
+        );
+        assert!(strict.iter().all(|e| e.spun != "mentioned"));
+        let sel = Selection {
+            max_swap_rate: 1000.0,
+            min_swap_docs: 1,
+            clean_words: words,
+            ..Selection::default()
+        };
+        let entries = to_entries(&p, &sel);
         let kind = |s: &str| entries.iter().find(|e| e.spun == s).unwrap().kind;
         assert_eq!(kind("final yr"), EntryKind::Fingerprint);
         assert_eq!(kind("mentioned"), EntryKind::Swap, "occurs in clean text");
