@@ -422,8 +422,9 @@ impl Scanner {
             }
             let dict = &self.dicts.layers()[c.layer];
             let mut entries: Vec<EntryRef<'_>> = dict.entries_for(c.value).collect();
-            // Allow entries take precedence within a key.
-            entries.sort_by_key(|e| e.kind != EntryKind::Allow);
+            // Within a key: allow entries first, then entries with a context condition (the
+            // more specific reading), then the rest in file order.
+            entries.sort_by_key(|e| (e.kind != EntryKind::Allow, e.context.is_empty()));
             for e in entries {
                 if !Self::conditions_hold(&doc, &mut req, &e, &c) {
                     continue;

@@ -179,3 +179,28 @@ proptest! {
         prop_assert_eq!(&fixed.text[pos_out..], &text[pos_in..]);
     }
 }
+
+#[test]
+fn token_classes_in_context_conditions() {
+    let csv = "spun,original,kind,context
+home,House,fingerprint,self=@cap next=@cap
+greater than,more than,fingerprint,next=@num
+nonetheless,still,fingerprint,prev=is|was
+nonetheless,however,fingerprint,
+";
+    let s = scanner(&[dict("c", csv)]);
+    let fixed = |t: &str| repair(t, &s.scan(t).findings, 0.5).text;
+    assert_eq!(
+        fixed("The Home Speaker went home."),
+        "The House Speaker went home."
+    );
+    assert_eq!(
+        fixed("greater than 10 and greater than ever"),
+        "more than 10 and greater than ever"
+    );
+    // The row with a context is tried before the general one.
+    assert_eq!(
+        fixed("It is nonetheless true. Nonetheless, no."),
+        "It is still true. However, no."
+    );
+}

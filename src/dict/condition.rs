@@ -13,6 +13,32 @@ use crate::normalize::normalize_phrase;
 /// How many tokens either side `near=` looks at.
 pub const NEAR_WINDOW: usize = 8;
 
+/// A class of token that a clause can ask for instead of a word list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenClass {
+    /// `@cap`: a word starting with an upper-case letter.
+    Cap,
+    /// `@num`: a token starting with a digit.
+    Num,
+}
+
+impl TokenClass {
+    fn parse(s: &str) -> Option<TokenClass> {
+        match s {
+            "@cap" => Some(TokenClass::Cap),
+            "@num" => Some(TokenClass::Num),
+            _ => None,
+        }
+    }
+
+    fn holds<T: TokenAccess + ?Sized>(self, doc: &T, i: usize) -> bool {
+        match self {
+            TokenClass::Cap => doc.is_cap(i),
+            TokenClass::Num => doc.norm(i).starts_with(|c: char| c.is_ascii_digit()),
+        }
+    }
+}
+
 /// One clause of a context condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Clause {
@@ -20,10 +46,13 @@ pub enum Clause {
     Prev { words: Vec<String>, negate: bool },
     /// The token after the match is (or is not) one of the words.
     Next { words: Vec<String>, negate: bool },
-    /// The token before the match is (or is not) a capitalised word.
-    PrevCap { negate: bool },
-    /// The token after the match is (or is not) a capitalised word.
-    NextCap { negate: bool },
+    /// The token before the match is (or is not) of a class.
+    PrevClass { class: TokenClass, negate: bool },
+    /// The token after the match is (or is not) of a class.
+    NextClass { class: TokenClass, negate: bool },
+    /// The first token of the match itself is (or is not) of a class (`self=@cap`: the
+    /// spinner capitalised it, as in "Home" for "House").
+    SelfClass { class: TokenClass, negate: bool },
     /// One of the words occurs within [`NEAR_WINDOW`] tokens of the match.
     Near { words: Vec<String> },
 }
@@ -56,22 +85,30 @@ pub fn parse_context(src: &str) -> Result<Vec<Clause>, String> {
         if value.is_empty() {
             return Err(format!("context clause `{part}` has no value"));
         }
-        let clause = match (name, value) {
-            ("prev", "@cap") => Clause::PrevCap { negate },
-            ("next", "@cap") => Clause::NextCap { negate },
-            ("prev", v) => Clause::Prev {
-                words: words(v)?,
+        let clause = match (name, TokenClass::parse(value)) {
+            ("prev", Some(class)) => Clause::PrevClass { class, negate },
+            ("next", Some(class)) => Clause::NextClass { class, negate },
+            ("self", Some(class)) => Clause::SelfClass { class, negate },
+            ("self", None) => {
+                return Err(format!(
+                    "`self` takes a class (@cap or @num), not `{value}`"
+                ))
+            }
+            ("prev", None) => Clause::Prev {
+                words: words(value)?,
                 negate,
             },
-            ("next", v) => Clause::Next {
-                words: words(v)?,
+            ("next", None) => Clause::Next {
+                words: words(value)?,
                 negate,
             },
             ("near", _) if negate => return Err("`near!=` is not supported".into()),
-            ("near", v) => Clause::Near { words: words(v)? },
+            ("near", _) => Clause::Near {
+                words: words(value)?,
+            },
             (n, _) => {
                 return Err(format!(
-                    "unknown context clause `{n}` (expected prev, next or near)"
+                    "unknown context clause `{n}` (expected prev, next, self or near)"
                 ))
             }
         };
@@ -108,8 +145,13 @@ impl Clause {
         match self {
             Clause::Prev { words, negate } => is_one_of(prev, words) != *negate,
             Clause::Next { words, negate } => is_one_of(next, words) != *negate,
-            Clause::PrevCap { negate } => prev.is_some_and(|i| doc.is_cap(i)) != *negate,
-            Clause::NextCap { negate } => next.is_some_and(|i| doc.is_cap(i)) != *negate,
+            Clause::PrevClass { class, negate } => {
+                prev.is_some_and(|i| class.holds(doc, i)) != *negate
+            }
+            Clause::NextClass { class, negate } => {
+                next.is_some_and(|i| class.holds(doc, i)) != *negate
+            }
+            Clause::SelfClass { class, negate } => class.holds(doc, first) != *negate,
             Clause::Near { words } => {
                 let lo = first.saturating_sub(NEAR_WINDOW);
                 let hi = (last + NEAR_WINDOW + 1).min(doc.len());
