@@ -9,6 +9,7 @@ directories of .txt) is repaired with the dictionary learned from ALL pairs, as 
 ship it, and changes per 1,000 words are reported.
 
 usage: benches/loo_dev.py DESPIN EVAL_DIR [--clean DIR...] [--learn-clean DIR...] [-- extra fix args]
+(LEARN_ARGS in the environment adds arguments to `despin dict learn`.)
 """
 import glob, json, os, shutil, subprocess, sys, tempfile
 
@@ -40,7 +41,9 @@ def main():
                 if line.startswith("spinner:"):
                     spinner = line.split(":", 1)[1].split()[0]
         arts.append((base, spinner))
-    tot = dict(sys_changes=0, sys_good=0, gold_changes=0, gold_hit=0)
+    keys = ("sys_changes", "sys_good", "gold_changes", "gold_hit")
+    tot = dict.fromkeys(keys, 0)
+    per_spinner = {}
     work = tempfile.mkdtemp(prefix="despin-loo-")
     try:
         def learn(train, out):
@@ -53,6 +56,7 @@ def main():
             cmd = [despin, "dict", "learn", "--spun", d, "--original", d, "--into", out]
             if learn_clean:
                 cmd += ["--clean", *learn_clean]
+            cmd += os.environ.get("LEARN_ARGS", "").split()
             subprocess.run(cmd, check=True, capture_output=True)
         for base, spinner in arts:
             train = [a for a in arts if a[0] != base and a[1] == spinner]
@@ -69,13 +73,19 @@ def main():
             p = subprocess.run([despin, "eval", "--spun", d, "--original", d, "--json", "--dict", learned, *extra],
                                check=True, capture_output=True, text=True)
             o = json.loads(p.stdout)["overall"]
-            for k in tot:
+            grp = per_spinner.setdefault(spinner, dict.fromkeys(keys, 0))
+            for k in keys:
                 tot[k] += o[k]
+                grp[k] += o[k]
             print(f"{os.path.basename(base):34s} {spinner} P={o['precision']:.3f} R={o['recall']:.3f} F0.5={o['f05']:.3f}")
-        P = tot["sys_good"] / tot["sys_changes"] if tot["sys_changes"] else 0
-        R = tot["gold_hit"] / tot["gold_changes"] if tot["gold_changes"] else 0
-        F = 1.25 * P * R / (0.25 * P + R) if P + R else 0
-        print(f"leave-one-out overall: P={P:.3f} R={R:.3f} F0.5={F:.3f} ({tot['sys_changes']} changes, {tot['gold_changes']} gold)")
+        def line(label, t):
+            P = t["sys_good"] / t["sys_changes"] if t["sys_changes"] else 0
+            R = t["gold_hit"] / t["gold_changes"] if t["gold_changes"] else 0
+            F = 1.25 * P * R / (0.25 * P + R) if P + R else 0
+            print(f"leave-one-out {label}: P={P:.3f} R={R:.3f} F0.5={F:.3f} ({t['sys_changes']} changes, {t['gold_changes']} gold)")
+        for sp, t in sorted(per_spinner.items()):
+            line(f"spinner {sp}", t)
+        line("overall", tot)
         if clean:
             learned = os.path.join(work, "all.csv")
             learn(arts, learned)

@@ -31,7 +31,7 @@ pub struct PairArgs {
     pub min_count: usize,
 
     /// Swaps (phrases found in the clean text) must be seen in at least N pairs.
-    #[arg(long, default_value = "2", value_name = "N")]
+    #[arg(long, default_value = "3", value_name = "N")]
     pub min_swap_docs: usize,
 
     /// Drop swaps whose phrase occurs more than X times per 1,000 clean words (function

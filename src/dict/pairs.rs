@@ -4,7 +4,7 @@
 //! pair is tokenised, aligned ([`crate::align`]), and every short replaced run of tokens
 //! becomes a proposed entry `spun phrase -> original phrase`, counted over all pairs.
 //! Proposals are then judged against clean text: a phrase that never occurs in clean English
-//! becomes a `fingerprint`, one that does becomes a `swap` (fires only in documents with spin
+//! and seen in several pairs becomes a `fingerprint`, anything else a `swap` (fires only in documents with spin
 //! evidence). Inflected forms are generalised for single-word swaps (`invoice -> bill` also
 //! proposes `invoices -> bills`), because each article only shows a few forms of a word.
 //!
@@ -268,8 +268,11 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
             }
             continue;
         }
+        // A fingerprint must be absent from clean text AND seen in more than one pair: a
+        // phrase seen once may just be rare English the clean sample lacks ("press
+        // release"), so it only fires with document evidence, as a swap.
         let kind = match p.clean_hits {
-            Some(0) => EntryKind::Fingerprint,
+            Some(0) if !p.inflected && p.docs >= 2 => EntryKind::Fingerprint,
             _ => EntryKind::Swap,
         };
         let prior = match kind {
@@ -371,7 +374,12 @@ mod tests {
         };
         let entries = to_entries(&p, &sel);
         let kind = |s: &str| entries.iter().find(|e| e.spun == s).unwrap().kind;
-        assert_eq!(kind("final yr"), EntryKind::Fingerprint);
+        assert_eq!(
+            kind("invoice"),
+            EntryKind::Fingerprint,
+            "two pairs, never in clean text"
+        );
+        assert_eq!(kind("final yr"), EntryKind::Swap, "seen in one pair only");
         assert_eq!(kind("mentioned"), EntryKind::Swap, "occurs in clean text");
         let mut csv = Vec::new();
         write_csv(&mut csv, &entries).unwrap();
