@@ -30,6 +30,10 @@ pub struct PairArgs {
     #[arg(long, default_value = "1", value_name = "N")]
     pub min_count: usize,
 
+    /// Keep substitutions seen in at least N pairs.
+    #[arg(long, default_value = "1", value_name = "N")]
+    pub min_docs: usize,
+
     /// Swaps (phrases found in the clean text) must be seen in at least N pairs.
     #[arg(long, default_value = "3", value_name = "N")]
     pub min_swap_docs: usize,
@@ -81,6 +85,7 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
     let mut proposals = learn::propose(&pairs);
     let mut selection = learn::Selection {
         min_count: args.min_count,
+        min_docs: args.min_docs,
         min_swap_docs: args.min_swap_docs,
         max_swap_rate: args.max_swap_rate,
         profile: args.profile.clone(),

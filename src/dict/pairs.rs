@@ -191,6 +191,8 @@ pub fn count_clean_hits<S: AsRef<str>>(proposals: &mut [Proposal], clean: &[S]) 
 pub struct Selection {
     /// Keep substitutions seen at least this many times.
     pub min_count: usize,
+    /// Keep substitutions seen in at least this many pairs (documents).
+    pub min_docs: usize,
     /// Swaps (phrases that occur in clean text) must be seen in at least this many pairs:
     /// one article's annotation is too weak a reason to touch a common word.
     pub min_swap_docs: usize,
@@ -207,7 +209,8 @@ impl Default for Selection {
     fn default() -> Self {
         Selection {
             min_count: 1,
-            min_swap_docs: 2,
+            min_docs: 1,
+            min_swap_docs: 3,
             max_swap_rate: 0.5,
             clean_words: 0,
             profile: "a".into(),
@@ -233,7 +236,7 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
             .unwrap_or(0)
     };
     let keep = |p: &Proposal| -> bool {
-        if !p.inflected && p.count < min_count {
+        if !p.inflected && (p.count < min_count || p.docs < sel.min_docs) {
             return false;
         }
         match p.clean_hits {
