@@ -47,6 +47,9 @@ pub enum Error {
         /// Names that exist.
         known: String,
     },
+    /// Walking a directory tree failed at some path (permissions, a symlink loop...).
+    #[error("{0}")]
+    Walk(String),
     /// Any other invalid input, described.
     #[error("{0}")]
     Invalid(String),

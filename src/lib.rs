@@ -12,7 +12,9 @@
 //! * [`case`]: copying the case pattern of replaced text;
 //! * [`repair`]: byte-exact edits with article agreement;
 //! * [`report`]: CSV / JSON Lines rows for review;
-//! * [`input`] / [`output`]: decoding input text and atomic output files.
+//! * [`format`]: which parts of a text, Markdown, HTML or JSON Lines file are prose;
+//! * [`input`] / [`output`]: decoding input text and atomic output files;
+//! * [`batch`]: walking trees and processing them in parallel, in a deterministic order.
 //!
 //! ```
 //! use despin::{dict::{DictSet, Dictionary}, scan::{Scanner, ScanOptions}, repair::repair};
@@ -29,9 +31,11 @@
 //! assert_eq!(fixed.text, "Talks in the Middle East stalled last year.\r\n");
 //! ```
 
+pub mod batch;
 pub mod case;
 pub mod dict;
 pub mod error;
+pub mod format;
 pub mod input;
 pub mod normalize;
 pub mod output;

@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own module and only wires the
 //! library together; exit codes are decided here.
 
+mod batch;
 mod common;
 mod fix;
 mod scan;
@@ -34,7 +35,9 @@ const EXAMPLES: &str = "Examples:
   despin fix article.txt -o clean.txt  write it to a file (atomically)
   cat article.txt | despin fix         repair stdin to stdout
   despin scan article.txt              list suspected spun phrases
-  despin scan a.txt --format csv > report.csv   a report to review in a spreadsheet";
+  despin scan a.txt --format csv > report.csv   a report to review in a spreadsheet
+  despin fix articles/ --out clean/ --report report.csv   clean a whole tree
+  despin fix articles/ --in-place --backup .orig        rewrite files, keeping originals";
 
 #[derive(Subcommand, Debug)]
 enum Command {
