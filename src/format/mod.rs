@@ -220,6 +220,9 @@ pub struct Processed {
     pub applied: Vec<bool>,
     /// The repaired file, when repairing and something changed.
     pub output: Option<String>,
+    /// The edits made, in file coordinates and order (replacements encoded); every byte
+    /// outside them is the same in `output` as in the file.
+    pub edits: Vec<Edit>,
     /// Document evidence of the file's text.
     pub evidence: DocEvidence,
     /// Parts passed through unchanged because they could not be read in the format.
@@ -268,6 +271,7 @@ pub fn process(
     let result = scanner.scan(&joined);
     let mut applied = vec![false; result.findings.len()];
     let mut output = None;
+    let mut file_edits = Vec::new();
     if let Some(min) = repair_at {
         let fixed = repair::repair(&joined, &result.findings, min);
         for &i in &fixed.applied {
@@ -290,6 +294,7 @@ pub fn process(
             if out != file {
                 output = Some(out);
             }
+            file_edits = edits;
         }
     }
     let mut findings = result.findings;
@@ -305,6 +310,7 @@ pub fn process(
         findings,
         applied,
         output,
+        edits: file_edits,
         evidence: result.evidence,
         warnings,
     }
