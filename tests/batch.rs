@@ -503,3 +503,18 @@ fn killed_run_leaves_no_partial_file() {
         assert_eq!(t.text(&format!("out/{}", f.display())), want);
     }
 }
+
+/// A file that cannot be written (its output directory is blocked by a file) fails alone: the
+/// error names it, the others are written, and the run exits 2. Works as root too.
+#[test]
+fn write_failure_is_per_file() {
+    let t = Tree::new();
+    sample_tree(&t);
+    t.write("out/sub", b"a file where a directory should be");
+    let o = t.despin(&["fix", "in", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("sub"), "{err}");
+    assert_eq!(t.text("out/a.txt"), FIXED);
+    assert_eq!(t.read("out/img.bin"), t.read("in/img.bin"));
+}

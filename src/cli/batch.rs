@@ -205,7 +205,15 @@ fn read_list(p: &PathBuf) -> Result<String> {
 fn tell(progress: &ProgressBar, f: &FileResult) {
     let path = f.path.display();
     progress.suspend(|| match &f.outcome {
-        Outcome::Failed(e) => eprintln!("despin: error: {e}"),
+        Outcome::Failed(e) => {
+            let msg = e.to_string();
+            // Name the input when the error is about another path (its output).
+            if f.path.as_os_str().is_empty() || msg.starts_with(&path.to_string()) {
+                eprintln!("despin: error: {msg}");
+            } else {
+                eprintln!("despin: error: {path}: {msg}");
+            }
+        }
         Outcome::Skipped(batch::SkipReason::SymlinkLoop) => {
             eprintln!("despin: {path}: symlink loop, skipped")
         }
