@@ -15,6 +15,7 @@ MB=${MB:-100}
 WORK=${WORK:-$(mktemp -d /tmp/despin-bench.XXXXXX)}
 CORPUS=$WORK/corpus
 PHRASES=$WORK/phrases.txt
+mkdir -p "$WORK"
 
 cargo build --release --quiet
 DESPIN=$PWD/target/release/despin

@@ -524,7 +524,7 @@ impl<'s> Batch<'s> {
             None => Ok(()),
             Some(Target::OutDir(out)) => {
                 let data = repaired.map_or(original, str::as_bytes);
-                output::write_atomic(&out.join(&file.rel), data)
+                output::write_atomic_with(&out.join(&file.rel), data, false)
             }
             Some(Target::InPlace { backup }) => {
                 let Some(new) = repaired else {

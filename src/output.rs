@@ -9,9 +9,18 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Write `data` to `path` atomically, creating parent directories as needed.
+/// Write `data` to `path` atomically, creating parent directories as needed, and flush it to
+/// disk before the rename (safe against power loss as well as crashes).
 pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    write_atomic_with(path, data, true)
+}
+
+/// [`write_atomic`], with the flush to disk optional: without it the file is still never seen
+/// half-written after a crash or `kill -9`, but a power loss may leave it empty. Regenerable
+/// output (a mirrored tree) skips it: one fsync per file costs more than the repair.
+pub fn write_atomic_with(path: &Path, data: &[u8], sync: bool) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
+    f.sync = sync;
     f.write_all(data).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -24,6 +33,7 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 pub struct AtomicFile {
     path: PathBuf,
     tmp: tempfile::NamedTempFile,
+    sync: bool,
 }
 
 impl AtomicFile {
@@ -45,6 +55,7 @@ impl AtomicFile {
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp,
+            sync: true,
         })
     }
 
@@ -57,7 +68,9 @@ impl AtomicFile {
         };
         let mut tmp = self.tmp;
         tmp.flush().map_err(io)?;
-        tmp.as_file().sync_data().map_err(io)?;
+        if self.sync {
+            tmp.as_file().sync_data().map_err(io)?;
+        }
         if let Ok(meta) = std::fs::metadata(&path) {
             tmp.as_file()
                 .set_permissions(meta.permissions())

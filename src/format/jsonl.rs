@@ -250,4 +250,17 @@ mod tests {
         assert_eq!(segs[0].to_file(0), file.find("x \\").unwrap());
         assert_eq!(w.iter().map(|w| w.line).collect::<Vec<_>>(), [2, 3]);
     }
+
+    #[test]
+    fn lone_surrogate_elsewhere_does_not_block_the_field() {
+        // Found by fuzzing: valid JSON syntax, though not decodable to UTF-8.
+        let file = "{\"text\":\"a b\",\"x\":\"\\ude00\"}\n";
+        let mut w = Vec::new();
+        let segs = segments(file, &["text".to_string()], &mut w);
+        assert_eq!(segs.len(), 1);
+        assert!(w.is_empty());
+        // A lone surrogate in the field itself leaves the field alone.
+        let file = "{\"text\":\"a \\ud800 b\"}\n";
+        assert!(segments(file, &["text".to_string()], &mut w).is_empty());
+    }
 }
