@@ -62,6 +62,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Walking a directory tree failed at some path (permissions, a symlink loop...).
+    #[error("{0}")]
+    Walk(String),
     /// Any other invalid input, described.
     #[error("{0}")]
     Invalid(String),

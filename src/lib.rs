@@ -15,6 +15,9 @@
 //! * [`input`] / [`output`]: decoding input text and atomic output files;
 //! * [`review`] / [`apply`]: reading reviewed reports back and applying the accepted rows;
 //! * [`config`]: `despin.toml` settings and where each came from.
+//! * [`format`]: which parts of a text, Markdown, HTML or JSON Lines file are prose;
+//! * [`input`] / [`output`]: decoding input text and atomic output files;
+//! * [`batch`]: walking trees and processing them in parallel, in a deterministic order.
 //!
 //! ```
 //! use despin::{dict::{DictSet, Dictionary}, scan::{Scanner, ScanOptions}, repair::repair};
@@ -33,12 +36,14 @@
 
 pub mod align;
 pub mod apply;
+pub mod batch;
 pub mod case;
 pub mod config;
 pub mod dict;
 pub mod error;
 pub mod eval;
 pub mod filter;
+pub mod format;
 pub mod input;
 pub mod normalize;
 pub mod output;

@@ -470,7 +470,8 @@ fn count_words(doc: &Doc<'_>) -> usize {
 }
 
 /// Fill in 1-based line and character column of each finding (findings sorted by start).
-fn locate(text: &str, findings: &mut [Finding]) {
+/// Public so that formats which scan extracted text can relocate findings in the file.
+pub fn locate(text: &str, findings: &mut [Finding]) {
     let bytes = text.as_bytes();
     let bom = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     let (mut pos, mut line, mut line_start) = (0usize, 1usize, 0usize);

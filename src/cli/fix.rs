@@ -3,18 +3,35 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use despin::batch::{self, BatchOptions, Target, WalkOptions};
 use despin::{input, output, repair};
 
+use super::batch::BatchArgs;
 use super::common::{parse_confidence, DictArgs, Threshold};
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
 /// Repair spun phrases at or above the confidence threshold.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// File to repair; `-` or nothing reads stdin.
+    /// File to repair (`-` or nothing reads stdin; the result goes to stdout), or files and
+    /// directories to repair into --out OUTDIR or --in-place.
     #[arg(value_name = "PATH")]
-    pub path: Option<PathBuf>,
+    pub paths: Vec<PathBuf>,
+
+    /// Mirror the inputs into OUTDIR: repaired files, and every other input file copied
+    /// unchanged, each written atomically.
+    #[arg(long, value_name = "OUTDIR", conflicts_with_all = ["in_place", "output"])]
+    pub out: Option<PathBuf>,
+
+    /// Rewrite the input files (atomically).
+    #[arg(long, conflicts_with = "output")]
+    pub in_place: bool,
+
+    /// With --in-place, keep each changed file's original as PATH+SUFFIX (files ending in
+    /// SUFFIX are not processed).
+    #[arg(long, value_name = "SUFFIX", requires = "in_place")]
+    pub backup: Option<String>,
 
     /// Write the repaired text to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
@@ -27,19 +44,59 @@ pub struct Args {
 
     #[command(flatten)]
     pub dict: DictArgs,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 pub fn run(args: Args) -> Result<i32> {
     let scanner = args.dict.scanner()?;
-    let (label, text) = match &args.path {
+    let min_confidence = args
+        .dict
+        .min_confidence(args.min_confidence, Threshold::Fix)?;
+    let target = match (&args.out, args.in_place) {
+        (Some(out), _) => Some(Target::OutDir(out.clone())),
+        (None, true) => Some(Target::InPlace {
+            backup: args.backup.clone(),
+        }),
+        (None, false) => None,
+    };
+    if let Some(target) = target {
+        let mut walk = WalkOptions::default();
+        match &target {
+            Target::OutDir(out) => {
+                walk.hidden = args.batch.hidden;
+                walk.globs = args.batch.globs.clone();
+                walk.excludes = args.batch.excludes.clone();
+                batch::check_out_dir(&args.paths, out, &walk)?;
+                walk.skip_dirs = vec![out.clone()];
+            }
+            Target::InPlace { backup } => walk.skip_suffix = backup.clone(),
+        }
+        return super::batch::run(super::batch::Run {
+            scanner: &scanner,
+            roots: &args.paths,
+            args: &args.batch,
+            options: BatchOptions {
+                target: Some(target),
+                min_confidence,
+                report_min_confidence: 0.0,
+                file_type: None,
+                format: Default::default(),
+            },
+            walk,
+            stdout: None,
+        });
+    }
+    if args.batch.wants_batch(&args.paths) || args.paths.len() > 1 {
+        bail!("repairing several files or a directory needs --out OUTDIR or --in-place");
+    }
+    let (label, text) = match args.paths.first() {
         None => ("-".to_string(), input::read_stdin()?),
         Some(p) if p.as_os_str() == "-" => ("-".to_string(), input::read_stdin()?),
         Some(p) => (p.display().to_string(), input::read_file(p)?),
     };
     let result = scanner.scan(&text);
-    let min_confidence = args
-        .dict
-        .min_confidence(args.min_confidence, Threshold::Fix)?;
     let repaired = repair::repair(&text, &result.findings, min_confidence);
     match &args.output {
         Some(out) => output::write_atomic(out, repaired.text.as_bytes())

@@ -2,6 +2,7 @@
 //! library together; exit codes are decided here.
 
 mod apply;
+mod batch;
 mod common;
 mod config;
 mod dict;
@@ -41,6 +42,8 @@ const EXAMPLES: &str = "Examples:
   cat article.txt | despin fix         repair stdin to stdout
   despin scan article.txt              list suspected spun phrases
   despin scan a.txt --format csv > report.csv   a report to review in a spreadsheet
+  despin fix articles/ --out clean/ --report report.csv   clean a whole tree
+  despin fix articles/ --in-place --backup .orig        rewrite files, keeping originals
   despin apply report.csv --in-place   apply the rows a reviewer accepted
   despin dict learn --from-report report.csv    remember the decisions";
 

@@ -6,13 +6,17 @@ use anyhow::{bail, Context, Result};
 use despin::input;
 use despin::report::{Format, ReportWriter, Row};
 
+use despin::batch::{BatchOptions, WalkOptions};
+
+use super::batch::{self, BatchArgs};
 use super::common::{parse_confidence, DictArgs, Threshold};
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
 /// List suspected spun phrases.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Files to scan; `-` or nothing reads stdin.
+    /// Files or directories to scan; `-` or nothing reads stdin. Directories are walked
+    /// (see the options below) and every file in them scanned, in parallel.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -28,6 +32,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub dict: DictArgs,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 pub fn parse_format(s: &str) -> Result<Format, String> {
@@ -46,6 +53,22 @@ pub fn run(args: Args) -> Result<i32> {
     let min_confidence = args
         .dict
         .min_confidence(args.min_confidence, Threshold::Scan)?;
+    if args.batch.wants_batch(&args.paths) {
+        return batch::run(batch::Run {
+            scanner: &scanner,
+            roots: &args.paths,
+            args: &args.batch,
+            options: BatchOptions {
+                target: None,
+                min_confidence: 1.0,
+                report_min_confidence: min_confidence,
+                file_type: None,
+                format: Default::default(),
+            },
+            walk: WalkOptions::default(),
+            stdout: Some(args.format),
+        });
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {

@@ -1,0 +1,604 @@
+//! Batch runs: scan or repair whole directory trees in parallel, deterministically.
+//!
+//! * **Walking** uses the `ignore` crate with ripgrep's rules: hidden files and paths listed in
+//!   `.gitignore` / `.ignore` files are skipped unless asked for ([`WalkOptions`]); `--glob` /
+//!   `--exclude` patterns are ripgrep overrides. Symlinks are not followed unless asked; when
+//!   they are, a loop is skipped with a reason, never walked twice. The walk is sequential and
+//!   sorted by file name, so files come out in path order without holding the list.
+//! * **Processing** reads each file whole, classifies it ([`crate::input::as_text`]), runs
+//!   the format pipeline ([`crate::format::process`]) and writes its output atomically. Files
+//!   are processed in sorted chunks on a `rayon` pool; results are handed to the caller in
+//!   path order, so reports are the same at any thread count, and memory is bounded by one
+//!   chunk's findings plus the files in flight, whatever the size of the corpus.
+//! * **Nothing lost:** with an output directory every input file lands there (files that are
+//!   not text are copied unchanged); a file that cannot be read or written is a per-file
+//!   failure and the run goes on. despin never reads what it writes: the output directory and
+//!   its own temporary files are kept out of the walk.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use ignore::overrides::{Override, OverrideBuilder};
+use ignore::WalkBuilder;
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::format::{self, FileType, FormatOptions, Warning};
+use crate::input::{self, NotText};
+use crate::output::{self, TEMP_PREFIX};
+use crate::report::Row;
+use crate::scan::Scanner;
+
+/// Which files a walk yields.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    /// Include hidden files and directories (names starting with `.`).
+    pub hidden: bool,
+    /// Do not apply `.gitignore`, `.ignore` and git exclude rules.
+    pub no_ignore: bool,
+    /// Follow symbolic links.
+    pub follow_links: bool,
+    /// Include only paths matching one of these globs (ripgrep `-g` syntax; `!glob` excludes).
+    pub globs: Vec<String>,
+    /// Exclude paths matching these globs.
+    pub excludes: Vec<String>,
+    /// Directories never read (the output directory), as given.
+    pub skip_dirs: Vec<PathBuf>,
+    /// Skip files whose name ends with this (in-place backups).
+    pub skip_suffix: Option<String>,
+}
+
+/// One file to process: where it is, and where it goes in a mirrored tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its path relative to the output directory.
+    pub rel: PathBuf,
+}
+
+/// What the walk produces: a file, or a path it could not walk.
+#[derive(Debug)]
+pub enum Input {
+    /// A file to process.
+    File(InputFile),
+    /// A symlink loop, skipped.
+    Loop(PathBuf),
+    /// A path that could not be walked.
+    Error(Error),
+}
+
+impl Input {
+    fn sort_key(&self) -> &Path {
+        match self {
+            Input::File(f) => &f.path,
+            Input::Loop(p) => p,
+            Input::Error(_) => Path::new(""),
+        }
+    }
+}
+
+fn overrides(root: &Path, opts: &WalkOptions) -> Result<Override> {
+    let mut b = OverrideBuilder::new(root);
+    let bad = |e: ignore::Error| Error::Invalid(format!("bad glob: {e}"));
+    for g in &opts.globs {
+        b.add(g).map_err(bad)?;
+    }
+    for g in &opts.excludes {
+        let g = g.strip_prefix('!').unwrap_or(g);
+        b.add(&format!("!{g}")).map_err(bad)?;
+    }
+    b.build().map_err(bad)
+}
+
+/// Where `rel` goes in the output tree when there are `n_roots` roots: a single directory's
+/// contents are mirrored at the top; several inputs each get a subdirectory of their name.
+fn mirrored(root: &Path, path: &Path, n_roots: usize) -> PathBuf {
+    let name = root.file_name().map(PathBuf::from).unwrap_or_default();
+    match path.strip_prefix(root) {
+        Ok(r) if r.as_os_str().is_empty() => name, // the root is a file
+        Ok(r) if n_roots == 1 => r.to_path_buf(),
+        Ok(r) => name.join(r),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Partial(errs) => errs.iter().any(is_loop),
+        _ => false,
+    }
+}
+
+fn skipped_name(path: &Path, opts: &WalkOptions) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.starts_with(TEMP_PREFIX)
+        || opts
+            .skip_suffix
+            .as_deref()
+            .is_some_and(|s| !s.is_empty() && name.ends_with(s))
+}
+
+/// Walk `roots` (directories or files) in path order.
+pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Result<impl Iterator<Item = Input>> {
+    let mut roots: Vec<PathBuf> = roots.to_vec();
+    roots.sort();
+    roots.dedup();
+    let n = roots.len();
+    let mut walks = Vec::with_capacity(n);
+    for root in roots {
+        let ov = overrides(&root, opts)?;
+        let skip: Vec<PathBuf> = skip_paths_under(&root, &opts.skip_dirs);
+        let mut b = WalkBuilder::new(&root);
+        b.hidden(!opts.hidden)
+            .ignore(!opts.no_ignore)
+            .git_ignore(!opts.no_ignore)
+            .git_global(!opts.no_ignore)
+            .git_exclude(!opts.no_ignore)
+            .parents(!opts.no_ignore)
+            .follow_links(opts.follow_links)
+            .overrides(ov)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry(move |e| !skip.iter().any(|s| s == e.path()));
+        let opts = opts.clone();
+        let root2 = root.clone();
+        walks.push(b.build().filter_map(move |r| match r {
+            Ok(e) => {
+                let is_file = e.file_type().is_some_and(|t| t.is_file());
+                if !is_file || skipped_name(e.path(), &opts) {
+                    return None;
+                }
+                Some(Input::File(InputFile {
+                    rel: mirrored(&root2, e.path(), n),
+                    path: e.into_path(),
+                }))
+            }
+            Err(e) if is_loop(&e) => Some(Input::Loop(loop_path(&e).unwrap_or_default())),
+            Err(e) => Some(Input::Error(Error::Walk(e.to_string()))),
+        }));
+    }
+    Ok(walks.into_iter().flatten())
+}
+
+fn loop_path(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } => loop_path(err),
+        _ => None,
+    }
+}
+
+/// The paths inside `root`, spelled from `root`, of those `dirs` that lie under it.
+fn skip_paths_under(root: &Path, dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let Ok(root_c) = root.canonicalize() else {
+        return Vec::new();
+    };
+    dirs.iter()
+        .filter_map(|d| {
+            let c = canonical_lenient(d);
+            c.strip_prefix(&root_c).ok().map(|r| root.join(r))
+        })
+        .collect()
+}
+
+/// Canonicalise a path that may not exist yet: its deepest existing ancestor, canonicalised,
+/// joined with the rest.
+pub fn canonical_lenient(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut tail = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            let mut out = c;
+            for t in tail.iter().rev() {
+                out.push(t);
+            }
+            return out;
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                tail.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// Refuse an output directory that is an input, or inside one without being excluded from
+/// the walk (by `--exclude`, or by being hidden while hidden files are skipped).
+pub fn check_out_dir(roots: &[PathBuf], out: &Path, opts: &WalkOptions) -> Result<()> {
+    let out_c = canonical_lenient(out);
+    for root in roots {
+        let Ok(root_c) = root.canonicalize() else {
+            continue;
+        };
+        if out_c == root_c || root_c.starts_with(&out_c) {
+            return Err(Error::Invalid(format!(
+                "output directory {} is, or contains, the input {}",
+                out.display(),
+                root.display()
+            )));
+        }
+        let Ok(rel) = out_c.strip_prefix(&root_c) else {
+            continue;
+        };
+        let hidden = !opts.hidden
+            && rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        let excluded = overrides(root, opts)
+            .map(|ov| ov.matched(root.join(rel), true).is_ignore())
+            .unwrap_or(false);
+        if !hidden && !excluded {
+            return Err(Error::Invalid(format!(
+                "output directory {} is inside the input {}; exclude it (--exclude '{}') or \
+                 write elsewhere",
+                out.display(),
+                root.display(),
+                rel.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Files listed in `list` (one path per line), sorted, filtered by the globs. Relative
+/// paths are mirrored as written; absolute ones by their file name.
+pub fn from_list(list: &str, opts: &WalkOptions) -> Result<Vec<Input>> {
+    let ov = overrides(Path::new("."), opts)?;
+    let mut out: Vec<Input> = list
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.is_empty())
+        .map(PathBuf::from)
+        .filter(|p| !ov.matched(p, false).is_ignore() && !skipped_name(p, opts))
+        .map(|path| {
+            let rel: PathBuf = if path.is_absolute() {
+                path.file_name().map(PathBuf::from).unwrap_or_default()
+            } else {
+                path.components()
+                    .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                    .collect()
+            };
+            Input::File(InputFile { path, rel })
+        })
+        .collect();
+    out.sort_by(|a, b| a.sort_key().cmp(b.sort_key()));
+    Ok(out)
+}
+
+/// Where repaired files go.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// Mirror the inputs into this directory.
+    OutDir(PathBuf),
+    /// Rewrite the inputs, optionally keeping the original as `path + suffix`.
+    InPlace {
+        /// Backup suffix (`.orig`), if any.
+        backup: Option<String>,
+    },
+}
+
+/// What a batch run does with each file.
+#[derive(Clone, Debug)]
+pub struct BatchOptions {
+    /// `None` scans only; `Some` repairs and writes there.
+    pub target: Option<Target>,
+    /// Findings at or above this confidence are applied when repairing.
+    pub min_confidence: f32,
+    /// Findings below this confidence are left out of the results.
+    pub report_min_confidence: f32,
+    /// Format of every file, instead of by extension.
+    pub file_type: Option<FileType>,
+    /// Per-format options.
+    pub format: FormatOptions,
+}
+
+/// Why a file was not scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// NUL bytes: binary.
+    Binary,
+    /// Not valid UTF-8.
+    NotUtf8,
+    /// A symlink loop.
+    SymlinkLoop,
+}
+
+impl SkipReason {
+    /// Short name for summaries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::NotUtf8 => "not UTF-8",
+            SkipReason::SymlinkLoop => "symlink loop",
+        }
+    }
+}
+
+/// What happened to one file.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Scanned (and, when repairing, written).
+    Done {
+        /// The file's content changed.
+        changed: bool,
+        /// Fixes applied.
+        fixes: usize,
+    },
+    /// Not scanned; with an output directory, copied unchanged.
+    Skipped(SkipReason),
+    /// Could not be read or written.
+    Failed(Error),
+}
+
+/// The result for one file, in the order files are reported.
+#[derive(Debug)]
+pub struct FileResult {
+    /// The input path (empty for a walk error).
+    pub path: PathBuf,
+    /// Its size in bytes (0 if unread).
+    pub bytes: u64,
+    /// What happened.
+    pub outcome: Outcome,
+    /// Findings as report rows (file coordinates, `status` and `doc_score` set).
+    pub rows: Vec<Row>,
+    /// Parts passed through unchanged because they could not be parsed.
+    pub warnings: Vec<Warning>,
+}
+
+/// Totals of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files seen (processed, skipped or failed).
+    pub files: u64,
+    /// Files whose content changed.
+    pub changed: u64,
+    /// Files skipped, by reason.
+    pub skipped: BTreeMap<SkipReason, u64>,
+    /// Files (or paths) that failed.
+    pub failed: u64,
+    /// Findings reported.
+    pub findings: u64,
+    /// Fixes applied.
+    pub fixes: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Warnings (parts of files passed through).
+    pub warnings: u64,
+}
+
+impl Summary {
+    fn add(&mut self, r: &FileResult) {
+        self.files += 1;
+        self.bytes += r.bytes;
+        self.findings += r.rows.len() as u64;
+        self.warnings += r.warnings.len() as u64;
+        match &r.outcome {
+            Outcome::Done { changed, fixes } => {
+                self.changed += u64::from(*changed);
+                self.fixes += *fixes as u64;
+            }
+            Outcome::Skipped(s) => *self.skipped.entry(*s).or_default() += 1,
+            Outcome::Failed(_) => self.failed += 1,
+        }
+    }
+}
+
+/// A batch run: a scanner, options and a thread pool.
+pub struct Batch<'s> {
+    scanner: &'s Scanner,
+    options: BatchOptions,
+    pool: rayon::ThreadPool,
+}
+
+/// Files processed per parallel chunk per thread: large enough to keep threads busy, small
+/// enough that one chunk's findings are a small amount of memory.
+const CHUNK_PER_THREAD: usize = 64;
+
+impl<'s> Batch<'s> {
+    /// A batch run on `threads` threads (0: one per core).
+    pub fn new(scanner: &'s Scanner, options: BatchOptions, threads: usize) -> Result<Batch<'s>> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Invalid(format!("cannot start threads: {e}")))?;
+        Ok(Batch {
+            scanner,
+            options,
+            pool,
+        })
+    }
+
+    /// Process every input, calling `each` with the results in input order. Stops early only
+    /// if `each` fails.
+    pub fn run<E>(
+        &self,
+        inputs: impl Iterator<Item = Input>,
+        mut each: impl FnMut(&FileResult) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Summary, E> {
+        let chunk = CHUNK_PER_THREAD * self.pool.current_num_threads();
+        let mut summary = Summary::default();
+        let mut inputs = inputs.peekable();
+        while inputs.peek().is_some() {
+            let batch: Vec<Input> = inputs.by_ref().take(chunk).collect();
+            let results: Vec<FileResult> = self
+                .pool
+                .install(|| batch.into_par_iter().map(|i| self.process(i)).collect());
+            for r in &results {
+                summary.add(r);
+                each(r)?;
+            }
+        }
+        if let Some(Target::OutDir(out)) = &self.options.target {
+            clear_stale_temp_files(out);
+        }
+        Ok(summary)
+    }
+
+    /// Process one input.
+    pub fn process(&self, input: Input) -> FileResult {
+        let file = match input {
+            Input::File(f) => f,
+            Input::Loop(path) => return bare(path, Outcome::Skipped(SkipReason::SymlinkLoop)),
+            Input::Error(e) => return bare(PathBuf::new(), Outcome::Failed(e)),
+        };
+        let bytes = match std::fs::read(&file.path) {
+            Ok(b) => b,
+            Err(source) => {
+                let e = Error::Io {
+                    path: file.path.clone(),
+                    source,
+                };
+                return bare(file.path, Outcome::Failed(e));
+            }
+        };
+        let mut result = FileResult {
+            bytes: bytes.len() as u64,
+            path: file.path.clone(),
+            outcome: Outcome::Done {
+                changed: false,
+                fixes: 0,
+            },
+            rows: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let text = match input::as_text(&bytes) {
+            Ok(t) => t,
+            Err(nt) => {
+                result.outcome = match self.write(&file, &bytes, None) {
+                    Err(e) => Outcome::Failed(e),
+                    Ok(()) => Outcome::Skipped(match nt {
+                        NotText::Binary => SkipReason::Binary,
+                        NotText::InvalidUtf8 { .. } => SkipReason::NotUtf8,
+                    }),
+                };
+                return result;
+            }
+        };
+        let ty = self
+            .options
+            .file_type
+            .unwrap_or_else(|| FileType::from_path(&file.path));
+        let repair_at = self
+            .options
+            .target
+            .as_ref()
+            .map(|_| self.options.min_confidence);
+        let p = format::process(self.scanner, ty, text, &self.options.format, repair_at);
+        let label = file.path.display().to_string();
+        for (f, &applied) in p.findings.iter().zip(&p.applied) {
+            if f.confidence < self.options.report_min_confidence && !applied {
+                continue;
+            }
+            let mut row = Row::new(&label, text, f);
+            row.status = Some(if applied { "applied" } else { "suggested" }.to_string());
+            row.doc_score = Some(p.evidence.score);
+            result.rows.push(row);
+        }
+        result.warnings = p.warnings;
+        let fixes = p.applied.iter().filter(|&&a| a).count();
+        let changed = p.output.is_some();
+        result.outcome = match self.write(&file, &bytes, p.output.as_deref()) {
+            Ok(()) => Outcome::Done { changed, fixes },
+            Err(e) => Outcome::Failed(e),
+        };
+        result
+    }
+
+    /// Write a file's output: `repaired` if it changed, else the original bytes.
+    fn write(&self, file: &InputFile, original: &[u8], repaired: Option<&str>) -> Result<()> {
+        match &self.options.target {
+            None => Ok(()),
+            Some(Target::OutDir(out)) => {
+                let data = repaired.map_or(original, str::as_bytes);
+                output::write_atomic_with(&out.join(&file.rel), data, false)
+            }
+            Some(Target::InPlace { backup }) => {
+                let Some(new) = repaired else {
+                    return Ok(());
+                };
+                if let Some(suffix) = backup {
+                    let mut b = file.path.clone().into_os_string();
+                    b.push(suffix);
+                    output::write_atomic(Path::new(&b), original)?;
+                }
+                output::write_atomic(&file.path, new.as_bytes())
+            }
+        }
+    }
+}
+
+fn bare(path: PathBuf, outcome: Outcome) -> FileResult {
+    FileResult {
+        path,
+        bytes: 0,
+        outcome,
+        rows: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+/// Remove temporary files that an interrupted run (kill -9) left in an output tree.
+fn clear_stale_temp_files(out: &Path) {
+    let walk = WalkBuilder::new(out).standard_filters(false).build();
+    for e in walk.flatten() {
+        let stale = e.file_type().is_some_and(|t| t.is_file())
+            && e.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
+        if stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mirror_paths() {
+        let r = Path::new("in");
+        assert_eq!(
+            mirrored(r, Path::new("in/a/b.txt"), 1),
+            Path::new("a/b.txt")
+        );
+        assert_eq!(
+            mirrored(r, Path::new("in/a/b.txt"), 2),
+            Path::new("in/a/b.txt")
+        );
+        assert_eq!(
+            mirrored(Path::new("d/f.txt"), Path::new("d/f.txt"), 1),
+            Path::new("f.txt")
+        );
+    }
+
+    #[test]
+    fn list_is_sorted_and_filtered() {
+        let opts = WalkOptions {
+            excludes: vec!["*.bin".into()],
+            ..Default::default()
+        };
+        let l = from_list("b/x.txt\na.txt\nc.bin\n./d/../e.txt\n/abs/f.txt\n", &opts).unwrap();
+        let rels: Vec<PathBuf> = l
+            .iter()
+            .map(|i| match i {
+                Input::File(f) => f.rel.clone(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(rels.len(), 4);
+        assert!(rels.contains(&PathBuf::from("f.txt")));
+    }
+}

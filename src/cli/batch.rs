@@ -1,0 +1,287 @@
+//! Options and driver for directory runs of `scan` and `fix`: walking, report file, progress
+//! bar and summary. The work itself is `despin::batch`.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use despin::batch::{self, Batch, BatchOptions, FileResult, Input, Outcome, Summary, WalkOptions};
+use despin::format::{FileType, FormatOptions};
+use despin::output::AtomicFile;
+use despin::report::{Format, ReportWriter};
+use despin::scan::Scanner;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND};
+
+/// Options for walking directories and processing many files.
+#[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "Directories and batches")]
+pub struct BatchArgs {
+    /// Only files matching GLOB (ripgrep syntax; `!GLOB` excludes). Repeatable.
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    pub globs: Vec<String>,
+
+    /// Skip files and directories matching GLOB. Repeatable.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+
+    /// Include hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Do not respect .gitignore / .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Follow symbolic links (loops are detected and skipped).
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+
+    /// Read the paths to process from FILE (one per line; `-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", default_value = "0")]
+    pub threads: usize,
+
+    /// Treat every file as this format instead of choosing by extension:
+    /// text, markdown, html or jsonl.
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
+    pub file_type: Option<FileType>,
+
+    /// JSON Lines: string field(s) to repair. Repeatable.
+    #[arg(long = "field", value_name = "NAME", default_value = "text")]
+    pub fields: Vec<String>,
+
+    /// Write every finding of the run (applied and suggested) to FILE, atomically: CSV for
+    /// `.csv`, JSON Lines otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn parse_type(s: &str) -> Result<FileType, String> {
+    FileType::parse(s).ok_or_else(|| format!("unknown type `{s}` (text, markdown, html, jsonl)"))
+}
+
+impl BatchArgs {
+    /// Whether these arguments ask for a batch run on their own.
+    pub fn wants_batch(&self, paths: &[PathBuf]) -> bool {
+        self.files_from.is_some() || self.report.is_some() || paths.iter().any(|p| p.is_dir())
+    }
+}
+
+/// What the caller does besides scanning.
+pub struct Run<'a> {
+    pub scanner: &'a Scanner,
+    pub roots: &'a [PathBuf],
+    pub args: &'a BatchArgs,
+    pub options: BatchOptions,
+    pub walk: WalkOptions,
+    /// Rows to stdout in this format (scan), or nothing (fix).
+    pub stdout: Option<Format>,
+}
+
+pub fn run(r: Run<'_>) -> Result<i32> {
+    let args = r.args;
+    let mut walk = r.walk;
+    walk.hidden = args.hidden;
+    walk.no_ignore = args.no_ignore;
+    walk.follow_links = args.follow;
+    walk.globs = args.globs.clone();
+    walk.excludes = args.excludes.clone();
+    let mut options = r.options;
+    options.file_type = args.file_type;
+    options.format = FormatOptions {
+        fields: args.fields.clone(),
+    };
+
+    let inputs: Box<dyn Iterator<Item = Input>> = match &args.files_from {
+        Some(list) => {
+            if !r.roots.is_empty() {
+                bail!("give either paths or --files-from, not both");
+            }
+            let text = read_list(list)?;
+            Box::new(batch::from_list(&text, &walk)?.into_iter())
+        }
+        None if r.roots.is_empty() => bail!("no input: give a directory, files or --files-from"),
+        None => Box::new(batch::walk(r.roots, &walk)?),
+    };
+
+    let mut report = match &args.report {
+        Some(p) => {
+            let fmt = match p.extension().and_then(|e| e.to_str()) {
+                Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
+                _ => Format::Json,
+            };
+            let f = AtomicFile::create(p)
+                .with_context(|| format!("cannot create report {}", p.display()))?;
+            Some(ReportWriter::new(std::io::BufWriter::new(f), fmt, true))
+        }
+        None => None,
+    };
+    let mut out = r
+        .stdout
+        .map(|f| ReportWriter::new(std::io::BufWriter::new(std::io::stdout().lock()), f, true));
+
+    let progress = if !args.quiet && std::io::stderr().is_terminal() {
+        progress_bar(r.roots, &walk)
+    } else {
+        ProgressBar::hidden()
+    };
+    let batch = Batch::new(r.scanner, options, args.threads)?;
+    let started = Instant::now();
+    let mut seen = 0u64;
+    let summary = batch.run(inputs, |f: &FileResult| -> Result<()> {
+        seen += 1;
+        progress.inc(f.bytes);
+        progress.set_message(format!("{seen} files"));
+        tell(&progress, f);
+        for row in &f.rows {
+            if let Some(w) = out.as_mut() {
+                w.write(row).context("cannot write to stdout")?;
+            }
+            if let Some(w) = report.as_mut() {
+                w.write(row).context("cannot write the report")?;
+            }
+        }
+        Ok(())
+    })?;
+    progress.finish_and_clear();
+    if let Some(w) = out {
+        w.finish().context("cannot write to stdout")?;
+    }
+    if let (Some(w), Some(p)) = (report, &args.report) {
+        let f = w
+            .finish()
+            .with_context(|| format!("cannot write report {}", p.display()))?;
+        let f = f
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write report {}", p.display()))?;
+        f.commit()
+            .with_context(|| format!("cannot write report {}", p.display()))?;
+    }
+    if !args.quiet {
+        eprintln!(
+            "{}",
+            summary_line(&summary, started.elapsed().as_secs_f64())
+        );
+    }
+    let found = if r.stdout.is_some() {
+        summary.findings > 0
+    } else {
+        summary.fixes > 0
+    };
+    Ok(if summary.failed > 0 {
+        EXIT_ERROR
+    } else if found {
+        EXIT_FOUND
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn read_list(p: &PathBuf) -> Result<String> {
+    let mut s = String::new();
+    if p.as_os_str() == "-" {
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read the file list from stdin")?;
+    } else {
+        s = std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read the file list {}", p.display()))?;
+    }
+    Ok(s)
+}
+
+/// Per-file messages on stderr: failures, symlink loops, parts passed through.
+fn tell(progress: &ProgressBar, f: &FileResult) {
+    let path = f.path.display();
+    progress.suspend(|| match &f.outcome {
+        Outcome::Failed(e) => {
+            let msg = e.to_string();
+            // Name the input when the error is about another path (its output).
+            if f.path.as_os_str().is_empty() || msg.starts_with(&path.to_string()) {
+                eprintln!("despin: error: {msg}");
+            } else {
+                eprintln!("despin: error: {path}: {msg}");
+            }
+        }
+        Outcome::Skipped(batch::SkipReason::SymlinkLoop) => {
+            eprintln!("despin: {path}: symlink loop, skipped")
+        }
+        _ => {
+            for w in &f.warnings {
+                eprintln!("despin: {path}:{}: {}", w.line, w.message);
+            }
+        }
+    });
+}
+
+/// A progress bar by bytes; its total is counted by a second walk in the background so the
+/// run starts at once and the ETA appears when the count is known.
+fn progress_bar(roots: &[PathBuf], walk: &WalkOptions) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    let (pb2, roots, walk) = (pb.clone(), roots.to_vec(), walk.clone());
+    std::thread::spawn(move || {
+        let Ok(files) = batch::walk(&roots, &walk) else {
+            return;
+        };
+        let total: u64 = files
+            .filter_map(|i| match i {
+                Input::File(f) => std::fs::metadata(&f.path).ok().map(|m| m.len()),
+                _ => None,
+            })
+            .sum();
+        pb2.set_length(total);
+    });
+    pb
+}
+
+fn summary_line(s: &Summary, secs: f64) -> String {
+    let mb = s.bytes as f64 / 1e6;
+    let mut line = format!(
+        "despin: {} files seen, {} changed, {} skipped",
+        s.files,
+        s.changed,
+        s.skipped.values().sum::<u64>()
+    );
+    if !s.skipped.is_empty() {
+        let parts: Vec<String> = s
+            .skipped
+            .iter()
+            .map(|(r, n)| format!("{n} {}", r.as_str()))
+            .collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    line.push_str(&format!(
+        ", {} failed, {} findings, {} fixes applied; {:.1} MB in {:.2} s ({:.1} MB/s)",
+        s.failed,
+        s.findings,
+        s.fixes,
+        mb,
+        secs,
+        if secs > 0.0 { mb / secs } else { 0.0 }
+    ));
+    if s.warnings > 0 {
+        line.push_str(&format!(
+            "; {} parts left unchanged (see above)",
+            s.warnings
+        ));
+    }
+    line
+}

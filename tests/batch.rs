@@ -1,0 +1,520 @@
+//! Batch mode end to end: real temporary trees, the real binary, a small dictionary of our own.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const DICT: &str = "spun,original,prior\n\
+final yr,last year,0.97\n\
+Center East,Middle East,0.95\n\
+counterfeit consciousness,artificial intelligence,0.96\n\
+bloody sports,=HYPERLINK(\"x\"),0.9\n";
+
+struct Tree {
+    dir: tempfile::TempDir,
+}
+
+impl Tree {
+    fn new() -> Tree {
+        let t = Tree {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        t.write("dict.csv", DICT.as_bytes());
+        t
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, data: &[u8]) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, data).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> Vec<u8> {
+        fs::read(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    fn text(&self, rel: &str) -> String {
+        String::from_utf8(self.read(rel)).unwrap()
+    }
+
+    fn despin(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_despin"))
+            .current_dir(self.dir.path())
+            .args(args)
+            .args(["--dict", "dict.csv", "--no-default-dict", "--quiet"])
+            .output()
+            .unwrap()
+    }
+}
+
+fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path().strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const SPUN: &str = "Talks in the Center East stalled final yr.\r\n";
+const FIXED: &str = "Talks in the Middle East stalled last year.\r\n";
+
+fn sample_tree(t: &Tree) {
+    t.write("in/a.txt", SPUN.as_bytes());
+    t.write("in/sub/deeper/b.txt", b"Nothing spun here.\n");
+    t.write("in/sub/c.txt", b"counterfeit consciousness is coming\n");
+    t.write("in/img.bin", b"PNG\0\x01\x02final yr");
+    t.write("in/latin1.txt", b"caf\xe9 final yr\n");
+}
+
+#[test]
+fn mirrors_the_tree_and_copies_non_text_unchanged() {
+    let t = Tree::new();
+    sample_tree(&t);
+    let o = t.despin(&["fix", "in", "--out", "out"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(files_under(&t.path("in")), files_under(&t.path("out")));
+    assert_eq!(t.text("out/a.txt"), FIXED);
+    assert_eq!(
+        t.text("out/sub/c.txt"),
+        "artificial intelligence is coming\n"
+    );
+    assert_eq!(
+        t.read("out/sub/deeper/b.txt"),
+        t.read("in/sub/deeper/b.txt")
+    );
+    assert_eq!(t.read("out/img.bin"), t.read("in/img.bin"));
+    assert_eq!(t.read("out/latin1.txt"), t.read("in/latin1.txt"));
+    // Inputs untouched.
+    assert_eq!(t.text("in/a.txt"), SPUN);
+}
+
+#[test]
+fn summary_counts_skips_by_reason() {
+    let t = Tree::new();
+    sample_tree(&t);
+    let o = Command::new(env!("CARGO_BIN_EXE_despin"))
+        .current_dir(t.dir.path())
+        .args(["scan", "in", "--dict", "dict.csv", "--no-default-dict"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("5 files seen"), "{err}");
+    assert!(err.contains("2 skipped (1 binary, 1 not UTF-8)"), "{err}");
+    assert!(err.contains("3 findings"), "{err}");
+}
+
+#[test]
+fn refuses_out_dir_inside_input_unless_excluded() {
+    let t = Tree::new();
+    sample_tree(&t);
+    let o = t.despin(&["fix", "in", "--out", "in/clean"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("inside the input"));
+    let o = t.despin(&["fix", "in", "--out", "in"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = t.despin(&["fix", "in", "--out", "in/clean", "--exclude", "clean"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(t.text("in/clean/a.txt"), FIXED);
+    // A second run does not read its own output.
+    let o = t.despin(&["fix", "in", "--out", "in/clean", "--exclude", "clean"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!t.path("in/clean/clean").exists());
+}
+
+#[test]
+fn in_place_with_backup() {
+    let t = Tree::new();
+    sample_tree(&t);
+    let o = t.despin(&["fix", "in", "--in-place", "--backup", ".orig"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(t.text("in/a.txt"), FIXED);
+    assert_eq!(t.text("in/a.txt.orig"), SPUN);
+    // Unchanged files get no backup.
+    assert!(!t.path("in/sub/deeper/b.txt.orig").exists());
+    // A second run changes nothing, and leaves the backups (the originals) alone.
+    let o = t.despin(&["fix", "in", "--in-place", "--backup", ".orig"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(t.text("in/a.txt.orig"), SPUN);
+    assert!(!t.path("in/a.txt.orig.orig").exists());
+}
+
+#[test]
+fn fixing_twice_equals_fixing_once() {
+    let t = Tree::new();
+    sample_tree(&t);
+    t.write("in/p.html", b"<p>final yr</p>");
+    t.write("in/q.jsonl", b"{\"text\":\"final yr\"}\n");
+    assert_eq!(
+        t.despin(&["fix", "in", "--out", "once"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        t.despin(&["fix", "once", "--out", "twice"]).status.code(),
+        Some(0)
+    );
+    for f in files_under(&t.path("once")) {
+        let f = f.to_str().unwrap();
+        assert_eq!(
+            t.read(&format!("once/{f}")),
+            t.read(&format!("twice/{f}")),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn html_markup_is_byte_identical() {
+    let t = Tree::new();
+    let html = "<!DOCTYPE html>\n<html><head><title>final yr</title>\
+        <style>.final-yr{x:1}</style><script>let s = \"final yr\";</script></head>\n\
+        <body class=final-yr><p data-x='final yr'>In the  Center East &amp; final yr&nbsp;!</p>\n\
+        <pre>final yr</pre><code>final yr</code><!-- final yr -->\n\
+        <p>caf&eacute; <b>final</b> yr</P></body></html>\n";
+    t.write("in/page.html", html.as_bytes());
+    let o = t.despin(&["fix", "in", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    let want = html.replacen(
+        "In the  Center East &amp; final yr",
+        "In the  Middle East &amp; last year",
+        1,
+    );
+    assert_eq!(t.text("out/page.html"), want);
+    // Positions are reported in file coordinates.
+    let o = t.despin(&["scan", "in", "--format", "json"]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        let (s, e) = (
+            r["byte_start"].as_u64().unwrap(),
+            r["byte_end"].as_u64().unwrap(),
+        );
+        assert_eq!(&html[s as usize..e as usize], r["spun"].as_str().unwrap());
+        assert_eq!(r["line"], 3);
+    }
+}
+
+#[test]
+fn markdown_code_and_links_untouched() {
+    let t = Tree::new();
+    let md = "# final yr\n\nSee `final yr` and [final yr](https://x.org/final yr) or \
+        https://final.yr/final_yr here.\n\n```\nfinal yr\n```\n\n    final yr\n\nfinal\nyr ends.\n";
+    t.write("in/a.md", md.as_bytes());
+    t.despin(&["fix", "in", "--out", "out"]);
+    let want = "# last year\n\nSee `final yr` and [last year](https://x.org/final yr) or \
+        https://final.yr/final_yr here.\n\n```\nfinal yr\n```\n\n    final yr\n\nlast\nyear ends.\n";
+    assert_eq!(t.text("out/a.md"), want);
+}
+
+#[test]
+fn jsonl_fields_and_malformed_lines() {
+    let t = Tree::new();
+    let jl = "{\"id\": 1, \"text\": \"final yr \\u00e9 \\\"Center East\\\"\", \"title\": \"final yr\"}\n\
+        {not json final yr}\n\
+        \n\
+        {\"title\":\"final yr\",\"text\":3,\"extra\":[1,{\"text\":\"final yr\"}]}\r\n\
+        {\"text\":\"final yr\"}";
+    t.write("in/a.jsonl", jl.as_bytes());
+    let o = t.despin(&["fix", "in", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("a.jsonl:2: malformed JSON"), "{err}");
+    // Only top-level `text` strings change, and only the repaired words' bytes.
+    let want = "{\"id\": 1, \"text\": \"last year \\u00e9 \\\"Middle East\\\"\", \"title\": \"final yr\"}\n\
+        {not json final yr}\n\
+        \n\
+        {\"title\":\"final yr\",\"text\":3,\"extra\":[1,{\"text\":\"final yr\"}]}\r\n\
+        {\"text\":\"last year\"}";
+    assert_eq!(t.text("out/a.jsonl"), want);
+    // --field picks other fields.
+    let o = t.despin(&["fix", "in", "--out", "out2", "--field", "title"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = t.text("out2/a.jsonl");
+    assert!(out.starts_with("{\"id\": 1, \"text\": \"final yr \\u00e9"));
+    assert!(out.contains("\"title\": \"last year\"}"));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_reported_and_the_run_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Tree::new();
+    sample_tree(&t);
+    t.write("in/secret.txt", b"final yr");
+    fs::set_permissions(t.path("in/secret.txt"), fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(t.path("in/secret.txt")).is_ok() {
+        eprintln!("running as root: chmod 000 does not block reads; skipping the assertion");
+        return;
+    }
+    let o = t.despin(&["fix", "in", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("secret.txt"));
+    assert_eq!(t.text("out/a.txt"), FIXED);
+}
+
+#[test]
+fn report_is_deterministic_across_thread_counts() {
+    let t = Tree::new();
+    for i in 0..300 {
+        let body = format!("Doc {i}: the Center East, final yr.\n").repeat(1 + i % 7);
+        t.write(&format!("in/d{}/f{i:03}.txt", i % 13), body.as_bytes());
+    }
+    t.despin(&[
+        "fix",
+        "in",
+        "--out",
+        "o1",
+        "--threads",
+        "1",
+        "--report",
+        "r1.csv",
+    ]);
+    t.despin(&[
+        "fix",
+        "in",
+        "--out",
+        "o4",
+        "--threads",
+        "4",
+        "--report",
+        "r4.csv",
+    ]);
+    let r1 = t.read("r1.csv");
+    assert_eq!(r1, t.read("r4.csv"));
+    let s1 = t
+        .despin(&["scan", "in", "-j", "1", "--format", "csv"])
+        .stdout;
+    let s4 = t
+        .despin(&["scan", "in", "-j", "4", "--format", "csv"])
+        .stdout;
+    assert_eq!(s1, s4);
+    // Sorted by path, then offset.
+    let mut rdr = csv::Reader::from_reader(&r1[..]);
+    let keys: Vec<(String, u64)> = rdr
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[3].parse().unwrap())
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort_by(|a, b| Path::new(&a.0).cmp(Path::new(&b.0)).then(a.1.cmp(&b.1)));
+    assert_eq!(keys, sorted);
+    assert!(String::from_utf8_lossy(&r1).starts_with(
+        "path,line,column,byte_start,byte_end,spun,suggestion,alternatives,confidence,\
+         dictionary,context,decision,status,doc_score"
+    ));
+}
+
+#[test]
+fn report_neutralises_formulas_and_marks_status() {
+    let t = Tree::new();
+    t.write("in/-evil.txt", b"=cmd| bloody sports final yr\n");
+    let o = t.despin(&[
+        "fix",
+        "in",
+        "--out",
+        "out",
+        "--report",
+        "r.csv",
+        "--min-confidence",
+        "0.95",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r = t.text("r.csv");
+    let mut rdr = csv::Reader::from_reader(r.as_bytes());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    // The formula suggestion and the context starting with `=` get one apostrophe.
+    assert_eq!(&rows[0][6], "'=HYPERLINK(\"x\")");
+    assert!(rows[0][10].starts_with("'=cmd|"));
+    assert_eq!(&rows[0][12], "suggested");
+    assert_eq!(&rows[1][12], "applied");
+    assert!(rows[0][0].ends_with("-evil.txt"));
+    assert_eq!(despin::report::restore(&rows[0][6]), "=HYPERLINK(\"x\")");
+    // JSON report for any other extension.
+    t.despin(&["scan", "in", "--report", "r.json"]);
+    let first = t.text("r.json");
+    let v: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    assert_eq!(v["suggestion"], "=HYPERLINK(\"x\")");
+    assert_eq!(v["status"], "suggested");
+    assert!(v["doc_score"].is_number());
+}
+
+#[test]
+fn files_from_and_globs() {
+    let t = Tree::new();
+    sample_tree(&t);
+    t.write("list.txt", b"in/sub/c.txt\nin/a.txt\n");
+    let o = t.despin(&["scan", "--files-from", "list.txt", "--format", "csv"]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    let paths: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(paths, ["in/a.txt", "in/a.txt", "in/sub/c.txt"]);
+    let o = t.despin(&[
+        "scan",
+        "in",
+        "-g",
+        "*.txt",
+        "--exclude",
+        "sub",
+        "--format",
+        "csv",
+    ]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("in/a.txt") && !out.contains("c.txt"), "{out}");
+}
+
+#[test]
+fn hidden_and_gitignored_files_like_ripgrep() {
+    let t = Tree::new();
+    t.write("in/.hidden/h.txt", b"final yr");
+    t.write("in/.git/HEAD", b"ref: x");
+    t.write("in/.gitignore", b"ignored.txt\n");
+    t.write("in/ignored.txt", b"final yr");
+    t.write("in/seen.txt", b"final yr");
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "in", "--format", "csv"];
+        args.extend_from_slice(extra);
+        String::from_utf8(t.despin(&args).stdout).unwrap()
+    };
+    let out = scan(&[]);
+    assert!(out.contains("seen.txt") && !out.contains("h.txt") && !out.contains("ignored"));
+    let out = scan(&["--hidden", "--no-ignore"]);
+    assert!(
+        out.contains("h.txt") && out.contains("ignored.txt"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_harmless() {
+    let t = Tree::new();
+    t.write("in/a/x.txt", b"final yr");
+    std::os::unix::fs::symlink("..", t.path("in/a/up")).unwrap();
+    let o = t.despin(&["fix", "in", "--out", "out", "-L"]);
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(t.text("out/a/x.txt"), "last year");
+}
+
+#[test]
+fn single_file_behaviour_is_unchanged() {
+    let t = Tree::new();
+    t.write("a.txt", SPUN.as_bytes());
+    let o = t.despin(&["fix", "a.txt"]);
+    assert_eq!(o.stdout, FIXED.as_bytes());
+    let o = t.despin(&["fix", "in_missing_dir_or_many", "b"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// kill -9 in the middle of a run leaves every output file absent or complete, and a rerun
+/// finishes the job.
+#[cfg(unix)]
+#[test]
+fn killed_run_leaves_no_partial_file() {
+    let t = Tree::new();
+    let big = "Some words of the Center East, final yr. ".repeat(10_000);
+    for i in 0..40 {
+        t.write(&format!("in/f{i:02}.txt"), big.as_bytes());
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_despin"))
+        .current_dir(t.dir.path())
+        .args(["fix", "in", "--out", "out", "-j", "2", "--quiet"])
+        .args(["--dict", "dict.csv", "--no-default-dict"])
+        .spawn()
+        .unwrap();
+    // Kill once the first output file exists (or the run ended), whatever the machine speed.
+    for _ in 0..2000 {
+        let started = t.path("out").exists();
+        if started || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let _ = child.kill(); // SIGKILL
+    child.wait().unwrap();
+    let want = big
+        .replace("Center East", "Middle East")
+        .replace("final yr", "last year");
+    if t.path("out").exists() {
+        for f in files_under(&t.path("out")) {
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with(".despin-tmp-") {
+                continue; // a temporary file, never at an output path
+            }
+            assert_eq!(
+                t.text(&format!("out/{}", f.display())),
+                want,
+                "{name} is partial"
+            );
+        }
+    }
+    let o = t.despin(&["fix", "in", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    let files = files_under(&t.path("out"));
+    assert_eq!(files.len(), 40, "{files:?}");
+    for f in files {
+        assert_eq!(t.text(&format!("out/{}", f.display())), want);
+    }
+}
+
+/// A file that cannot be written (its output directory is blocked by a file) fails alone: the
+/// error names it, the others are written, and the run exits 2. Works as root too.
+#[test]
+fn write_failure_is_per_file() {
+    let t = Tree::new();
+    sample_tree(&t);
+    t.write("out/sub", b"a file where a directory should be");
+    let o = t.despin(&["fix", "in", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("sub"), "{err}");
+    assert_eq!(t.text("out/a.txt"), FIXED);
+    assert_eq!(t.read("out/img.bin"), t.read("in/img.bin"));
+}
