@@ -27,7 +27,7 @@ use crate::format::{self, FileType, FormatOptions, Warning};
 use crate::input::{self, NotText};
 use crate::output::{self, TEMP_PREFIX};
 use crate::report::Row;
-use crate::scan::Scanner;
+use crate::scan::{DocEvidence, Scanner};
 
 /// Which files a walk yields.
 #[derive(Clone, Debug, Default)]
@@ -357,6 +357,8 @@ pub struct FileResult {
     pub rows: Vec<Row>,
     /// Parts passed through unchanged because they could not be parsed.
     pub warnings: Vec<Warning>,
+    /// The file's spin evidence, when it was scanned.
+    pub evidence: Option<DocEvidence>,
 }
 
 /// Totals of a run.
@@ -474,6 +476,7 @@ impl<'s> Batch<'s> {
             },
             rows: Vec::new(),
             warnings: Vec::new(),
+            evidence: None,
         };
         let text = match input::as_text(&bytes) {
             Ok(t) => t,
@@ -509,6 +512,7 @@ impl<'s> Batch<'s> {
             result.rows.push(row);
         }
         result.warnings = p.warnings;
+        result.evidence = Some(p.evidence);
         let fixes = p.applied.iter().filter(|&&a| a).count();
         let changed = p.output.is_some();
         result.outcome = match self.write(&file, &bytes, p.output.as_deref()) {
@@ -548,6 +552,7 @@ fn bare(path: PathBuf, outcome: Outcome) -> FileResult {
         outcome,
         rows: Vec::new(),
         warnings: Vec::new(),
+        evidence: None,
     }
 }
 

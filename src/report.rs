@@ -262,6 +262,65 @@ impl<W: Write> ReportWriter<W> {
     }
 }
 
+/// One document in a triage summary: how strongly it looks spun.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DocSummary {
+    /// The file.
+    pub path: String,
+    /// Word tokens scanned.
+    pub words: usize,
+    /// Findings reported.
+    pub findings: usize,
+    /// The document's spin score in [0,1].
+    pub spin_score: f32,
+    /// The spinner profile with the most evidence (empty if none).
+    pub profile: String,
+}
+
+impl DocSummary {
+    /// Summarise a scanned document.
+    pub fn new(path: &str, evidence: &crate::scan::DocEvidence, findings: usize) -> DocSummary {
+        let best = evidence
+            .profiles
+            .iter()
+            .max_by(|a, b| a.evidence.total_cmp(&b.evidence));
+        DocSummary {
+            path: path.to_string(),
+            words: evidence.words,
+            findings,
+            spin_score: evidence.score,
+            profile: best.map(|p| p.profile.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Write documents ranked by spin score (highest first, then by path) as an aligned table.
+pub fn write_summary<W: Write>(mut out: W, docs: &mut [DocSummary]) -> std::io::Result<()> {
+    docs.sort_by(|a, b| {
+        b.spin_score
+            .total_cmp(&a.spin_score)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    writeln!(
+        out,
+        "{:>5}  {:>8}  {:>8}  {:<7}  path",
+        "spin", "words", "findings", "profile"
+    )?;
+    for d in docs.iter() {
+        let profile = if d.profile.is_empty() {
+            "-"
+        } else {
+            &d.profile
+        };
+        writeln!(
+            out,
+            "{:>5.2}  {:>8}  {:>8}  {:<7}  {}",
+            d.spin_score, d.words, d.findings, profile, d.path
+        )?;
+    }
+    out.flush()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -256,3 +256,22 @@ fn embedded_dictionaries_work_without_files() {
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "It rose last year.");
 }
+
+#[test]
+fn summary_ranks_files_by_spin_score() {
+    let out = despin(&["scan", "--summary", CLEAN, SPUN])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].contains("spin") && lines[0].contains("path"));
+    assert!(
+        lines[1].ends_with("spun.txt") && lines[2].ends_with("clean.txt"),
+        "{text}"
+    );
+    let score: f32 = lines[1].split_whitespace().next().unwrap().parse().unwrap();
+    assert!(score > 0.5, "{text}");
+    assert!(lines[2].trim_start().starts_with("0.00"), "{text}");
+}

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use despin::batch::{self, Batch, BatchOptions, FileResult, Input, Outcome, Summary, WalkOptions};
 use despin::format::{FileType, FormatOptions};
 use despin::output::AtomicFile;
-use despin::report::{Format, ReportWriter};
+use despin::report::{write_summary, DocSummary, Format, ReportWriter};
 use despin::scan::Scanner;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -86,6 +86,8 @@ pub struct Run<'a> {
     pub walk: WalkOptions,
     /// Rows to stdout in this format (scan), or nothing (fix).
     pub stdout: Option<Format>,
+    /// Instead of rows, print files ranked by spin score (scan --summary).
+    pub summary: bool,
 }
 
 pub fn run(r: Run<'_>) -> Result<i32> {
@@ -126,8 +128,10 @@ pub fn run(r: Run<'_>) -> Result<i32> {
         }
         None => None,
     };
+    let mut docs: Vec<DocSummary> = Vec::new();
     let mut out = r
         .stdout
+        .filter(|_| !r.summary)
         .map(|f| ReportWriter::new(std::io::BufWriter::new(std::io::stdout().lock()), f, true));
 
     let progress = if !args.quiet && std::io::stderr().is_terminal() {
@@ -143,6 +147,13 @@ pub fn run(r: Run<'_>) -> Result<i32> {
         progress.inc(f.bytes);
         progress.set_message(format!("{seen} files"));
         tell(&progress, f);
+        if let (true, Some(e)) = (r.summary, &f.evidence) {
+            docs.push(DocSummary::new(
+                &f.path.display().to_string(),
+                e,
+                f.rows.len(),
+            ));
+        }
         for row in &f.rows {
             if let Some(w) = out.as_mut() {
                 w.write(row).context("cannot write to stdout")?;
@@ -156,6 +167,9 @@ pub fn run(r: Run<'_>) -> Result<i32> {
     progress.finish_and_clear();
     if let Some(w) = out {
         w.finish().context("cannot write to stdout")?;
+    }
+    if r.summary {
+        write_summary(std::io::stdout().lock(), &mut docs).context("cannot write to stdout")?;
     }
     if let (Some(w), Some(p)) = (report, &args.report) {
         let f = w

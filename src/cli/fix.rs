@@ -86,6 +86,7 @@ pub fn run(args: Args) -> Result<i32> {
             },
             walk,
             stdout: None,
+            summary: false,
         });
     }
     if args.batch.wants_batch(&args.paths) || args.paths.len() > 1 {

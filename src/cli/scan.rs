@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use despin::input;
-use despin::report::{Format, ReportWriter, Row};
+use despin::report::{write_summary, DocSummary, Format, ReportWriter, Row};
 
 use despin::batch::{BatchOptions, WalkOptions};
 
@@ -30,6 +30,11 @@ pub struct Args {
     #[arg(long, value_parser = parse_confidence, value_name = "X")]
     pub min_confidence: Option<f32>,
 
+    /// Instead of findings, print the files ranked by spin score (highest first), to triage
+    /// a corpus: spin score, words, findings, most likely spinner profile, path.
+    #[arg(long)]
+    pub summary: bool,
+
     #[command(flatten)]
     pub dict: DictArgs,
 
@@ -53,7 +58,8 @@ pub fn run(args: Args) -> Result<i32> {
     let min_confidence = args
         .dict
         .min_confidence(args.min_confidence, Threshold::Scan)?;
-    if args.batch.wants_batch(&args.paths) {
+    let from_stdin = args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-");
+    if args.batch.wants_batch(&args.paths) || (args.summary && !from_stdin) {
         return batch::run(batch::Run {
             scanner: &scanner,
             roots: &args.paths,
@@ -67,6 +73,7 @@ pub fn run(args: Args) -> Result<i32> {
             },
             walk: WalkOptions::default(),
             stdout: Some(args.format),
+            summary: args.summary,
         });
     }
     let paths = if args.paths.is_empty() {
@@ -75,8 +82,15 @@ pub fn run(args: Args) -> Result<i32> {
         args.paths.clone()
     };
     let stdout = std::io::stdout().lock();
-    let mut writer = ReportWriter::new(std::io::BufWriter::new(stdout), args.format, false);
+    // A summary replaces the findings, so no CSV header either.
+    let format = if args.summary {
+        Format::Brief
+    } else {
+        args.format
+    };
+    let mut writer = ReportWriter::new(std::io::BufWriter::new(stdout), format, false);
     let mut found = false;
+    let mut docs = Vec::new();
     for p in &paths {
         let (label, text) = if p.as_os_str() == "-" {
             ("-".to_string(), input::read_stdin()?)
@@ -87,6 +101,15 @@ pub fn run(args: Args) -> Result<i32> {
             (p.display().to_string(), input::read_file(p)?)
         };
         let result = scanner.scan(&text);
+        if args.summary {
+            docs.push(DocSummary::new(
+                &label,
+                &result.evidence,
+                result.findings.len(),
+            ));
+            found |= !result.findings.is_empty();
+            continue;
+        }
         for f in result
             .findings
             .iter()
@@ -100,6 +123,9 @@ pub fn run(args: Args) -> Result<i32> {
             found = true;
         }
     }
-    writer.finish().context("cannot write to stdout")?;
+    let stdout = writer.finish().context("cannot write to stdout")?;
+    if args.summary {
+        write_summary(stdout, &mut docs).context("cannot write to stdout")?;
+    }
     Ok(if found { EXIT_FOUND } else { EXIT_CLEAN })
 }
