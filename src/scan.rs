@@ -108,6 +108,10 @@ pub struct ScanResult {
 /// strength sums the priors of distinct fingerprint entries plus a quarter for repeats.
 pub const EVIDENCE_SCALE: f32 = 1.2;
 
+/// Evidence never reaches certainty: a swap's confidence stays below its prior, so a swap
+/// entered at prior 0.5 ("not by default") is never applied at the default threshold.
+pub const MAX_EVIDENCE: f32 = 0.95;
+
 /// Scanner settings.
 #[derive(Clone, Debug, Default)]
 pub struct ScanOptions {
@@ -379,18 +383,41 @@ impl Scanner {
                 slot.1.insert((c.layer, e.index), e.prior);
             }
         }
+        // Swap density: a spinner replaces common words everywhere, so a spun document holds
+        // many distinct swaps of its profile, far more than clean text does by chance.
+        let mut swaps: HashMap<String, std::collections::HashSet<(usize, usize)>> = HashMap::new();
+        for c in cands {
+            let dict = &self.dicts.layers()[c.layer];
+            for e in dict.entries_for(c.value) {
+                if e.kind == EntryKind::Swap && Self::conditions_hold(doc, req, &e, c) {
+                    for p in e.profiles() {
+                        swaps
+                            .entry(p.to_string())
+                            .or_default()
+                            .insert((c.layer, e.index));
+                    }
+                }
+            }
+        }
+        let words = count_words(doc);
+        for p in swaps.keys() {
+            per.entry(p.clone()).or_default();
+        }
         let mut profiles: Vec<ProfileEvidence> = per
             .into_iter()
             .map(|(profile, (hits, distinct))| {
-                let strength: f32 =
-                    distinct.values().sum::<f32>() + 0.25 * (hits - distinct.len()) as f32;
+                let distinct_swaps = swaps.get(&profile).map_or(0, |s| s.len());
+                let strength: f32 = distinct.values().sum::<f32>()
+                    + 0.25 * (hits - distinct.len()) as f32
+                    + swap_strength(distinct_swaps, words);
                 ProfileEvidence {
                     profile,
                     hits,
                     distinct: distinct.len(),
-                    evidence: 1.0 - (-strength / EVIDENCE_SCALE).exp(),
+                    evidence: MAX_EVIDENCE * (1.0 - (-strength / EVIDENCE_SCALE).exp()),
                 }
             })
+            .filter(|p| p.evidence > 0.0)
             .collect();
         profiles.sort_by(|a, b| a.profile.cmp(&b.profile));
         let score = profiles.iter().map(|p| p.evidence).fold(0.0, f32::max);
@@ -463,6 +490,22 @@ impl Scanner {
         locate(text, &mut findings);
         ScanResult { findings, evidence }
     }
+}
+
+/// Distinct swaps of one profile per 100 words that clean text reaches by chance.
+pub const SWAP_BASELINE: f32 = 1.8;
+/// Fewest distinct swaps that count as evidence at all.
+pub const SWAP_MIN: usize = 4;
+
+/// Evidence strength from swap density: nothing up to [`SWAP_BASELINE`] distinct swaps per
+/// 100 words (short texts are measured as if 150 words long, so a handful of words can't
+/// look dense), then one unit per extra swap per 100 words.
+fn swap_strength(distinct: usize, words: usize) -> f32 {
+    if distinct < SWAP_MIN {
+        return 0.0;
+    }
+    let density = 100.0 * distinct as f32 / words.max(150) as f32;
+    (density - SWAP_BASELINE).max(0.0)
 }
 
 fn count_words(doc: &Doc<'_>) -> usize {

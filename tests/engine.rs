@@ -204,3 +204,29 @@ nonetheless,however,fingerprint,
         "It is still true. However, no."
     );
 }
+
+#[test]
+fn dense_swaps_are_evidence_without_fingerprints() {
+    let csv = "spun,original,prior,kind,tags
+mentioned,said,0.9,swap,spinner:a
+individuals,people,0.9,swap,spinner:a
+additionally,also,0.9,swap,spinner:a
+nonetheless,however,0.9,swap,spinner:a
+earlier than,before,0.9,swap,spinner:a
+";
+    let s = scanner(&[dict("s", csv)]);
+    // Five distinct swaps in a short text: far denser than clean English.
+    let spun = "Officials mentioned individuals additionally left earlier than noon. Nonetheless, talks went on.";
+    let r = s.scan(spun);
+    assert!(r.evidence.score > 0.5, "{:?}", r.evidence);
+    assert_eq!(
+        repair(spun, &r.findings, 0.5).text,
+        "Officials said people also left before noon. However, talks went on."
+    );
+    // Two of them in ordinary prose are no evidence at all.
+    let clean = "The report mentioned that individuals over sixty were most at risk, and the \
+                 committee agreed to publish its findings in the spring after further review.";
+    let r = s.scan(clean);
+    assert_eq!(r.evidence.score, 0.0);
+    assert!(r.findings.is_empty());
+}
