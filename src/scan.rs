@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use crate::case;
 use crate::dict::condition::{all_hold, parse_context, TokenAccess};
+use crate::dict::walk::Walker;
 use crate::dict::{DictSet, EntryKind, EntryRef};
 use crate::normalize::{fold_token, Sep, Token, Tokens};
 
@@ -133,13 +134,24 @@ struct Doc<'t> {
 
 impl<'t> Doc<'t> {
     fn new(text: &'t str) -> Doc<'t> {
+        let bytes = text.as_bytes();
         let mut tokens = Vec::with_capacity(text.len() / 5);
-        let mut norm = Vec::with_capacity(text.len());
         let mut spans = Vec::with_capacity(text.len() / 5);
+        // ASCII folds byte for byte, so the normalised form of an ASCII token sits at the same
+        // offsets in a lower-cased copy of the whole text (one vectorised pass). Other tokens
+        // are folded one by one after that copy.
+        let mut norm = Vec::with_capacity(text.len() + text.len() / 8);
+        norm.extend_from_slice(bytes);
+        norm.make_ascii_lowercase();
+        let all_ascii = text.is_ascii();
         for t in Tokens::new(text) {
-            let s = norm.len();
-            fold_token(&text[t.start..t.end], &mut norm);
-            spans.push((s as u32, norm.len() as u32));
+            if all_ascii || bytes[t.start..t.end].is_ascii() {
+                spans.push((t.start as u32, t.end as u32));
+            } else {
+                let s = norm.len();
+                fold_token(&text[t.start..t.end], &mut norm);
+                spans.push((s as u32, norm.len() as u32));
+            }
             tokens.push(t);
         }
         Doc {
@@ -247,32 +259,15 @@ impl Scanner {
         let mut out = Vec::new();
         let n = doc.tokens.len();
         for (layer, dict) in self.dicts.layers().iter().enumerate() {
-            let fst = dict.fst().as_fst();
-            let root = fst.root();
+            let walker = Walker::new(dict);
             for first in 0..n {
-                // Fast reject: most tokens start no key at all.
-                let b0 = doc.norm_bytes(first)[0];
-                let Some(t0) = root.find_input(b0) else {
+                // Most tokens start no key at all: the memoised first step says so at once.
+                let Some(mut at) = walker.first(doc.norm_bytes(first)) else {
                     continue;
                 };
-                let t0 = root.transition(t0);
-                let mut node = fst.node(t0.addr);
-                let mut output = t0.out;
-                let mut rest = &doc.norm_bytes(first)[1..];
                 let mut j = first;
-                'walk: loop {
-                    for &b in rest {
-                        match node.find_input(b) {
-                            Some(i) => {
-                                let t = node.transition(i);
-                                output = output.cat(t.out);
-                                node = fst.node(t.addr);
-                            }
-                            None => break 'walk,
-                        }
-                    }
-                    if node.is_final() {
-                        let value = output.cat(node.final_output()).value();
+                loop {
+                    if let Some(value) = at.value() {
                         out.push(Candidate {
                             first,
                             last: j,
@@ -284,19 +279,18 @@ impl Scanner {
                     if j >= n {
                         break;
                     }
-                    match doc.tokens[j].sep {
+                    let sep: &[u8] = match doc.tokens[j].sep {
                         Sep::Break => break,
-                        Sep::Space => match node.find_input(b' ') {
-                            Some(i) => {
-                                let t = node.transition(i);
-                                output = output.cat(t.out);
-                                node = fst.node(t.addr);
-                            }
-                            None => break,
-                        },
-                        Sep::Adjacent => {}
+                        Sep::Space => b" ",
+                        Sep::Adjacent => b"",
+                    };
+                    match walker
+                        .step(at, sep)
+                        .and_then(|at| walker.step(at, doc.norm_bytes(j)))
+                    {
+                        Some(next) => at = next,
+                        None => break,
                     }
-                    rest = doc.norm_bytes(j);
                 }
             }
         }

@@ -20,6 +20,7 @@ pub mod learn;
 pub mod pairs;
 pub mod source;
 pub mod stats;
+pub mod walk;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -73,6 +74,8 @@ impl AsRef<[u8]> for Bytes {
 /// One compiled dictionary.
 #[derive(Clone)]
 pub struct Dictionary {
+    /// Unique per loaded dictionary (shared by its clones): keys per-thread memos of walks.
+    id: u64,
     name: String,
     origin: PathBuf,
     fst: fst::Map<Bytes>,
@@ -121,7 +124,9 @@ impl Dictionary {
             end: layout.table.end,
             ..whole
         };
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Dictionary {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             name: layout.name,
             origin,
             fst,
