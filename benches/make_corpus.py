@@ -113,6 +113,8 @@ def main():
         with open(a.phrases, "w", encoding="utf-8") as f:
             for s in sorted({s for s, _ in entries}):
                 f.write(s + "\n")
+    if a.files == 0:
+        return
     spun = [s for s, _ in entries]
     # Plain wordings of the dictionaries' originals make the clean text look like the domain.
     vocab = sorted({w for _, o in entries for w in o.split() if w.isalpha()}) or WORDS
