@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::case;
-use crate::dict::condition::{all_hold, parse_context, TokenAccess};
+use crate::dict::condition::{all_hold, TokenAccess};
 use crate::dict::walk::Walker;
 use crate::dict::{DictSet, EntryKind, EntryRef};
 use crate::normalize::{fold_token, Sep, Token, Tokens};
@@ -128,7 +128,10 @@ pub struct Scanner {
 struct Doc<'t> {
     text: &'t str,
     tokens: Vec<Token>,
-    norm: Vec<u8>,
+    /// Normalised tokens, located by `spans`: a lower-cased copy of the text, then the
+    /// folded forms of non-ASCII tokens. Valid UTF-8 throughout, so conditions read tokens
+    /// as `&str` without validating them again.
+    norm: String,
     spans: Vec<(u32, u32)>,
 }
 
@@ -140,16 +143,19 @@ impl<'t> Doc<'t> {
         // ASCII folds byte for byte, so the normalised form of an ASCII token sits at the same
         // offsets in a lower-cased copy of the whole text (one vectorised pass). Other tokens
         // are folded one by one after that copy.
-        let mut norm = Vec::with_capacity(text.len() + text.len() / 8);
-        norm.extend_from_slice(bytes);
+        let mut norm = String::with_capacity(text.len() + text.len() / 8);
+        norm.push_str(text);
         norm.make_ascii_lowercase();
         let all_ascii = text.is_ascii();
+        let mut folded = Vec::new();
         for t in Tokens::new(text) {
             if all_ascii || bytes[t.start..t.end].is_ascii() {
                 spans.push((t.start as u32, t.end as u32));
             } else {
+                folded.clear();
+                fold_token(&text[t.start..t.end], &mut folded);
                 let s = norm.len();
-                fold_token(&text[t.start..t.end], &mut norm);
+                norm.push_str(std::str::from_utf8(&folded).expect("folding keeps UTF-8 valid"));
                 spans.push((s as u32, norm.len() as u32));
             }
             tokens.push(t);
@@ -163,6 +169,10 @@ impl<'t> Doc<'t> {
     }
 
     fn norm_bytes(&self, i: usize) -> &[u8] {
+        self.norm_str(i).as_bytes()
+    }
+
+    fn norm_str(&self, i: usize) -> &str {
         let (s, e) = self.spans[i];
         &self.norm[s as usize..e as usize]
     }
@@ -190,8 +200,7 @@ impl TokenAccess for Doc<'_> {
         self.tokens.len()
     }
     fn norm(&self, i: usize) -> &str {
-        // Normalised bytes are valid UTF-8 token by token.
-        std::str::from_utf8(self.norm_bytes(i)).unwrap_or("")
+        self.norm_str(i)
     }
     fn is_cap(&self, i: usize) -> bool {
         let t = self.tokens[i];
@@ -279,15 +288,12 @@ impl Scanner {
                     if j >= n {
                         break;
                     }
-                    let sep: &[u8] = match doc.tokens[j].sep {
+                    let space = match doc.tokens[j].sep {
                         Sep::Break => break,
-                        Sep::Space => b" ",
-                        Sep::Adjacent => b"",
+                        Sep::Space => true,
+                        Sep::Adjacent => false,
                     };
-                    match walker
-                        .step(at, sep)
-                        .and_then(|at| walker.step(at, doc.norm_bytes(j)))
-                    {
+                    match walker.next_token(at, space, doc.norm_bytes(j)) {
                         Some(next) => at = next,
                         None => break,
                     }
@@ -304,14 +310,15 @@ impl Scanner {
     }
 
     fn conditions_hold(
+        &self,
         doc: &Doc<'_>,
         req: &mut Requires<'_, '_>,
         e: &EntryRef<'_>,
         c: &Candidate,
     ) -> bool {
         if !e.context.is_empty() {
-            match parse_context(e.context) {
-                Ok(clauses) if all_hold(&clauses, doc, c.first, c.last) => {}
+            match self.dicts.layers()[c.layer].context(e) {
+                Some(clauses) if all_hold(&clauses, doc, c.first, c.last) => {}
                 _ => return false,
             }
         }
@@ -357,9 +364,10 @@ impl Scanner {
                 continue;
             }
             let dict = &self.dicts.layers()[c.layer];
-            let Some(e) = dict.entries_for(c.value).find(|e| {
-                e.kind == EntryKind::Fingerprint && Self::conditions_hold(doc, req, e, c)
-            }) else {
+            let Some(e) = dict
+                .entries_for(c.value)
+                .find(|e| e.kind == EntryKind::Fingerprint && self.conditions_hold(doc, req, e, c))
+            else {
                 continue;
             };
             next_free = c.last + 1;
@@ -420,7 +428,7 @@ impl Scanner {
             // more specific reading), then the rest in file order.
             entries.sort_by_key(|e| (e.kind != EntryKind::Allow, e.context.is_empty()));
             for e in entries {
-                if !Self::conditions_hold(&doc, &mut req, &e, &c) {
+                if !self.conditions_hold(&doc, &mut req, &e, &c) {
                     continue;
                 }
                 if e.kind == EntryKind::Allow {

@@ -1,26 +1,29 @@
 //! Walking a dictionary's FST token by token, the way the scanner matches text.
 //!
-//! The scanner starts a walk at every token of a text, so the step from the root over a whole
-//! first token is by far the most frequent one. Texts reuse a small vocabulary over and over
-//! ("the", "of", "said"...), so a [`Walker`] memoises that step per distinct token: a hit
-//! costs one hash of the token instead of decoding an FST node per byte. The memo lives in a
-//! thread-local slot per dictionary and survives from one document to the next, so a batch
-//! run on a worker thread warms it once; it is bounded ([`MEMO_TOKENS`] tokens,
-//! [`MEMO_DICTS`] dictionaries per thread), so memory stays flat however large the corpus.
+//! The scanner starts a walk at every token of a text, so the step from the root over a
+//! whole first token is by far the most frequent one. Texts reuse a small vocabulary over and
+//! over ("the", "of", "said"...), so a [`Walker`] memoises that step per distinct token: a hit
+//! costs one hash instead of decoding an FST node per byte. (Memoising the later steps too,
+//! keyed by node and token, was measured: they repeat much less, and the memo costs more than
+//! it saves.) The memo lives in a thread-local slot per dictionary and survives from one
+//! document to the next, so a batch run's worker threads warm it once; it is bounded
+//! ([`MEMO_TOKENS`] tokens, [`MEMO_DICTS`] dictionaries per thread), so memory stays flat
+//! however large the corpus.
 //!
 //! Walks read the FST through a plain byte slice, so stepping never goes back through the
 //! dictionary's owner (static, memory-mapped or heap bytes).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 use fst::raw::{CompiledAddr, Fst, Node, Output};
 
+use super::fxhash::FxHasher;
 use super::Dictionary;
 
-/// Most distinct first tokens memoised per dictionary and thread; the memo is emptied when
-/// it is full (a rare event: texts reuse a vocabulary much smaller than this).
+/// Most first tokens memoised per dictionary and thread; the memo is emptied when it is
+/// full (rare: texts reuse a vocabulary much smaller than this).
 pub const MEMO_TOKENS: usize = 1 << 16;
 /// Most dictionaries whose memo a thread keeps; the least recently used goes first.
 pub const MEMO_DICTS: usize = 8;
@@ -80,8 +83,8 @@ thread_local! {
     static MEMOS: RefCell<Vec<(u64, FirstSteps)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Walks one dictionary's FST. Holds this thread's first-token memo for the dictionary while
-/// it lives and hands it back when dropped.
+/// Walks one dictionary's FST. Holds this thread's first-token memo for the dictionary while it
+/// lives and hands it back when dropped.
 pub struct Walker<'d> {
     fst: Fst<&'d [u8]>,
     dict: u64,
@@ -112,31 +115,46 @@ impl<'d> Walker<'d> {
     /// with it.
     #[inline]
     pub fn first(&self, token: &[u8]) -> Option<Cursor<'_>> {
+        let walk = || {
+            let root = Cursor {
+                node: self.fst.root(),
+                out: Output::zero(),
+            };
+            self.step(root, token)
+        };
         // Long tokens are rare; they are walked without the memo.
         let Some(key) = TokenKey::new(token) else {
-            return self.step(self.root(), token);
+            return walk();
         };
         let mut memo = self.memo.borrow_mut();
-        if let Some(&hit) = memo.get(&key) {
-            return hit.map(|(addr, out)| Cursor {
-                node: self.fst.node(addr),
-                out: Output::new(out),
-            });
-        }
-        let found = self.step(self.root(), token);
-        if memo.len() >= MEMO_TOKENS {
-            memo.clear();
-        }
-        memo.insert(key, found.map(|c| (c.node.addr(), c.out.value())));
-        found
+        let step = match memo.get(&key) {
+            Some(&hit) => hit,
+            None => {
+                let step = walk().map(|c| (c.node.addr(), c.out.value()));
+                if memo.len() >= MEMO_TOKENS {
+                    memo.clear();
+                }
+                memo.insert(key, step);
+                step
+            }
+        };
+        step.map(|(addr, out)| Cursor {
+            node: self.fst.node(addr),
+            out: Output::new(out),
+        })
     }
 
+    /// The cursor after a separator (one space when `space`, nothing otherwise) and the
+    /// whole of `token` from `at`, or `None` when no key continues that way.
     #[inline]
-    fn root(&self) -> Cursor<'_> {
-        Cursor {
-            node: self.fst.root(),
-            out: Output::zero(),
-        }
+    pub fn next_token<'w>(
+        &'w self,
+        at: Cursor<'w>,
+        space: bool,
+        token: &[u8],
+    ) -> Option<Cursor<'w>> {
+        let at = if space { self.step(at, b" ")? } else { at };
+        self.step(at, token)
     }
 
     /// The cursor after `bytes` from `at`, or `None` when no key continues that way.
@@ -164,59 +182,6 @@ impl Drop for Walker<'_> {
             }
             m.push((dict, memo));
         });
-    }
-}
-
-/// The Fx hash (from rustc): a multiply and rotate per word, much cheaper than SipHash for
-/// the short byte strings of tokens. Not resistant to crafted collisions, which costs at most
-/// speed here: the memo is bounded and keyed by tokens of the text being scanned.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher {
-    hash: u64,
-}
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
     }
 }
 
@@ -253,8 +218,14 @@ mod tests {
         let value_after = |w: &Walker<'_>, tokens: &[&str]| {
             let mut at = w.first(tokens[0].as_bytes())?;
             for t in &tokens[1..] {
-                at = w.step(at, b" ")?;
-                at = w.step(at, t.as_bytes())?;
+                let memoised = w.next_token(at, true, t.as_bytes());
+                let walked = w.step(at, b" ").and_then(|at| w.step(at, t.as_bytes()));
+                assert_eq!(
+                    memoised.map(|c| c.node.addr()),
+                    walked.map(|c| c.node.addr())
+                );
+                assert_eq!(memoised.map(|c| c.out), walked.map(|c| c.out));
+                at = memoised?;
             }
             at.value()
         };
