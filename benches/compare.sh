@@ -34,10 +34,12 @@ if ! have /usr/bin/time; then
 fi
 
 cargo build --release --quiet --bin despin --example synth_dict
-DESPIN=$PWD/target/release/despin
-SYNTH=$PWD/target/release/examples/synth_dict
+mkdir -p "$WORK/bin"
+# Copies, so a rebuild during a long run does not change what is measured.
+cp target/release/despin target/release/examples/synth_dict "$WORK/bin/"
+DESPIN=$WORK/bin/despin
+SYNTH=$WORK/bin/synth_dict
 
-mkdir -p "$WORK"
 CORPUS=$WORK/corpus-${SIZE_MB}mb-${FILES}files
 PHRASES=$WORK/phrases.txt
 if [ ! -f "$CORPUS.done" ]; then
