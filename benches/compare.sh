@@ -8,7 +8,7 @@
 # Settings (environment): SIZE_MB (corpus size, default 100), FILES (default SIZE_MB*100, so
 # files average 10 KB), THREADS (default "1 2"), ENTRIES (synthetic dictionary size for the
 # startup test, default 1000000), WORK (where corpus and dictionaries go, default
-# /tmp/despin-bench; outside any git tree so no tool skips it by .gitignore), RG_MEM_MB
+# /tmp/despin-compare; outside any git tree so no tool skips it by .gitignore), RG_MEM_MB
 # (address-space cap for ripgrep on the 1,000,000 patterns, default 8000: it can use many GB).
 #
 # The corpus is generated deterministically by benches/make_corpus.py from a word list and
@@ -24,7 +24,7 @@ SIZE_MB=${SIZE_MB:-100}
 FILES=${FILES:-$((SIZE_MB * 100))}
 THREADS=${THREADS:-"1 2"}
 ENTRIES=${ENTRIES:-1000000}
-WORK=${WORK:-/tmp/despin-bench}
+WORK=${WORK:-/tmp/despin-compare}
 RG_MEM_MB=${RG_MEM_MB:-8000}
 
 have() { command -v "$1" >/dev/null 2>&1; }
