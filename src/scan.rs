@@ -169,7 +169,9 @@ impl<'t> Doc<'t> {
     }
 
     fn norm_bytes(&self, i: usize) -> &[u8] {
-        self.norm_str(i).as_bytes()
+        // Bytes, not `norm_str(i).as_bytes()`: the matcher needs no char-boundary checks.
+        let (s, e) = self.spans[i];
+        &self.norm.as_bytes()[s as usize..e as usize]
     }
 
     fn norm_str(&self, i: usize) -> &str {
@@ -271,31 +273,49 @@ impl Scanner {
             let walker = Walker::new(dict);
             for first in 0..n {
                 // Most tokens start no key at all: the memoised first step says so at once.
-                let Some(mut at) = walker.first(doc.norm_bytes(first)) else {
+                let Some(step) = walker.first(doc.norm_bytes(first)) else {
                     continue;
                 };
-                let mut j = first;
-                loop {
+                let mut push = |last: usize, value: u64| {
+                    out.push(Candidate {
+                        first,
+                        last,
+                        layer,
+                        value,
+                    })
+                };
+                if let Some(value) = step.value {
+                    push(first, value);
+                }
+                let mut j = first + 1;
+                if j >= n {
+                    continue;
+                }
+                // `at` stands before token `j`, separator included.
+                let mut at = match doc.tokens[j].sep {
+                    Sep::Break => continue,
+                    Sep::Space => match walker.after_space(&step) {
+                        Some(at) => at,
+                        None => continue,
+                    },
+                    Sep::Adjacent => walker.after(&step),
+                };
+                while let Some(next) = walker.step(at, doc.norm_bytes(j)) {
+                    at = next;
                     if let Some(value) = at.value() {
-                        out.push(Candidate {
-                            first,
-                            last: j,
-                            layer,
-                            value,
-                        });
+                        push(j, value);
                     }
                     j += 1;
                     if j >= n {
                         break;
                     }
-                    let space = match doc.tokens[j].sep {
+                    match doc.tokens[j].sep {
                         Sep::Break => break,
-                        Sep::Space => true,
-                        Sep::Adjacent => false,
-                    };
-                    match walker.next_token(at, space, doc.norm_bytes(j)) {
-                        Some(next) => at = next,
-                        None => break,
+                        Sep::Space => match walker.step(at, b" ") {
+                            Some(next) => at = next,
+                            None => break,
+                        },
+                        Sep::Adjacent => {}
                     }
                 }
             }

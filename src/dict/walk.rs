@@ -45,9 +45,20 @@ impl Cursor<'_> {
     }
 }
 
-/// The first-token memo of one dictionary: the cursor after a whole token, from the root,
-/// as a node address and output (or `None` when no key starts with that token).
-type FirstSteps = HashMap<TokenKey, Option<(CompiledAddr, u64)>, BuildHasherDefault<FxHasher>>;
+/// Where a walk stands after a whole first token, with what the scanner asks next: is the
+/// token a key by itself, and where does a following space lead. Memoised per token.
+#[derive(Clone, Copy)]
+pub struct FirstStep {
+    /// The FST value when the token alone is a key.
+    pub value: Option<u64>,
+    /// Node address and output after the token.
+    end: (CompiledAddr, u64),
+    /// Node address and output after the token and one space, when some key goes on so.
+    spaced: Option<(CompiledAddr, u64)>,
+}
+
+/// The first-token memo of one dictionary (`None`: no key starts with that token).
+type FirstSteps = HashMap<TokenKey, Option<FirstStep>, BuildHasherDefault<FxHasher>>;
 
 /// A token of at most [`TokenKey::MAX`] bytes packed into integers, so the memo hashes and
 /// compares it without a loop or a call to `memcmp`. Two overlapping reads cover all bytes of
@@ -111,50 +122,56 @@ impl<'d> Walker<'d> {
         }
     }
 
-    /// The cursor after the whole of `token` from the root, or `None` when no key starts
-    /// with it.
+    /// The walk over the whole of `token` from the root, or `None` when no key starts with
+    /// it.
     #[inline]
-    pub fn first(&self, token: &[u8]) -> Option<Cursor<'_>> {
+    pub fn first(&self, token: &[u8]) -> Option<FirstStep> {
         let walk = || {
             let root = Cursor {
                 node: self.fst.root(),
                 out: Output::zero(),
             };
-            self.step(root, token)
+            let end = self.step(root, token)?;
+            Some(FirstStep {
+                value: end.value(),
+                end: (end.node.addr(), end.out.value()),
+                spaced: self.step(end, b" ").map(|c| (c.node.addr(), c.out.value())),
+            })
         };
         // Long tokens are rare; they are walked without the memo.
         let Some(key) = TokenKey::new(token) else {
             return walk();
         };
         let mut memo = self.memo.borrow_mut();
-        let step = match memo.get(&key) {
-            Some(&hit) => hit,
-            None => {
-                let step = walk().map(|c| (c.node.addr(), c.out.value()));
-                if memo.len() >= MEMO_TOKENS {
-                    memo.clear();
-                }
-                memo.insert(key, step);
-                step
-            }
-        };
-        step.map(|(addr, out)| Cursor {
-            node: self.fst.node(addr),
-            out: Output::new(out),
-        })
+        if let Some(&hit) = memo.get(&key) {
+            return hit;
+        }
+        let step = walk();
+        if memo.len() >= MEMO_TOKENS {
+            memo.clear();
+        }
+        memo.insert(key, step);
+        step
     }
 
-    /// The cursor after a separator (one space when `space`, nothing otherwise) and the
-    /// whole of `token` from `at`, or `None` when no key continues that way.
+    /// The cursor right after a first token (to go on with a token that touches it).
     #[inline]
-    pub fn next_token<'w>(
-        &'w self,
-        at: Cursor<'w>,
-        space: bool,
-        token: &[u8],
-    ) -> Option<Cursor<'w>> {
-        let at = if space { self.step(at, b" ")? } else { at };
-        self.step(at, token)
+    pub fn after(&self, first: &FirstStep) -> Cursor<'_> {
+        self.cursor(first.end)
+    }
+
+    /// The cursor after a first token and one space, or `None` when no key goes on so.
+    #[inline]
+    pub fn after_space(&self, first: &FirstStep) -> Option<Cursor<'_>> {
+        first.spaced.map(|at| self.cursor(at))
+    }
+
+    #[inline]
+    fn cursor(&self, (addr, out): (CompiledAddr, u64)) -> Cursor<'_> {
+        Cursor {
+            node: self.fst.node(addr),
+            out: Output::new(out),
+        }
     }
 
     /// The cursor after `bytes` from `at`, or `None` when no key continues that way.
@@ -216,16 +233,19 @@ mod tests {
             format!("spun,original\nfinal yr,last year\nfinal,last\nx {long},y\n{long} z,w\n");
         let d = Dictionary::from_csv_bytes("t", Path::new("t.csv"), csv.as_bytes()).unwrap();
         let value_after = |w: &Walker<'_>, tokens: &[&str]| {
-            let mut at = w.first(tokens[0].as_bytes())?;
-            for t in &tokens[1..] {
-                let memoised = w.next_token(at, true, t.as_bytes());
-                let walked = w.step(at, b" ").and_then(|at| w.step(at, t.as_bytes()));
-                assert_eq!(
-                    memoised.map(|c| c.node.addr()),
-                    walked.map(|c| c.node.addr())
-                );
-                assert_eq!(memoised.map(|c| c.out), walked.map(|c| c.out));
-                at = memoised?;
+            let first = w.first(tokens[0].as_bytes())?;
+            if tokens.len() == 1 {
+                return first.value;
+            }
+            let mut at = w.after_space(&first)?;
+            // The memoised cursor is where a plain walk over "first " ends.
+            let plain = w.step(w.after(&first), b" ").unwrap();
+            assert_eq!((at.node.addr(), at.out), (plain.node.addr(), plain.out));
+            for (k, t) in tokens[1..].iter().enumerate() {
+                if k > 0 {
+                    at = w.step(at, b" ")?;
+                }
+                at = w.step(at, t.as_bytes())?;
             }
             at.value()
         };
