@@ -16,7 +16,8 @@
 # as PHRASES (`rg -c -i -w -F -f PHRASES`); typos and codespell check spelling, a different
 # job, and are there as reference points for scanning speed. Tools that are not installed
 # are skipped (install: apt-get install ripgrep hyperfine; cargo install typos-cli;
-# pip install codespell). Timings are wall-clock: run on an otherwise idle machine.
+# pip install codespell). Wall-clock numbers need an otherwise idle machine; CPU seconds
+# (user + system) are also reported, since they hold up better on a shared one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,16 +71,18 @@ fi
 
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
-# measure NAME THREADS COMMAND: wall seconds and peak RSS (largest single process).
+# measure NAME THREADS COMMAND: wall seconds, CPU seconds (user + system, all processes) and
+# peak RSS (largest single process).
 measure() {
     local name=$1 threads=$2 cmd=$3 out
     out=$(mktemp)
-    /usr/bin/time -f '%e %M' -o "$out" sh -c "$cmd" >/dev/null 2>&1 || true
+    /usr/bin/time -f '%e %U %S %M' -o "$out" sh -c "$cmd" >/dev/null 2>&1 || true
     # GNU time puts "Command exited with non-zero status N" first when a tool reports
     # findings through its exit code.
-    read -r secs rss_kb < <(grep -E '^[0-9.]+ [0-9]+$' "$out" | tail -1)
+    read -r secs user sys rss_kb < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$out" | tail -1)
     rm -f "$out"
-    printf '%s\t%s\t%s\t%s\n' "$name" "$threads" "$secs" "$rss_kb" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$threads" "$secs" \
+        "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" "$rss_kb" >>"$RESULTS"
     echo "  $name, $threads thread(s): ${secs}s" >&2
 }
 
@@ -102,16 +105,17 @@ echo
 echo "Corpus: $MB MB in $FILES files (benches/make_corpus.py, SIZE_MB=$SIZE_MB FILES=$FILES)," \
     "$(wc -l <"$PHRASES") phrases; $(nproc) cores; despin as: $DESPIN_MODE."
 echo
-echo "| tool | threads | seconds | MB/s | vs rg | peak RSS (MB) |"
-echo "|------|--------:|--------:|-----:|------:|--------------:|"
+echo "| tool | threads | seconds | MB/s | vs rg | CPU seconds | vs rg (CPU) | peak RSS (MB) |"
+echo "|------|--------:|--------:|-----:|------:|------------:|------------:|--------------:|"
 awk -F'\t' -v mb="$MB" '
-    { name[NR] = $1; th[NR] = $2; s[NR] = $3; rss[NR] = $4
-      if ($1 ~ /^rg /) rg[$2] = $3 }
+    { name[NR] = $1; th[NR] = $2; s[NR] = $3; cpu[NR] = $4; rss[NR] = $5
+      if ($1 ~ /^rg /) { rg[$2] = $3; rgcpu[$2] = $4 } }
     END {
         for (i = 1; i <= NR; i++) {
             speed = s[i] > 0 ? mb / s[i] : 0
             ratio = (th[i] in rg && s[i] > 0) ? sprintf("%.1fx", rg[th[i]] / s[i]) : "-"
-            printf "| %s | %s | %.2f | %.1f | %s | %.0f |\n", name[i], th[i], s[i], speed, ratio, rss[i] / 1024
+            cratio = (th[i] in rgcpu && cpu[i] > 0) ? sprintf("%.1fx", rgcpu[th[i]] / cpu[i]) : "-"
+            printf "| %s | %s | %.2f | %.1f | %s | %.2f | %s | %.0f |\n", name[i], th[i], s[i], speed, ratio, cpu[i], cratio, rss[i] / 1024
         }
     }' "$RESULTS"
 first_t=$(echo "$THREADS" | awk '{print $1}')
