@@ -21,7 +21,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::case;
-use crate::dict::condition::{all_hold, parse_context, TokenAccess};
+use crate::dict::condition::{all_hold, TokenAccess};
+use crate::dict::walk::Walker;
 use crate::dict::{DictSet, EntryKind, EntryRef};
 use crate::normalize::{fold_token, Sep, Token, Tokens};
 
@@ -131,19 +132,36 @@ pub struct Scanner {
 struct Doc<'t> {
     text: &'t str,
     tokens: Vec<Token>,
-    norm: Vec<u8>,
+    /// Normalised tokens, located by `spans`: a lower-cased copy of the text, then the
+    /// folded forms of non-ASCII tokens. Valid UTF-8 throughout, so conditions read tokens
+    /// as `&str` without validating them again.
+    norm: String,
     spans: Vec<(u32, u32)>,
 }
 
 impl<'t> Doc<'t> {
     fn new(text: &'t str) -> Doc<'t> {
+        let bytes = text.as_bytes();
         let mut tokens = Vec::with_capacity(text.len() / 5);
-        let mut norm = Vec::with_capacity(text.len());
         let mut spans = Vec::with_capacity(text.len() / 5);
+        // ASCII folds byte for byte, so the normalised form of an ASCII token sits at the same
+        // offsets in a lower-cased copy of the whole text (one vectorised pass). Other tokens
+        // are folded one by one after that copy.
+        let mut norm = String::with_capacity(text.len() + text.len() / 8);
+        norm.push_str(text);
+        norm.make_ascii_lowercase();
+        let all_ascii = text.is_ascii();
+        let mut folded = Vec::new();
         for t in Tokens::new(text) {
-            let s = norm.len();
-            fold_token(&text[t.start..t.end], &mut norm);
-            spans.push((s as u32, norm.len() as u32));
+            if all_ascii || bytes[t.start..t.end].is_ascii() {
+                spans.push((t.start as u32, t.end as u32));
+            } else {
+                folded.clear();
+                fold_token(&text[t.start..t.end], &mut folded);
+                let s = norm.len();
+                norm.push_str(std::str::from_utf8(&folded).expect("folding keeps UTF-8 valid"));
+                spans.push((s as u32, norm.len() as u32));
+            }
             tokens.push(t);
         }
         Doc {
@@ -155,6 +173,12 @@ impl<'t> Doc<'t> {
     }
 
     fn norm_bytes(&self, i: usize) -> &[u8] {
+        // Bytes, not `norm_str(i).as_bytes()`: the matcher needs no char-boundary checks.
+        let (s, e) = self.spans[i];
+        &self.norm.as_bytes()[s as usize..e as usize]
+    }
+
+    fn norm_str(&self, i: usize) -> &str {
         let (s, e) = self.spans[i];
         &self.norm[s as usize..e as usize]
     }
@@ -182,8 +206,7 @@ impl TokenAccess for Doc<'_> {
         self.tokens.len()
     }
     fn norm(&self, i: usize) -> &str {
-        // Normalised bytes are valid UTF-8 token by token.
-        std::str::from_utf8(self.norm_bytes(i)).unwrap_or("")
+        self.norm_str(i)
     }
     fn is_cap(&self, i: usize) -> bool {
         let t = self.tokens[i];
@@ -251,38 +274,40 @@ impl Scanner {
         let mut out = Vec::new();
         let n = doc.tokens.len();
         for (layer, dict) in self.dicts.layers().iter().enumerate() {
-            let fst = dict.fst().as_fst();
-            let root = fst.root();
+            let walker = Walker::new(dict);
             for first in 0..n {
-                // Fast reject: most tokens start no key at all.
-                let b0 = doc.norm_bytes(first)[0];
-                let Some(t0) = root.find_input(b0) else {
+                // Most tokens start no key at all: the memoised first step says so at once.
+                let Some(step) = walker.first(doc.norm_bytes(first)) else {
                     continue;
                 };
-                let t0 = root.transition(t0);
-                let mut node = fst.node(t0.addr);
-                let mut output = t0.out;
-                let mut rest = &doc.norm_bytes(first)[1..];
-                let mut j = first;
-                'walk: loop {
-                    for &b in rest {
-                        match node.find_input(b) {
-                            Some(i) => {
-                                let t = node.transition(i);
-                                output = output.cat(t.out);
-                                node = fst.node(t.addr);
-                            }
-                            None => break 'walk,
-                        }
-                    }
-                    if node.is_final() {
-                        let value = output.cat(node.final_output()).value();
-                        out.push(Candidate {
-                            first,
-                            last: j,
-                            layer,
-                            value,
-                        });
+                let mut push = |last: usize, value: u64| {
+                    out.push(Candidate {
+                        first,
+                        last,
+                        layer,
+                        value,
+                    })
+                };
+                if let Some(value) = step.value {
+                    push(first, value);
+                }
+                let mut j = first + 1;
+                if j >= n {
+                    continue;
+                }
+                // `at` stands before token `j`, separator included.
+                let mut at = match doc.tokens[j].sep {
+                    Sep::Break => continue,
+                    Sep::Space => match walker.after_space(&step) {
+                        Some(at) => at,
+                        None => continue,
+                    },
+                    Sep::Adjacent => walker.after(&step),
+                };
+                while let Some(next) = walker.step(at, doc.norm_bytes(j)) {
+                    at = next;
+                    if let Some(value) = at.value() {
+                        push(j, value);
                     }
                     j += 1;
                     if j >= n {
@@ -290,17 +315,12 @@ impl Scanner {
                     }
                     match doc.tokens[j].sep {
                         Sep::Break => break,
-                        Sep::Space => match node.find_input(b' ') {
-                            Some(i) => {
-                                let t = node.transition(i);
-                                output = output.cat(t.out);
-                                node = fst.node(t.addr);
-                            }
+                        Sep::Space => match walker.step(at, b" ") {
+                            Some(next) => at = next,
                             None => break,
                         },
                         Sep::Adjacent => {}
                     }
-                    rest = doc.norm_bytes(j);
                 }
             }
         }
@@ -314,14 +334,15 @@ impl Scanner {
     }
 
     fn conditions_hold(
+        &self,
         doc: &Doc<'_>,
         req: &mut Requires<'_, '_>,
         e: &EntryRef<'_>,
         c: &Candidate,
     ) -> bool {
         if !e.context.is_empty() {
-            match parse_context(e.context) {
-                Ok(clauses) if all_hold(&clauses, doc, c.first, c.last) => {}
+            match self.dicts.layers()[c.layer].context(e) {
+                Some(clauses) if all_hold(&clauses, doc, c.first, c.last) => {}
                 _ => return false,
             }
         }
@@ -367,9 +388,10 @@ impl Scanner {
                 continue;
             }
             let dict = &self.dicts.layers()[c.layer];
-            let Some(e) = dict.entries_for(c.value).find(|e| {
-                e.kind == EntryKind::Fingerprint && Self::conditions_hold(doc, req, e, c)
-            }) else {
+            let Some(e) = dict
+                .entries_for(c.value)
+                .find(|e| e.kind == EntryKind::Fingerprint && self.conditions_hold(doc, req, e, c))
+            else {
                 continue;
             };
             next_free = c.last + 1;
@@ -389,7 +411,7 @@ impl Scanner {
         for c in cands {
             let dict = &self.dicts.layers()[c.layer];
             for e in dict.entries_for(c.value) {
-                if e.kind == EntryKind::Swap && Self::conditions_hold(doc, req, &e, c) {
+                if e.kind == EntryKind::Swap && self.conditions_hold(doc, req, &e, c) {
                     for p in e.profiles() {
                         swaps
                             .entry(p.to_string())
@@ -453,7 +475,7 @@ impl Scanner {
             // more specific reading), then the rest in file order.
             entries.sort_by_key(|e| (e.kind != EntryKind::Allow, e.context.is_empty()));
             for e in entries {
-                if !Self::conditions_hold(&doc, &mut req, &e, &c) {
+                if !self.conditions_hold(&doc, &mut req, &e, &c) {
                     continue;
                 }
                 if e.kind == EntryKind::Allow {

@@ -16,12 +16,18 @@
 pub mod check;
 pub mod compiled;
 pub mod condition;
+mod fxhash;
 pub mod learn;
 pub mod pairs;
 pub mod source;
 pub mod stats;
+pub mod walk;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 pub use compiled::EntryRef;
@@ -73,6 +79,8 @@ impl AsRef<[u8]> for Bytes {
 /// One compiled dictionary.
 #[derive(Clone)]
 pub struct Dictionary {
+    /// Unique per loaded dictionary (shared by its clones): keys per-thread memos of walks.
+    id: u64,
     name: String,
     origin: PathBuf,
     fst: fst::Map<Bytes>,
@@ -121,7 +129,9 @@ impl Dictionary {
             end: layout.table.end,
             ..whole
         };
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Dictionary {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             name: layout.name,
             origin,
             fst,
@@ -233,6 +243,36 @@ impl Dictionary {
         (0..self.len).filter_map(move |i| self.entry(i))
     }
 
+    /// The parsed context condition of one of this dictionary's entries, or `None` when it
+    /// does not parse (such an entry never fires).
+    ///
+    /// The scanner checks the same few entries' conditions over and over, so each is parsed
+    /// once per thread and kept in a bounded per-thread memo.
+    pub fn context(&self, entry: &EntryRef<'_>) -> Option<Rc<[condition::Clause]>> {
+        /// Entries remembered per thread; the memo is emptied when full.
+        const MEMO_ENTRIES: usize = 1 << 14;
+        type Memo = HashMap<
+            (u64, usize),
+            Option<Rc<[condition::Clause]>>,
+            BuildHasherDefault<fxhash::FxHasher>,
+        >;
+        thread_local! {
+            static CONTEXTS: RefCell<Memo> = RefCell::new(Memo::default());
+        }
+        CONTEXTS.with(|m| {
+            let mut m = m.borrow_mut();
+            if let Some(c) = m.get(&(self.id, entry.index)) {
+                return c.clone();
+            }
+            if m.len() >= MEMO_ENTRIES {
+                m.clear();
+            }
+            let parsed = condition::parse_context(entry.context).ok().map(Rc::from);
+            m.insert((self.id, entry.index), parsed.clone());
+            parsed
+        })
+    }
+
     /// The entries stored under an FST value.
     pub fn entries_for(&self, value: u64) -> impl Iterator<Item = EntryRef<'_>> {
         let first = (value >> 8) as usize;
@@ -301,6 +341,33 @@ impl FromIterator<Dictionary> for DictSet {
     fn from_iter<I: IntoIterator<Item = Dictionary>>(iter: I) -> Self {
         DictSet {
             layers: iter.into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod context_memo_tests {
+    use super::*;
+
+    #[test]
+    fn parsed_contexts_are_kept_apart_per_dictionary() {
+        // Same key and entry index in both, different conditions.
+        let a = "spun,original,context\nmentioned,said,next=that\n";
+        let b = "spun,original,context\nmentioned,said,prev=he\n";
+        let a = Dictionary::from_csv_bytes("a", Path::new("a.csv"), a.as_bytes()).unwrap();
+        let b = Dictionary::from_csv_bytes("b", Path::new("b.csv"), b.as_bytes()).unwrap();
+        for _ in 0..2 {
+            let ea = a.lookup("mentioned")[0];
+            let eb = b.lookup("mentioned")[0];
+            assert_eq!(ea.index, eb.index);
+            assert_eq!(
+                *a.context(&ea).unwrap(),
+                condition::parse_context("next=that").unwrap()[..]
+            );
+            assert_eq!(
+                *b.context(&eb).unwrap(),
+                condition::parse_context("prev=he").unwrap()[..]
+            );
         }
     }
 }

@@ -1,0 +1,118 @@
+//! Scan throughput (MB/s) with the embedded dictionaries, on a text the bench generates
+//! itself: news-like prose from a fixed word list with spun phrases mixed in, deterministic
+//! so runs compare. `cargo bench --bench scan`. For whole-corpus numbers against other tools
+//! see `benches/compare.sh`.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use despin::dict::DictSet;
+use despin::normalize::Tokens;
+use despin::scan::{ScanOptions, Scanner};
+
+const WORDS: &[&str] = &[
+    "the",
+    "of",
+    "and",
+    "to",
+    "a",
+    "in",
+    "that",
+    "is",
+    "was",
+    "said",
+    "for",
+    "on",
+    "government",
+    "minister",
+    "report",
+    "officials",
+    "week",
+    "market",
+    "prices",
+    "rose",
+    "fell",
+    "talks",
+    "agreement",
+    "security",
+    "council",
+    "researchers",
+    "study",
+    "data",
+    "model",
+    "results",
+    "patients",
+    "treatment",
+    "Tuesday",
+    "London",
+    "percent",
+    "million",
+    "2024",
+    "first",
+    "last",
+    "year",
+    "national",
+    "new",
+    "people",
+    "children",
+    "schools",
+    "workers",
+    "energy",
+    "climate",
+];
+/// Spun phrases of the embedded dictionaries, and near misses that must not match.
+const SPUN: &[&str] = &[
+    "counterfeit consciousness",
+    "profound learning",
+    "bosom peril",
+    "counterfeit",
+    "profound",
+];
+
+/// About `bytes` of text: sentences of 8 to 23 words, one spun phrase per ~50 words.
+fn corpus(bytes: usize) -> String {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut text = String::with_capacity(bytes + 256);
+    while text.len() < bytes {
+        let n = 8 + next(16);
+        for i in 0..n {
+            let w = if next(50) == 0 {
+                SPUN[next(SPUN.len())]
+            } else {
+                WORDS[next(WORDS.len())]
+            };
+            if i == 0 {
+                let mut c = w.chars();
+                let first = c.next().unwrap().to_uppercase();
+                text.extend(first);
+                text.push_str(c.as_str());
+            } else {
+                text.push(' ');
+                text.push_str(w);
+            }
+        }
+        text.push_str(if next(6) == 0 { ".\n\n" } else { ". " });
+    }
+    text
+}
+
+fn bench(c: &mut Criterion) {
+    let text = corpus(1 << 20);
+    let scanner = Scanner::new(DictSet::defaults().unwrap(), ScanOptions::default());
+    assert!(!scanner.scan(&text).findings.is_empty());
+    let mut g = c.benchmark_group("scan");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(20);
+    g.bench_function("embedded dictionaries, 1 MiB", |b| {
+        b.iter(|| scanner.scan(&text))
+    });
+    g.bench_function("tokenize, 1 MiB", |b| b.iter(|| Tokens::new(&text).count()));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
