@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use despin::eval::{clean_changes, pair_files, score, Counts};
 use despin::{input, repair};
 use serde::Serialize;
@@ -70,24 +70,6 @@ fn file_score(file: String, counts: Counts) -> FileScore {
     }
 }
 
-fn collect_txt(path: &std::path::Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .with_context(|| format!("cannot read {}", path.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() || p.extension().is_some_and(|e| e == "txt") {
-                collect_txt(&p, out)?;
-            }
-        }
-    } else {
-        out.push(path.to_path_buf());
-    }
-    Ok(())
-}
-
 pub fn run(args: Args) -> Result<i32> {
     let scanner = args.dict.scanner()?;
     let fix =
@@ -117,7 +99,7 @@ pub fn run(args: Args) -> Result<i32> {
     }
     let mut clean_files = Vec::new();
     for c in &args.clean {
-        collect_txt(c, &mut clean_files)?;
+        clean_files.extend(input::txt_files(c)?);
     }
     let (mut words, mut changes) = (0, 0);
     for c in &clean_files {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use despin::dict::pairs as learn;
 use despin::eval::pair_files;
 use despin::{input, output};
@@ -48,24 +48,6 @@ pub struct PairArgs {
     pub profile: String,
 }
 
-fn collect_texts(path: &std::path::Path, out: &mut Vec<String>) -> Result<()> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .with_context(|| format!("cannot read {}", path.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() || p.extension().is_some_and(|e| e == "txt") {
-                collect_texts(&p, out)?;
-            }
-        }
-    } else {
-        out.push(input::read_file(path)?);
-    }
-    Ok(())
-}
-
 /// Run pair learning, writing the proposals to `into` (or stdout).
 pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
     let (Some(spun), Some(original)) = (&args.spun, &args.original) else {
@@ -94,7 +76,9 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
     if !args.clean.is_empty() {
         let mut clean = Vec::new();
         for c in &args.clean {
-            collect_texts(c, &mut clean)?;
+            for f in input::txt_files(c)? {
+                clean.push(input::read_file(&f)?);
+            }
         }
         selection.clean_words = learn::count_clean_hits(&mut proposals, &clean);
     }
