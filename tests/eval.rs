@@ -163,3 +163,60 @@ fn learn_from_pairs_then_repair_a_new_document() {
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "Two bills passed.");
 }
+
+/// On the team's development set (outside the repository), `despin eval` and the reference
+/// scorer give the same counts for every article.
+#[test]
+fn eval_agrees_with_reference_scorer_on_the_development_set() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval");
+    let dev = root.join("dev");
+    if !dev.is_dir() || Std::new("python3").arg("--version").output().is_err() {
+        eprintln!(
+            "skipped: development set {} or python3 not available",
+            dev.display()
+        );
+        return;
+    }
+    let out = Command::cargo_bin("despin")
+        .unwrap()
+        .args(["eval", "--json", "--spun"])
+        .arg(&dev)
+        .arg("--original")
+        .arg(&dev)
+        .output()
+        .unwrap();
+    let ours: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = ours["files"].as_array().unwrap();
+    assert!(files.len() >= 10);
+    let tmp = tempfile::tempdir().unwrap();
+    for f in files {
+        let name = f["file"].as_str().unwrap();
+        let spun = dev.join(name);
+        let reference = dev.join(name.replace(".txt", ".reference.txt"));
+        let fixed = Command::cargo_bin("despin")
+            .unwrap()
+            .arg("fix")
+            .arg(&spun)
+            .output()
+            .unwrap();
+        let rep = tmp.path().join(name);
+        std::fs::write(&rep, &fixed.stdout).unwrap();
+        let py = Std::new("python3")
+            .arg(root.join("score.py"))
+            .args([&spun, &reference, &rep])
+            .arg("--json")
+            .output()
+            .unwrap();
+        let theirs: serde_json::Value = serde_json::from_slice(&py.stdout).unwrap();
+        for k in [
+            "sys_changes",
+            "sys_good",
+            "gold_changes",
+            "gold_hit",
+            "dist_before",
+            "dist_after",
+        ] {
+            assert_eq!(f[k], theirs[k], "{name}: {k}");
+        }
+    }
+}
