@@ -7,8 +7,9 @@
 //!    with one space between tokens that had whitespace between them. Every final state
 //!    reached at the end of a token is a candidate, so a key can only match whole tokens:
 //!    "prime" never matches inside "primer". Paragraph breaks stop the walk.
-//! 2. **Evidence.** Fingerprint candidates whose conditions hold give the document a spin
-//!    score per spinner profile ([`DocEvidence`]).
+//! 2. **Evidence.** Fingerprint candidates whose conditions hold, and an unusual density of
+//!    distinct swaps of one profile, give the document a spin score per spinner profile
+//!    ([`DocEvidence`]).
 //! 3. **Select.** Left to right, at each token the longest candidate whose entry passes its
 //!    conditions wins (later dictionary layers first, `allow` entries before others); the scan
 //!    resumes after it, so findings never overlap and come out in text order.
