@@ -52,7 +52,7 @@ pub struct DictArgs {
     #[arg(long = "dict", value_name = "PATH")]
     pub dicts: Vec<PathBuf>,
 
-    /// Embedded dictionaries to use, comma-separated (default: all embedded: news,science).
+    /// Embedded dictionaries to use, comma-separated (default: all embedded: news, news-learned, science).
     #[arg(long = "dicts", value_name = "NAMES", value_delimiter = ',')]
     pub names: Option<Vec<String>>,
 

@@ -24,7 +24,7 @@ pub const EXIT_ERROR: i32 = 2;
 /// Find and repair synonym-spun text ("Center East" for "Middle East", "final yr" for
 /// "last year", "counterfeit consciousness" for "artificial intelligence").
 ///
-/// despin matches text against phrase dictionaries (embedded by default: `news`, `science`)
+/// despin matches text against phrase dictionaries (embedded by default: `news`, `news-learned`, `science`)
 /// and suggests or applies the original wording. Everything it does not repair stays
 /// byte-for-byte identical.
 ///
