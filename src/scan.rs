@@ -127,7 +127,13 @@ pub struct ScanOptions {
 pub struct Scanner {
     dicts: DictSet,
     options: ScanOptions,
+    chunk_limit: usize,
 }
+
+/// Texts longer than this are scanned in pieces split at paragraph breaks (or, failing
+/// those, line breaks or spaces), so memory stays bounded and token offsets fit the
+/// scanner's 32-bit tables whatever the size of the input.
+pub const MAX_CHUNK_BYTES: usize = 64 << 20;
 
 /// A text prepared for matching: tokens and their normalised forms.
 struct Doc<'t> {
@@ -262,7 +268,11 @@ impl Requires<'_, '_> {
 impl Scanner {
     /// A scanner over `dicts`.
     pub fn new(dicts: DictSet, options: ScanOptions) -> Scanner {
-        Scanner { dicts, options }
+        Scanner {
+            dicts,
+            options,
+            chunk_limit: MAX_CHUNK_BYTES,
+        }
     }
 
     /// The dictionaries this scanner uses.
@@ -453,6 +463,42 @@ impl Scanner {
 
     /// Scan one document.
     pub fn scan(&self, text: &str) -> ScanResult {
+        if text.len() <= self.chunk_limit {
+            let mut r = self.scan_piece(text);
+            locate(text, &mut r.findings);
+            return r;
+        }
+        // A huge text: scan it piece by piece; evidence is per piece (a multi-megabyte
+        // "document" is usually many documents), reported as the strongest piece's.
+        let mut all = ScanResult::default();
+        let mut offset = 0;
+        while offset < text.len() {
+            let end = split_point(text, offset, self.chunk_limit);
+            let mut r = self.scan_piece(&text[offset..end]);
+            for f in &mut r.findings {
+                f.start += offset;
+                f.end += offset;
+            }
+            all.findings.append(&mut r.findings);
+            all.evidence.words += r.evidence.words;
+            if r.evidence.score > all.evidence.score {
+                all.evidence.score = r.evidence.score;
+                all.evidence.profiles = r.evidence.profiles;
+            }
+            offset = end;
+        }
+        locate(text, &mut all.findings);
+        all
+    }
+
+    /// Set the size above which texts are scanned in pieces (see [`MAX_CHUNK_BYTES`]).
+    pub fn with_chunk_limit(mut self, bytes: usize) -> Scanner {
+        self.chunk_limit = bytes.max(1);
+        self
+    }
+
+    /// Scan a text of at most `chunk_limit` bytes; findings are not located yet.
+    fn scan_piece(&self, text: &str) -> ScanResult {
         let doc = Doc::new(text);
         let cands = self.candidates(&doc);
         let mut req = Requires {
@@ -510,9 +556,38 @@ impl Scanner {
                 break;
             }
         }
-        locate(text, &mut findings);
         ScanResult { findings, evidence }
     }
+}
+
+/// Where a piece of at most `limit` bytes starting at `from` should end: after the last
+/// paragraph break in range, else the last line break, else the last whitespace, else the
+/// last character boundary (a single "word" longer than the limit).
+fn split_point(text: &str, from: usize, limit: usize) -> usize {
+    let hard = from.saturating_add(limit);
+    if hard >= text.len() {
+        return text.len();
+    }
+    let window = &text.as_bytes()[from..hard];
+    let cut = |at: Option<usize>, len: usize| at.map(|i| from + i + len).filter(|&e| e > from);
+    if let Some(e) = cut(window.windows(2).rposition(|w| w == b"\n\n"), 2)
+        .or_else(|| cut(window.iter().rposition(|&b| b == b'\n'), 1))
+        .or_else(|| cut(window.iter().rposition(|&b| b == b' ' || b == b'\t'), 1))
+    {
+        return e;
+    }
+    let mut e = hard;
+    while !text.is_char_boundary(e) {
+        e -= 1;
+    }
+    if e == from {
+        // A limit smaller than one character: take the whole character.
+        e = hard;
+        while !text.is_char_boundary(e) {
+            e += 1;
+        }
+    }
+    e
 }
 
 /// Distinct swaps of one profile per 100 words that clean text reaches by chance.

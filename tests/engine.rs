@@ -230,3 +230,31 @@ earlier than,before,0.9,swap,spinner:a
     assert_eq!(r.evidence.score, 0.0);
     assert!(r.findings.is_empty());
 }
+
+#[test]
+fn huge_texts_are_scanned_in_pieces_at_paragraph_breaks() {
+    let d = dict("p", PROFILE);
+    let whole = Scanner::new(
+        DictSet::from_iter([d.clone()]),
+        ScanOptions { assume_spun: true },
+    );
+    let pieces = whole.clone().with_chunk_limit(64);
+    let para = "Trade between international locations fell final yr, individuals said.\n\n";
+    let text = para.repeat(50);
+    let a = whole.scan(&text);
+    let b = pieces.scan(&text);
+    assert_eq!(
+        a.findings, b.findings,
+        "paragraph-aligned pieces find the same"
+    );
+    assert_eq!(a.findings.len(), 150);
+    assert_eq!(b.findings[149].line, 99);
+    // Without any break, pieces end at spaces and every finding still slices to its text.
+    let line = "final yr individuals final yr ".repeat(40);
+    for f in &pieces.scan(&line).findings {
+        assert_eq!(&line[f.start..f.end], f.spun);
+    }
+    // A "word" longer than the limit, with multi-byte characters, doesn't panic.
+    let word = "é".repeat(100);
+    assert!(pieces.with_chunk_limit(7).scan(&word).findings.is_empty());
+}
