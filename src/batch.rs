@@ -304,7 +304,13 @@ pub struct BatchOptions {
     pub file_type: Option<FileType>,
     /// Per-format options.
     pub format: FormatOptions,
+    /// Files larger than this many bytes are not scanned (with an output directory they are
+    /// copied unchanged, streamed): a multi-gigabyte "article" is a dump, not prose.
+    pub max_filesize: u64,
 }
+
+/// Default for [`BatchOptions::max_filesize`]: 1 GiB.
+pub const DEFAULT_MAX_FILESIZE: u64 = 1 << 30;
 
 /// Why a file was not scanned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -315,6 +321,8 @@ pub enum SkipReason {
     NotUtf8,
     /// A symlink loop.
     SymlinkLoop,
+    /// Larger than `--max-filesize`.
+    TooLarge,
 }
 
 impl SkipReason {
@@ -324,6 +332,7 @@ impl SkipReason {
             SkipReason::Binary => "binary",
             SkipReason::NotUtf8 => "not UTF-8",
             SkipReason::SymlinkLoop => "symlink loop",
+            SkipReason::TooLarge => "too large",
         }
     }
 }
@@ -457,6 +466,18 @@ impl<'s> Batch<'s> {
             Input::Loop(path) => return bare(path, Outcome::Skipped(SkipReason::SymlinkLoop)),
             Input::Error(e) => return bare(PathBuf::new(), Outcome::Failed(e)),
         };
+        if let Ok(meta) = std::fs::metadata(&file.path) {
+            if meta.len() > self.options.max_filesize {
+                let outcome = match self.copy_unread(&file) {
+                    Ok(()) => Outcome::Skipped(SkipReason::TooLarge),
+                    Err(e) => Outcome::Failed(e),
+                };
+                return FileResult {
+                    bytes: meta.len(),
+                    ..bare(file.path, outcome)
+                };
+            }
+        }
         let bytes = match std::fs::read(&file.path) {
             Ok(b) => b,
             Err(source) => {
@@ -520,6 +541,14 @@ impl<'s> Batch<'s> {
             Err(e) => Outcome::Failed(e),
         };
         result
+    }
+
+    /// With an output directory, copy a file that is not read (too large) by streaming it.
+    fn copy_unread(&self, file: &InputFile) -> Result<()> {
+        match &self.options.target {
+            Some(Target::OutDir(out)) => output::copy_atomic(&file.path, &out.join(&file.rel)),
+            _ => Ok(()),
+        }
     }
 
     /// Write a file's output: `repaired` if it changed, else the original bytes.

@@ -28,6 +28,21 @@ pub fn write_atomic_with(path: &Path, data: &[u8], sync: bool) -> Result<()> {
     f.commit()
 }
 
+/// Copy `from` to `to` atomically, streaming (for files too large to hold in memory).
+pub fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
+    let mut src = std::fs::File::open(from).map_err(|source| Error::Io {
+        path: from.to_path_buf(),
+        source,
+    })?;
+    let mut f = AtomicFile::create(to)?;
+    f.sync = false;
+    std::io::copy(&mut src, &mut f).map_err(|source| Error::Io {
+        path: to.to_path_buf(),
+        source,
+    })?;
+    f.commit()
+}
+
 /// A file written in pieces that appears at its path, complete, only on [`AtomicFile::commit`].
 /// Dropped without a commit (an error, a panic), it leaves the target untouched.
 pub struct AtomicFile {

@@ -518,3 +518,28 @@ fn write_failure_is_per_file() {
     assert_eq!(t.text("out/a.txt"), FIXED);
     assert_eq!(t.read("out/img.bin"), t.read("in/img.bin"));
 }
+
+#[test]
+fn files_over_max_filesize_are_skipped_and_copied_unchanged() {
+    let t = Tree::new();
+    let big = SPUN.repeat(200);
+    t.write("in/big.txt", big.as_bytes());
+    t.write("in/small.txt", SPUN.as_bytes());
+    let o = Command::new(env!("CARGO_BIN_EXE_despin"))
+        .current_dir(t.dir.path())
+        .args(["fix", "in", "--out", "out", "--max-filesize", "4K"])
+        .args(["--dict", "dict.csv", "--no-default-dict"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("1 skipped (1 too large)"), "{err}");
+    assert_eq!(
+        t.read("out/big.txt"),
+        big.as_bytes(),
+        "copied byte for byte"
+    );
+    assert_ne!(t.text("out/small.txt"), SPUN, "small file repaired");
+    let o = t.despin(&["scan", "in", "--max-filesize", "nonsense"]);
+    assert_eq!(o.status.code(), Some(2));
+}

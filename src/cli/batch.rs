@@ -19,6 +19,11 @@ use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND};
 #[derive(clap::Args, Debug, Clone)]
 #[command(next_help_heading = "Directories and batches")]
 pub struct BatchArgs {
+    /// Skip files larger than SIZE bytes (suffixes K, M, G), copying them unchanged with
+    /// --out. Default 1G.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1G")]
+    pub max_filesize: u64,
+
     /// Only files matching GLOB (ripgrep syntax; `!GLOB` excludes). Repeatable.
     #[arg(short = 'g', long = "glob", value_name = "GLOB")]
     pub globs: Vec<String>,
@@ -100,6 +105,7 @@ pub fn run(r: Run<'_>) -> Result<i32> {
     walk.excludes = args.excludes.clone();
     let mut options = r.options;
     options.file_type = args.file_type;
+    options.max_filesize = args.max_filesize;
     options.format = FormatOptions {
         fields: args.fields.clone(),
     };
@@ -298,4 +304,20 @@ fn summary_line(s: &Summary, secs: f64) -> String {
         ));
     }
     line
+}
+
+/// Parse a size such as `4096`, `64K`, `10M` or `2G` (powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 1u64 << 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 1 << 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 1 << 30),
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("`{s}` is not a size (e.g. 4096, 64K, 10M, 2G)"))
 }

@@ -83,6 +83,7 @@ pub fn run(args: Args) -> Result<i32> {
                 report_min_confidence: 0.0,
                 file_type: None,
                 format: Default::default(),
+                max_filesize: despin::batch::DEFAULT_MAX_FILESIZE,
             },
             walk,
             stdout: None,

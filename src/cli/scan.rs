@@ -70,6 +70,7 @@ pub fn run(args: Args) -> Result<i32> {
                 report_min_confidence: min_confidence,
                 file_type: None,
                 format: Default::default(),
+                max_filesize: despin::batch::DEFAULT_MAX_FILESIZE,
             },
             walk: WalkOptions::default(),
             stdout: Some(args.format),
