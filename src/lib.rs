@@ -15,7 +15,7 @@
 //! * [`input`] / [`output`]: decoding input text and atomic output files;
 //! * [`review`] / [`apply`]: reading reviewed reports back and applying the accepted rows;
 //! * [`config`]: `despin.toml` settings and where each came from.
-//! * [`format`]: which parts of a text, Markdown, HTML or JSON Lines file are prose;
+//! * [`format`](mod@format): which parts of a text, Markdown, HTML or JSON Lines file are prose;
 //! * [`input`] / [`output`]: decoding input text and atomic output files;
 //! * [`batch`]: walking trees and processing them in parallel, in a deterministic order.
 //!

@@ -54,7 +54,7 @@ pub struct Row {
     pub suggestion: String,
     /// Other suggestions, `|`-separated.
     pub alternatives: String,
-    /// Confidence in [0,1].
+    /// Confidence in \[0,1\].
     pub confidence: f32,
     /// Dictionary name and the entry's line in its source (`news:12`).
     pub dictionary: String,
@@ -271,7 +271,7 @@ pub struct DocSummary {
     pub words: usize,
     /// Findings reported.
     pub findings: usize,
-    /// The document's spin score in [0,1].
+    /// The document's spin score in \[0,1\].
     pub spin_score: f32,
     /// The spinner profile with the most evidence (empty if none).
     pub profile: String,

@@ -42,7 +42,7 @@ pub struct Finding {
     pub spun: String,
     /// Suggested original wordings, best first, in the case pattern of the matched text.
     pub suggestions: Vec<String>,
-    /// Confidence in [0,1] that this is spun text and the first suggestion is right.
+    /// Confidence in \[0,1\] that this is spun text and the first suggestion is right.
     pub confidence: f32,
     /// Fingerprint or swap.
     pub kind: &'static str,
@@ -63,7 +63,7 @@ pub struct ProfileEvidence {
     pub hits: usize,
     /// Distinct fingerprint entries.
     pub distinct: usize,
-    /// Evidence in [0,1] that the document was spun by this profile.
+    /// Evidence in \[0,1\] that the document was spun by this profile.
     pub evidence: f32,
 }
 

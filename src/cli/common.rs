@@ -132,7 +132,7 @@ impl DictArgs {
     }
 }
 
-/// Parse a confidence threshold in [0,1].
+/// Parse a confidence threshold in \[0,1\].
 pub fn parse_confidence(s: &str) -> Result<f32, String> {
     match s.parse::<f32>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),

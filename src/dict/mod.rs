@@ -57,7 +57,8 @@ enum Backing {
     Owned(Arc<[u8]>),
 }
 
-/// A cheap-to-clone byte range of a [`Backing`], as the FST wants it.
+/// A cheap-to-clone byte range of a dictionary's backing bytes (static, mapped or owned),
+/// as the FST wants it.
 #[derive(Clone)]
 pub struct Bytes {
     backing: Backing,

@@ -73,7 +73,7 @@ pub struct SourceEntry {
     pub key: String,
     /// Original wordings, best first (empty only for `allow` entries).
     pub originals: Vec<String>,
-    /// Confidence prior in [0,1].
+    /// Confidence prior in \[0,1\].
     pub prior: f32,
     /// Fingerprint, swap or allow.
     pub kind: EntryKind,
