@@ -543,3 +543,28 @@ fn files_over_max_filesize_are_skipped_and_copied_unchanged() {
     let o = t.despin(&["scan", "in", "--max-filesize", "nonsense"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn jsonl_records_are_separate_documents_for_evidence() {
+    let t = Tree::new();
+    t.write(
+        "swaps.csv",
+        b"spun,original,prior,kind,tags\ninternational locations,countries,0.97,fingerprint,spinner:a\n\
+          Jap Time,Eastern Time,0.95,fingerprint,spinner:a\nmentioned,said,0.9,swap,spinner:a\n",
+    );
+    let jsonl = "{\"text\":\"Two international locations mentioned it at 9 Jap Time.\"}\n\
+                 {\"text\":\"The memo mentioned it.\"}\n";
+    t.write("in/a.jsonl", jsonl.as_bytes());
+    let o = t.despin(&["fix", "in", "--out", "out", "--dict", "swaps.csv"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The swap fires in the spun record only: evidence belongs to each article.
+    assert_eq!(
+        t.text("out/a.jsonl"),
+        "{\"text\":\"Two countries said it at 9 Eastern Time.\"}\n{\"text\":\"The memo mentioned it.\"}\n"
+    );
+}

@@ -239,7 +239,64 @@ pub fn process(
 ) -> Processed {
     let mut warnings = Vec::new();
     let segs = segments(ty, file, options, &mut warnings);
+    let mut done = Processed {
+        findings: Vec::new(),
+        applied: Vec::new(),
+        output: None,
+        edits: Vec::new(),
+        evidence: DocEvidence::default(),
+        warnings: Vec::new(),
+    };
+    // Each document is scanned on its own, so its spin evidence is its own: a JSON Lines
+    // file holds one article per line, every other format one document.
+    let mut first = 0;
+    while first < segs.len() {
+        let mut last = first + 1;
+        if ty == FileType::Jsonl {
+            let line_end = file[segs[first].to_file(0)..]
+                .find('\n')
+                .map_or(file.len(), |i| segs[first].to_file(0) + i);
+            while last < segs.len() && segs[last].to_file(0) < line_end {
+                last += 1;
+            }
+        } else {
+            last = segs.len();
+        }
+        let part = process_document(scanner, file, &segs[first..last], repair_at);
+        done.findings.extend(part.findings);
+        done.applied.extend(part.applied);
+        done.edits.extend(part.edits);
+        if part.evidence.score >= done.evidence.score {
+            let words = done.evidence.words + part.evidence.words;
+            done.evidence = part.evidence;
+            done.evidence.words = words;
+        } else {
+            done.evidence.words += part.evidence.words;
+        }
+        first = last;
+    }
+    if !done.edits.is_empty() {
+        let out = repair::apply_edits(file, &done.edits);
+        if out != file {
+            done.output = Some(out);
+        }
+    }
+    if !(segs.len() == 1 && segs[0].is_verbatim() && segs[0].text.len() == file.len()) {
+        crate::scan::locate(file, &mut done.findings);
+    }
+    done.warnings = warnings;
+    done
+}
 
+/// Scan (and with `repair_at`, repair) the segments of one document; findings and edits in
+/// file coordinates, findings not yet located (lines, columns) unless the document is the
+/// whole file verbatim.
+fn process_document(
+    scanner: &Scanner,
+    file: &str,
+    segs: &[Segment<'_>],
+    repair_at: Option<f32>,
+) -> Processed {
     // The scanned text: the file itself when it is one verbatim segment, otherwise the
     // segments joined by blank lines. `starts[i]` is where segment i begins in it.
     const JOIN: &str = "\n\n";
@@ -249,7 +306,7 @@ pub fn process(
     } else {
         let len = segs.iter().map(|s| s.text.len() + JOIN.len()).sum();
         let mut j = String::with_capacity(len);
-        for s in &segs {
+        for s in segs {
             j.push_str(&s.text);
             j.push_str(JOIN);
         }
@@ -257,7 +314,7 @@ pub fn process(
     };
     let mut starts = Vec::with_capacity(segs.len());
     let mut pos = 0;
-    for s in &segs {
+    for s in segs {
         starts.push(pos);
         pos += s.text.len() + JOIN.len();
     }
@@ -270,32 +327,24 @@ pub fn process(
 
     let result = scanner.scan(&joined);
     let mut applied = vec![false; result.findings.len()];
-    let mut output = None;
     let mut file_edits = Vec::new();
     if let Some(min) = repair_at {
         let fixed = repair::repair(&joined, &result.findings, min);
         for &i in &fixed.applied {
             applied[i] = true;
         }
-        if !fixed.edits.is_empty() {
-            let edits: Vec<Edit> = fixed
-                .edits
-                .iter()
-                .map(|e| {
-                    let (start, end, escape) = to_file(e.start, e.end);
-                    Edit {
-                        start,
-                        end,
-                        replacement: escape.encode(&e.replacement).into_owned(),
-                    }
-                })
-                .collect();
-            let out = repair::apply_edits(file, &edits);
-            if out != file {
-                output = Some(out);
-            }
-            file_edits = edits;
-        }
+        file_edits = fixed
+            .edits
+            .iter()
+            .map(|e| {
+                let (start, end, escape) = to_file(e.start, e.end);
+                Edit {
+                    start,
+                    end,
+                    replacement: escape.encode(&e.replacement).into_owned(),
+                }
+            })
+            .collect();
     }
     let mut findings = result.findings;
     if !whole {
@@ -304,15 +353,14 @@ pub fn process(
             f.start = start;
             f.end = end;
         }
-        crate::scan::locate(file, &mut findings);
     }
     Processed {
         findings,
         applied,
-        output,
+        output: None,
         edits: file_edits,
         evidence: result.evidence,
-        warnings,
+        warnings: Vec::new(),
     }
 }
 
