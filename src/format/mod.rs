@@ -4,8 +4,9 @@
 //! byte ranges of the file they were read from. Everything else — scanning, repair, mapping
 //! findings and edits back to file coordinates — is done once, here, in [`process`]:
 //!
-//! 1. the segments are joined with a blank line between them (a paragraph break, which no
-//!    phrase crosses), so the whole file is scanned once and document evidence covers it all;
+//! 1. the segments of one document are joined with a blank line between them (a paragraph
+//!    break, which no phrase crosses) and scanned once, so document evidence covers the whole
+//!    document: the whole file, or for JSON Lines each line (one article per record);
 //! 2. findings and repair edits are mapped back to byte ranges of the file;
 //! 3. replacements are encoded for the place they go (HTML-escaped in HTML text, JSON-escaped
 //!    inside a JSON string), and every byte outside the edited ranges is kept as it was.
