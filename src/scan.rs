@@ -114,6 +114,13 @@ pub const EVIDENCE_SCALE: f32 = 1.2;
 /// entered at prior 0.5 ("not by default") is never applied at the default threshold.
 pub const MAX_EVIDENCE: f32 = 0.95;
 
+/// Evidence at or above which a swap may fire even where its context condition fails: a
+/// deterministic spinner replaces a word wherever it occurs, so once a document is shown to
+/// be its output, the context that guards the word in uncertain documents matters less.
+pub const RELAX_EVIDENCE: f32 = 0.9;
+/// Confidence factor for a swap firing with its context condition waived.
+pub const RELAXED_PENALTY: f32 = 0.8;
+
 /// Scanner settings.
 #[derive(Clone, Debug, Default)]
 pub struct ScanOptions {
@@ -521,16 +528,31 @@ impl Scanner {
             // Within a key: allow entries first, then entries with a context condition (the
             // more specific reading), then the rest in file order.
             entries.sort_by_key(|e| (e.kind != EntryKind::Allow, e.context.is_empty()));
-            for e in entries {
-                if !self.conditions_hold(&doc, &mut req, &e, &c) {
-                    continue;
-                }
+            // Entries whose conditions hold come first; in a document strongly spun by its
+            // profile, a swap whose context condition fails may still fire, at a penalty.
+            let strict: Vec<bool> = entries
+                .iter()
+                .map(|e| self.conditions_hold(&doc, &mut req, e, &c))
+                .collect();
+            let order = (0..entries.len())
+                .filter(|&k| strict[k])
+                .chain((0..entries.len()).filter(|&k| {
+                    let e = &entries[k];
+                    !strict[k]
+                        && e.kind == EntryKind::Swap
+                        && evidence.for_entry(e) >= RELAX_EVIDENCE
+                        && req.any(e)
+                }));
+            let order: Vec<usize> = order.collect();
+            for k in order {
+                let e = entries[k];
                 if e.kind == EntryKind::Allow {
                     next_free = c.last + 1;
                     break;
                 }
+                let penalty = if strict[k] { 1.0 } else { RELAXED_PENALTY };
                 let confidence = match e.kind {
-                    EntryKind::Swap => e.prior * evidence.for_entry(&e),
+                    EntryKind::Swap => e.prior * evidence.for_entry(&e) * penalty,
                     _ => e.prior,
                 };
                 if confidence <= 0.0 {

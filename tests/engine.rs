@@ -65,14 +65,12 @@ fn swap_confidence_grows_with_evidence() {
 
 #[test]
 fn context_conditions_gate_swaps() {
-    let s = Scanner::new(
-        DictSet::from_iter([dict("p", PROFILE)]),
-        ScanOptions { assume_spun: true },
-    );
-    let r = s.scan("He mentioned that. It was mentioned before.");
+    // One fingerprint: the document is probably spun, not overwhelmingly so.
+    let s = scanner(&[dict("p", PROFILE)]);
+    let r = s.scan("Final yr he mentioned that. It was mentioned before.");
     let spun: Vec<&str> = r.findings.iter().map(|f| f.spun.as_str()).collect();
-    assert_eq!(spun, vec!["mentioned"]);
-    assert_eq!(r.findings[0].start, 3);
+    assert_eq!(spun, vec!["Final yr", "mentioned"]);
+    assert_eq!(r.findings[1].start, 12);
 }
 
 #[test]
@@ -257,4 +255,35 @@ fn huge_texts_are_scanned_in_pieces_at_paragraph_breaks() {
     // A "word" longer than the limit, with multi-byte characters, doesn't panic.
     let word = "é".repeat(100);
     assert!(pieces.with_chunk_limit(7).scan(&word).findings.is_empty());
+}
+
+#[test]
+fn strongly_spun_documents_waive_swap_contexts_at_a_penalty() {
+    let csv = "spun,original,prior,kind,context,tags
+final yr,last year,0.97,fingerprint,,spinner:a
+international locations,countries,0.97,fingerprint,,spinner:a
+Center East,Middle East,0.97,fingerprint,,spinner:a
+Jap Time,Eastern Time,0.97,fingerprint,,spinner:a
+mentioned,said,0.9,swap,next=that,spinner:a
+";
+    let s = scanner(&[dict("w", csv)]);
+    let sentence = "The envoy mentioned the plan.";
+    // Weak evidence (one fingerprint): the context condition holds the swap back.
+    let weak = format!("Prices rose final yr. {sentence}");
+    assert!(s.scan(&weak).findings.iter().all(|f| f.spun != "mentioned"));
+    // Overwhelming evidence: the swap fires without its context, with less confidence.
+    let strong = format!(
+        "Two international locations in the Center East agreed final yr at 9 Jap Time. {sentence} \
+         He mentioned that it held."
+    );
+    let r = s.scan(&strong);
+    assert!(r.evidence.score >= 0.9, "{:?}", r.evidence);
+    let m: Vec<f32> = r
+        .findings
+        .iter()
+        .filter(|f| f.spun == "mentioned")
+        .map(|f| f.confidence)
+        .collect();
+    assert_eq!(m.len(), 2);
+    assert!(m[0] < m[1], "the waived context costs confidence: {m:?}");
 }
