@@ -12,6 +12,35 @@ fn write_pair(dir: &Path, name: &str, spun: &str, original: &str) {
     std::fs::write(dir.join(format!("{name}.reference.txt")), original).unwrap();
 }
 
+/// What the reference scorer says of one repaired file (`score.py --json`).
+fn reference_score(
+    score_py: &Path,
+    spun: &Path,
+    reference: &Path,
+    repaired: &Path,
+) -> serde_json::Value {
+    let out = Std::new("python3")
+        .arg(score_py)
+        .args([spun, reference, repaired])
+        .arg("--json")
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn assert_same_counts(ours: &serde_json::Value, theirs: &serde_json::Value, label: &str) {
+    for k in [
+        "sys_changes",
+        "sys_good",
+        "gold_changes",
+        "gold_hit",
+        "dist_before",
+        "dist_after",
+    ] {
+        assert_eq!(ours[k], theirs[k], "{label}: {k}");
+    }
+}
+
 fn eval_json(dir: &Path, extra: &[&str]) -> serde_json::Value {
     let out = Command::cargo_bin("despin")
         .unwrap()
@@ -98,27 +127,13 @@ fn eval_agrees_with_reference_scorer() {
         .unwrap();
     let rep = dir.path().join("rep.txt");
     std::fs::write(&rep, &fixed.stdout).unwrap();
-    let out = Std::new("python3")
-        .arg(&score_py)
-        .args([
-            dir.path().join("a.txt"),
-            dir.path().join("a.reference.txt"),
-            rep,
-        ])
-        .arg("--json")
-        .output()
-        .unwrap();
-    let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for k in [
-        "sys_changes",
-        "sys_good",
-        "gold_changes",
-        "gold_hit",
-        "dist_before",
-        "dist_after",
-    ] {
-        assert_eq!(ours["overall"][k], theirs[k], "{k}");
-    }
+    let theirs = reference_score(
+        &score_py,
+        &dir.path().join("a.txt"),
+        &dir.path().join("a.reference.txt"),
+        &rep,
+    );
+    assert_same_counts(&ours["overall"], &theirs, "a.txt");
     assert!(ours["overall"]["sys_changes"].as_u64().unwrap() > 5);
 }
 
@@ -201,22 +216,7 @@ fn eval_agrees_with_reference_scorer_on_the_development_set() {
             .unwrap();
         let rep = tmp.path().join(name);
         std::fs::write(&rep, &fixed.stdout).unwrap();
-        let py = Std::new("python3")
-            .arg(root.join("score.py"))
-            .args([&spun, &reference, &rep])
-            .arg("--json")
-            .output()
-            .unwrap();
-        let theirs: serde_json::Value = serde_json::from_slice(&py.stdout).unwrap();
-        for k in [
-            "sys_changes",
-            "sys_good",
-            "gold_changes",
-            "gold_hit",
-            "dist_before",
-            "dist_after",
-        ] {
-            assert_eq!(f[k], theirs[k], "{name}: {k}");
-        }
+        let theirs = reference_score(&root.join("score.py"), &spun, &reference, &rep);
+        assert_same_counts(f, &theirs, name);
     }
 }
