@@ -14,6 +14,7 @@
 //! * [`report`]: CSV / JSON Lines rows for review;
 //! * [`input`] / [`output`]: decoding input text and atomic output files;
 //! * [`review`] / [`apply`]: reading reviewed reports back and applying the accepted rows;
+//! * [`review_page`]: the self-contained HTML page for reviewing findings in a browser;
 //! * [`config`]: `despin.toml` settings and where each came from.
 //! * [`format`](mod@format): which parts of a text, Markdown, HTML or JSON Lines file are prose;
 //! * [`input`] / [`output`]: decoding input text and atomic output files;
@@ -50,6 +51,7 @@ pub mod output;
 pub mod repair;
 pub mod report;
 pub mod review;
+pub mod review_page;
 pub mod scan;
 
 pub use error::{Error, Result};

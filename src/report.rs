@@ -114,7 +114,9 @@ pub fn context_window(text: &str, start: usize, end: usize) -> String {
         .collect()
 }
 
-const FORMULA_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+/// First characters that make a spreadsheet run a cell as a formula (plus the apostrophe that
+/// marks a neutralised cell): [`neutralise`] prefixes cells starting with one of them.
+pub const FORMULA_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
 
 /// Make a cell safe for spreadsheets: prefix one apostrophe when it starts with a formula
 /// trigger (`= + - @`, tab, CR) or an apostrophe.

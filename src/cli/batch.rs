@@ -95,15 +95,26 @@ pub struct Run<'a> {
     pub summary: bool,
 }
 
-pub fn run(r: Run<'_>) -> Result<i32> {
-    let args = r.args;
-    let mut walk = r.walk;
+/// The files a run processes (`--files-from`, or a walk of `roots`), with `walk` and
+/// `options` completed from the command line.
+pub struct Prepared {
+    pub inputs: Box<dyn Iterator<Item = Input>>,
+    pub walk: WalkOptions,
+    pub options: BatchOptions,
+}
+
+/// Complete `walk` and `options` from `args` and list the inputs.
+pub fn prepare(
+    roots: &[PathBuf],
+    args: &BatchArgs,
+    mut walk: WalkOptions,
+    mut options: BatchOptions,
+) -> Result<Prepared> {
     walk.hidden = args.hidden;
     walk.no_ignore = args.no_ignore;
     walk.follow_links = args.follow;
     walk.globs = args.globs.clone();
     walk.excludes = args.excludes.clone();
-    let mut options = r.options;
     options.file_type = args.file_type;
     options.max_filesize = args.max_filesize;
     options.format = FormatOptions {
@@ -112,15 +123,29 @@ pub fn run(r: Run<'_>) -> Result<i32> {
 
     let inputs: Box<dyn Iterator<Item = Input>> = match &args.files_from {
         Some(list) => {
-            if !r.roots.is_empty() {
+            if !roots.is_empty() {
                 bail!("give either paths or --files-from, not both");
             }
             let text = read_list(list)?;
             Box::new(batch::from_list(&text, &walk)?.into_iter())
         }
-        None if r.roots.is_empty() => bail!("no input: give a directory, files or --files-from"),
-        None => Box::new(batch::walk(r.roots, &walk)?),
+        None if roots.is_empty() => bail!("no input: give a directory, files or --files-from"),
+        None => Box::new(batch::walk(roots, &walk)?),
     };
+    Ok(Prepared {
+        inputs,
+        walk,
+        options,
+    })
+}
+
+pub fn run(r: Run<'_>) -> Result<i32> {
+    let args = r.args;
+    let Prepared {
+        inputs,
+        walk,
+        options,
+    } = prepare(r.roots, args, r.walk, r.options)?;
 
     let mut report = match &args.report {
         Some(p) => {
@@ -222,7 +247,7 @@ fn read_list(p: &PathBuf) -> Result<String> {
 }
 
 /// Per-file messages on stderr: failures, symlink loops, parts passed through.
-fn tell(progress: &ProgressBar, f: &FileResult) {
+pub fn tell(progress: &ProgressBar, f: &FileResult) {
     let path = f.path.display();
     progress.suspend(|| match &f.outcome {
         Outcome::Failed(e) => {

@@ -10,6 +10,7 @@ mod eval;
 mod filter;
 mod fix;
 mod learn_pairs;
+mod review;
 mod scan;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +45,7 @@ const EXAMPLES: &str = "Examples:
   despin scan a.txt --format csv > report.csv   a report to review in a spreadsheet
   despin fix articles/ --out clean/ --report report.csv   clean a whole tree
   despin fix articles/ --in-place --backup .orig        rewrite files, keeping originals
+  despin review articles/ -o review.html   review in the browser, export decisions
   despin apply report.csv --in-place   apply the rows a reviewer accepted
   despin dict learn --from-report report.csv    remember the decisions";
 
@@ -57,6 +59,9 @@ enum Command {
     Filter(filter::Args),
     /// Measure repairs against originals (precision, recall, F0.5) and clean-text changes.
     Eval(eval::Args),
+    /// Write a self-contained HTML page to review findings in a browser and export the
+    /// decisions for `despin apply`.
+    Review(review::Args),
     /// Apply the accepted rows of a reviewed CSV report.
     Apply(apply::Args),
     /// Dictionary tools: learn (from reviews or spun/original pairs), check, build, lookup,
@@ -87,6 +92,7 @@ pub fn main() -> i32 {
         Command::Dict(a) => dict::run(a),
         Command::Filter(a) => filter::run(a),
         Command::Apply(a) => apply::run(a),
+        Command::Review(a) => review::run(a),
         Command::Config(a) => config::run(a),
     };
     match result {
