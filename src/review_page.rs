@@ -70,7 +70,8 @@ pub fn entry_kind(dicts: &DictSet, row: &Row) -> &'static str {
 /// Read a scan report (CSV, as `despin scan --format csv` or a batch `--report` writes it,
 /// possibly reviewed) back into rows. The columns `despin apply` needs are read and checked
 /// by [`read_reviewed`], so every problem names its CSV line; the other columns are optional
-/// (a missing `confidence` reads as 0, a missing `line`/`column` as 0).
+/// (a missing `confidence` reads as 0, a missing `line`/`column` as 0). `context` is kept
+/// exactly as written.
 pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
     let reviewed = read_reviewed(path, data)?;
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
@@ -102,6 +103,7 @@ pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
         "dictionary",
         "status",
         "doc_score",
+        "context",
     ]
     .map(col);
     let mut rows = Vec::with_capacity(reviewed.len());
@@ -167,7 +169,13 @@ pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
             alternatives: cell(optional[2]),
             confidence,
             dictionary: cell(optional[4]),
-            context: r.context.unwrap_or_default(),
+            // Untrimmed, unlike `read_reviewed`: the context window may start or end with a
+            // space, and an export must give the cell back as it was.
+            context: optional[7]
+                .and_then(|i| record.get(i))
+                .map(|b| restore(&String::from_utf8_lossy(b)).to_string())
+                .or(r.context)
+                .unwrap_or_default(),
             decision: decision.to_string(),
             status,
             doc_score,
