@@ -151,6 +151,15 @@ impl Browser {
                 }
                 return v["result"].clone();
             }
+            if v["method"] == "Page.javascriptDialogOpening" {
+                // Dismiss it, or the page stays blocked; the test fails on the record.
+                self.next_id += 1;
+                let close = json!({"id": self.next_id, "method": "Page.handleJavaScriptDialog",
+                                   "params": {"accept": true}, "sessionId": self.session});
+                self.ws
+                    .send(Message::Text(close.to_string().into()))
+                    .expect("send to DevTools");
+            }
             if v.get("method").is_some() {
                 self.events.push(v);
             }
