@@ -130,7 +130,7 @@ struct AddArgs {
     spun: String,
     /// The original wording (alternatives separated by `|`, best first).
     original: String,
-    /// Confidence prior in \[0,1\].
+    /// Confidence prior, between 0 and 1.
     #[arg(long, default_value = "0.9", value_parser = parse_confidence)]
     prior: f32,
     /// fingerprint, swap or allow.
