@@ -183,7 +183,7 @@ impl OmitTracker {
             for e in std::fs::read_dir(path).into_iter().flatten().flatten() {
                 let p = e.path();
                 // despin's own files and the output directory are not the user's to miss.
-                if skipped_name(&p, &self.opts) || self.skip.iter().any(|s| *s == p) {
+                if skipped_name(&p, &self.opts) || self.skip.contains(&p) {
                     continue;
                 }
                 children.insert(e.file_name());

@@ -5,8 +5,6 @@ mod common;
 use std::path::Path;
 use std::process::Command as Std;
 
-use assert_cmd::Command;
-
 const DICT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict.csv");
 
 fn write_pair(dir: &Path, name: &str, spun: &str, original: &str) {

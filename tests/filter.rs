@@ -2,8 +2,6 @@
 
 mod common;
 
-use assert_cmd::Command;
-
 const DICT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict.csv");
 
 fn filter(input: &str, extra: &[&str]) -> (i32, Vec<serde_json::Value>) {
