@@ -199,7 +199,7 @@ fn run_learn(a: LearnArgs) -> Result<i32> {
         Vec::new()
     };
     let done = learn::learn(&mut entries, &rows, &mut |p| {
-        std::fs::read_to_string(p).ok()
+        std::fs::read_to_string(despin::report::label_path(p)).ok()
     });
     let text = source::to_csv(
         "Learned by `despin dict learn` from review decisions: accepted phrases, and\n\
