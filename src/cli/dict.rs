@@ -224,7 +224,7 @@ fn run_check(a: CheckArgs) -> Result<i32> {
     for p in &a.files {
         let data =
             std::fs::read(p).with_context(|| format!("cannot read dictionary {}", p.display()))?;
-        if data.starts_with(despin::dict::compiled::MAGIC) {
+        if data.starts_with(despin::dict::compiled::MAGIC_PREFIX) {
             bail!(
                 "{}: is a compiled dictionary; check its CSV sources instead",
                 p.display()

@@ -99,7 +99,8 @@ impl std::fmt::Debug for Dictionary {
 }
 
 impl Dictionary {
-    fn from_backing(backing: Backing, origin: PathBuf) -> Result<Dictionary> {
+    /// `verify`: check the checksum first (bytes from outside this process).
+    fn from_backing(backing: Backing, origin: PathBuf, verify: bool) -> Result<Dictionary> {
         let all = Bytes {
             backing,
             start: 0,
@@ -114,17 +115,21 @@ impl Dictionary {
             end: len_all,
             ..all
         };
-        let bad = |reason: String| Error::Compiled {
+        let bad = |reason: compiled::CompiledError| Error::Compiled {
             path: origin.clone(),
             reason,
         };
+        if verify {
+            compiled::verify(whole.as_ref()).map_err(bad)?;
+        }
         let layout = compiled::layout(whole.as_ref()).map_err(bad)?;
         let fst_bytes = Bytes {
             start: layout.fst.start,
             end: layout.fst.end,
             ..whole.clone()
         };
-        let fst = fst::Map::new(fst_bytes).map_err(|e| bad(format!("corrupt FST: {e}")))?;
+        let fst = fst::Map::new(fst_bytes)
+            .map_err(|e| bad(compiled::CompiledError::Fst(e.to_string())))?;
         let table = Bytes {
             start: layout.table.start,
             end: layout.table.end,
@@ -150,9 +155,11 @@ impl Dictionary {
                 name: name.to_string(),
                 known: embedded_names().join(", "),
             })?;
+        // Embedded bytes were written by build.rs in this build: nothing to verify.
         Dictionary::from_backing(
             Backing::Static(bytes),
             PathBuf::from(format!("<embedded {name}>")),
+            false,
         )
     }
 
@@ -161,11 +168,18 @@ impl Dictionary {
         let source = origin
             .file_name()
             .map_or_else(|| name.to_string(), |f| f.to_string_lossy().into_owned());
-        let bytes = compiled::encode(name, &source, entries).map_err(|reason| Error::Compiled {
+        let bytes = compiled::encode(name, &source, entries).map_err(|e| Error::Compiled {
             path: origin.to_path_buf(),
-            reason,
+            reason: compiled::CompiledError::Encode(e),
         })?;
-        Dictionary::from_backing(Backing::Owned(bytes.into()), origin.to_path_buf())
+        Dictionary::from_backing(Backing::Owned(bytes.into()), origin.to_path_buf(), false)
+    }
+
+    /// Load a compiled dictionary (as written by `despin dict build`) held in memory.
+    /// Its header and checksum are verified first, so damaged bytes give
+    /// [`Error::Compiled`] naming `origin`, never a panic.
+    pub fn from_compiled_bytes(origin: &Path, bytes: Vec<u8>) -> Result<Dictionary> {
+        Dictionary::from_backing(Backing::Owned(bytes.into()), origin.to_path_buf(), true)
     }
 
     /// Parse and compile a CSV source held in memory. Any malformed row refuses the whole file.
@@ -181,7 +195,9 @@ impl Dictionary {
 
     /// Load a user dictionary: a compiled file (memory-mapped) or a CSV source.
     ///
-    /// Compiled files are recognised by their header, not their extension.
+    /// Compiled files are recognised by their header, not their extension, and verified
+    /// against their checksum once, here (one pass over the file), so a damaged file is an
+    /// [`Error::Compiled`] naming it.
     pub fn open(path: &Path) -> Result<Dictionary> {
         let io = |source| Error::Io {
             path: path.to_path_buf(),
@@ -193,14 +209,18 @@ impl Dictionary {
             use std::io::Read;
             let mut f = &file;
             let n = f.read(&mut head).map_err(io)?;
-            n == 8 && &head == compiled::MAGIC
+            n == 8 && head.starts_with(compiled::MAGIC_PREFIX)
         };
         if is_compiled {
             // SAFETY: the map is read-only; despin never writes dictionary files in place
             // (it writes a temporary file and renames it), so the mapped bytes don't change
             // under us unless another program truncates the file, which all mmap users accept.
             let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
-            return Dictionary::from_backing(Backing::Mapped(Arc::new(map)), path.to_path_buf());
+            return Dictionary::from_backing(
+                Backing::Mapped(Arc::new(map)),
+                path.to_path_buf(),
+                true,
+            );
         }
         let data = std::fs::read(path).map_err(io)?;
         let name = path
