@@ -152,7 +152,8 @@ struct AddArgs {
 
 #[derive(clap::Args, Debug)]
 struct StatsArgs {
-    /// Dictionaries to count (default: the ones scan would use).
+    /// Dictionaries to count (default: the ones scan would use). Embedded dictionaries also
+    /// show their licence and the attribution it requires.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
 
@@ -518,6 +519,12 @@ fn run_stats(a: StatsArgs) -> Result<i32> {
             }
         )
         .context("cannot write to stdout")?;
+        if let Some(licence) = s.licence {
+            writeln!(out, "  licence: {licence}").context("cannot write to stdout")?;
+        }
+        if let Some(a) = s.attribution.filter(|a| !a.is_empty()) {
+            writeln!(out, "  attribution: {a}").context("cannot write to stdout")?;
+        }
     }
     Ok(EXIT_CLEAN)
 }

@@ -4,14 +4,15 @@
 //! (see [`compiled`] for the byte layout). It can come from three places, all giving the
 //! same findings for the same entries:
 //!
-//! * embedded in the binary (the `dictionaries/*.csv` of this repository, compiled by
-//!   `build.rs`), selected by name;
+//! * embedded in the binary (the dictionaries listed in `dictionaries/MANIFEST.csv`, compiled
+//!   by `build.rs`), selected by name;
 //! * a CSV source file, compiled in memory when loaded;
 //! * a compiled file written by `despin dict build`, opened through a memory map, so even a
 //!   dictionary of millions of entries loads in constant time.
 //!
 //! A [`DictSet`] stacks dictionaries in layers: later layers (user dictionaries) take
-//! precedence over earlier ones (the defaults) on the same span.
+//! precedence over earlier ones (the defaults) on the same span. The embedded dictionaries
+//! are layered in the order of the manifest, lowest first ([`embedded_dicts`]).
 
 pub mod check;
 pub mod compiled;
@@ -39,12 +40,32 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-/// Names of the dictionaries embedded in this build, in build order.
-pub fn embedded_names() -> Vec<&'static str> {
-    embedded::EMBEDDED.iter().map(|(n, _)| *n).collect()
+/// A dictionary embedded in this build, as listed in `dictionaries/MANIFEST.csv`.
+#[derive(Debug)]
+pub struct Embedded {
+    /// Name used to select it (`--dicts`).
+    pub name: &'static str,
+    /// Its source file in `dictionaries/`.
+    pub file: &'static str,
+    /// Licence of its data (SPDX expression).
+    pub licence: &'static str,
+    /// Attribution its licence requires wherever it is shipped; empty when none is required.
+    pub attribution: &'static str,
+    bytes: &'static [u8],
 }
 
-/// Dictionaries used when the user names none: every embedded one.
+/// The dictionaries embedded in this build, in layer order (lowest first), which is the
+/// order of `dictionaries/MANIFEST.csv`.
+pub fn embedded_dicts() -> &'static [Embedded] {
+    embedded::EMBEDDED
+}
+
+/// Names of the dictionaries embedded in this build, in layer order (lowest first).
+pub fn embedded_names() -> Vec<&'static str> {
+    embedded::EMBEDDED.iter().map(|e| e.name).collect()
+}
+
+/// Dictionaries used when the user names none: every embedded one, in layer order.
 pub fn default_names() -> Vec<&'static str> {
     embedded_names()
 }
@@ -87,6 +108,8 @@ pub struct Dictionary {
     fst: fst::Map<Bytes>,
     table: Bytes,
     len: usize,
+    /// The manifest row, for an embedded dictionary.
+    embedded: Option<&'static Embedded>,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -143,24 +166,27 @@ impl Dictionary {
             fst,
             table,
             len: layout.len,
+            embedded: None,
         })
     }
 
     /// An embedded dictionary by name.
     pub fn embedded(name: &str) -> Result<Dictionary> {
-        let (_, bytes) = embedded::EMBEDDED
+        let e = embedded::EMBEDDED
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|e| e.name == name)
             .ok_or_else(|| Error::UnknownDictionary {
                 name: name.to_string(),
                 known: embedded_names().join(", "),
             })?;
         // Embedded bytes were written by build.rs in this build: nothing to verify.
-        Dictionary::from_backing(
-            Backing::Static(bytes),
+        let mut dict = Dictionary::from_backing(
+            Backing::Static(e.bytes),
             PathBuf::from(format!("<embedded {name}>")),
             false,
-        )
+        )?;
+        dict.embedded = Some(e);
+        Ok(dict)
     }
 
     /// Compile entries in memory into a dictionary called `name`.
@@ -239,6 +265,11 @@ impl Dictionary {
     /// Where it was loaded from.
     pub fn origin(&self) -> &Path {
         &self.origin
+    }
+
+    /// For an embedded dictionary, its manifest row (licence and attribution).
+    pub fn embedded_info(&self) -> Option<&'static Embedded> {
+        self.embedded
     }
 
     /// Number of entries.
