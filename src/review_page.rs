@@ -19,6 +19,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::dict::source::record_line;
 use crate::dict::DictSet;
 use crate::error::{Error, Result, RowError};
 use crate::report::{restore, Format, ReportWriter, Row, COLUMNS, FORMULA_STARTS};
@@ -106,15 +107,19 @@ pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
         "context",
     ]
     .map(col);
-    let mut rows = Vec::with_capacity(reviewed.len());
-    let mut reviewed = reviewed.into_iter();
+    // The records by report line, to pair with the rows `read_reviewed` returned (it skips
+    // blank rows and the rows of unscanned files).
+    let mut records: HashMap<u64, csv::ByteRecord> = HashMap::new();
     let mut record = csv::ByteRecord::new();
-    // The same records, skipping the same blank ones, as `read_reviewed` (which succeeded).
     while rdr.read_byte_record(&mut record).unwrap_or(false) {
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
+        if let Some(p) = record.position() {
+            records.insert(record_line(data, p, None), record.clone());
         }
-        let Some(r) = reviewed.next() else { break };
+    }
+    let empty = csv::ByteRecord::new();
+    let mut rows = Vec::with_capacity(reviewed.len());
+    for r in reviewed {
+        let record = records.get(&r.line).unwrap_or(&empty);
         let cell = |i: Option<usize>| -> String {
             i.and_then(|i| record.get(i))
                 .map(|b| restore(String::from_utf8_lossy(b).trim()).to_string())
@@ -179,6 +184,7 @@ pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
             decision: decision.to_string(),
             status,
             doc_score,
+            reason: None,
         });
     }
     Ok(rows)
@@ -456,6 +462,7 @@ mod tests {
             decision: String::new(),
             status: None,
             doc_score: None,
+            reason: None,
         }
     }
 

@@ -4,6 +4,8 @@
 //! Without Chromium these tests skip with a message; with `DESPIN_REQUIRE_TOOLS=1` (CI) a
 //! missing Chromium fails them. `.ci/run` installs it.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -16,13 +18,9 @@ use serde_json::{json, Value};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
-fn despin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_despin"))
-}
-
 /// Run despin in `dir`; returns (exit code, stdout, stderr).
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = despin()
+    let out = common::command()
         .current_dir(dir)
         .args(args)
         .output()
@@ -44,20 +42,17 @@ fn chromium_path() -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
-/// Chromium, or `None` after saying loudly why the test is skipped.
+/// Chromium, or `None` after saying loudly why the test is skipped (a failure when
+/// `DESPIN_REQUIRE_TOOLS=1`).
 fn chromium_or_skip(test: &str) -> Option<PathBuf> {
-    match chromium_path() {
-        Some(p) => Some(p),
-        None if std::env::var("DESPIN_REQUIRE_TOOLS").as_deref() == Ok("1") => {
-            panic!("{test}: chromium is not installed and DESPIN_REQUIRE_TOOLS=1 requires it")
-        }
-        None => {
-            eprintln!(
-                "\n*** SKIPPED {test}: chromium not found (apt-get install chromium; .ci/run does) ***\n"
-            );
-            None
-        }
+    let found = chromium_path();
+    if found.is_none() {
+        common::skip(
+            test,
+            "chromium not found (apt-get install chromium; .ci/run installs it)",
+        );
     }
+    found
 }
 
 /// A headless Chromium with one page, controlled over the DevTools protocol.

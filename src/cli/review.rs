@@ -6,15 +6,16 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use despin::batch::{Batch, BatchOptions, FileResult, WalkOptions};
+use despin::batch::{Batch, BatchOptions, FileResult};
+use despin::config::{Effective, Overrides};
 use despin::dict::DictSet;
 use despin::input;
-use despin::output::{self, AtomicFile};
-use despin::report::{Format, ReportWriter, Row};
+use despin::output;
+use despin::report::{label_path, path_label, Row};
 use despin::review_page::{self, ReviewDoc, ReviewItem};
 use indicatif::ProgressBar;
 
-use super::batch::{self, BatchArgs, Prepared};
+use super::batch::{self, BatchArgs};
 use super::common::{parse_confidence, DictArgs, Threshold};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND};
 
@@ -66,13 +67,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<i32> {
     let started = Instant::now();
-    let scanner = args.dict.scanner()?;
+    let settings = args.dict.effective(Overrides::default())?;
+    let scanner = args.dict.scanner_for(&settings)?;
     let (docs, items, failed) = match &args.from_report {
         Some(report) => {
             let (d, i) = from_report(report, args.base.as_deref(), scanner.dicts())?;
             (d, i, false)
         }
-        None => scan(&args, &scanner)?,
+        None => scan(&args, &settings, &scanner)?,
     };
     let html = review_page::render(&docs, &items)?;
     output::write_atomic(&args.output, html.as_bytes())
@@ -97,40 +99,35 @@ pub fn run(args: Args) -> Result<i32> {
 }
 
 /// Scan as `despin scan` does in batch mode; keep the files with findings and their text.
-fn scan(args: &Args, scanner: &despin::scan::Scanner) -> Result<(Vec<ReviewDoc>, Vec<ReviewItem>, bool)> {
+fn scan(
+    args: &Args,
+    settings: &Effective,
+    scanner: &despin::scan::Scanner,
+) -> Result<(Vec<ReviewDoc>, Vec<ReviewItem>, bool)> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         bail!("stdin (`-`) cannot be reviewed: `despin apply` needs the findings' files; save it to a file first");
     }
     let min_confidence = args
         .dict
         .min_confidence(args.min_confidence, Threshold::Scan)?;
-    let Prepared {
-        inputs, options, ..
-    } = batch::prepare(
+    let mut options = BatchOptions {
+        target: None,
+        min_confidence: 1.0,
+        report_min_confidence: min_confidence,
+        file_type: None,
+        type_rules: Vec::new(),
+        format: Default::default(),
+        max_filesize: despin::batch::DEFAULT_MAX_FILESIZE,
+    };
+    let walk = args.batch.walk_options(&settings.files.value);
+    let inputs = batch::prepare(
         &args.paths,
         &args.batch,
-        WalkOptions::default(),
-        BatchOptions {
-            target: None,
-            min_confidence: 1.0,
-            report_min_confidence: min_confidence,
-            file_type: None,
-            format: Default::default(),
-            max_filesize: despin::batch::DEFAULT_MAX_FILESIZE,
-        },
+        &walk,
+        &mut options,
+        &settings.files.value,
     )?;
-    let mut report = match &args.batch.report {
-        Some(p) => {
-            let fmt = match p.extension().and_then(|e| e.to_str()) {
-                Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
-                _ => Format::Json,
-            };
-            let f = AtomicFile::create(p)
-                .with_context(|| format!("cannot create report {}", p.display()))?;
-            Some(ReportWriter::new(std::io::BufWriter::new(f), fmt, true))
-        }
-        None => None,
-    };
+    let mut report = args.batch.report.as_deref().map(batch::open_report).transpose()?;
     let runner = Batch::new(scanner, options, args.batch.threads)?;
     let mut docs = Vec::new();
     let mut items = Vec::new();
@@ -145,7 +142,7 @@ fn scan(args: &Args, scanner: &despin::scan::Scanner) -> Result<(Vec<ReviewDoc>,
             .ok()
             .and_then(|b| input::as_text(&b).ok().map(str::to_string));
         docs.push(ReviewDoc {
-            path: f.path.display().to_string(),
+            path: path_label(&f.path),
             text,
             spin_score: f.evidence.as_ref().map(|e| e.score),
         });
@@ -158,15 +155,7 @@ fn scan(args: &Args, scanner: &despin::scan::Scanner) -> Result<(Vec<ReviewDoc>,
         Ok(())
     })?;
     if let (Some(w), Some(p)) = (report, &args.batch.report) {
-        let f = w
-            .finish()
-            .with_context(|| format!("cannot write report {}", p.display()))?;
-        let f = f
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .with_context(|| format!("cannot write report {}", p.display()))?;
-        f.commit()
-            .with_context(|| format!("cannot write report {}", p.display()))?;
+        batch::commit_report(w, p)?;
     }
     Ok((docs, items, summary.failed > 0))
 }
@@ -200,7 +189,7 @@ fn from_report(
     let docs = scores
         .into_iter()
         .map(|(path, spin_score)| {
-            let text = match input::read_file(&base.join(path)) {
+            let text = match input::read_file(&base.join(label_path(path))) {
                 Ok(t) => Some(t),
                 Err(e) => {
                     let _ = writeln!(
