@@ -301,7 +301,8 @@ fn fnv64(bytes: &[u8]) -> u64 {
 /// Fill the template's `{{NAME}}` markers in one pass, so inserted text is never scanned
 /// for markers itself.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + values.iter().map(|v| v.1.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|v| v.1.len()).sum::<usize>());
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
         let Some(close) = rest[open..].find("}}") else {
@@ -393,7 +394,11 @@ pub fn render(docs: &[ReviewDoc], items: &[ReviewItem]) -> Result<String> {
             column: r.column,
             spun: &r.spun,
             suggestion: &r.suggestion,
-            alternatives: r.alternatives.split('|').filter(|s| !s.is_empty()).collect(),
+            alternatives: r
+                .alternatives
+                .split('|')
+                .filter(|s| !s.is_empty())
+                .collect(),
             confidence: r.confidence,
             dictionary: &r.dictionary,
             kind: &it.kind,
@@ -476,11 +481,18 @@ mod tests {
             spin_score: Some(0.5),
         }];
         let items = [ReviewItem {
-            row: row("a</script>.txt", start, "final yr", "<img src=x onerror=alert(1)>"),
+            row: row(
+                "a</script>.txt",
+                start,
+                "final yr",
+                "<img src=x onerror=alert(1)>",
+            ),
             kind: "fingerprint".into(),
         }];
         let html = render(&docs, &items).unwrap();
-        let open = html.find(r#"<script type="application/json" id="despin-data">"#).unwrap();
+        let open = html
+            .find(r#"<script type="application/json" id="despin-data">"#)
+            .unwrap();
         let body = &html[open..];
         let close = body.find("</script>").unwrap();
         let json = &body[body.find('>').unwrap() + 1..close];
@@ -489,7 +501,10 @@ mod tests {
         }
         let v: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(v["docs"][0]["text"], text);
-        assert_eq!(v["findings"][0]["suggestion"], "<img src=x onerror=alert(1)>");
+        assert_eq!(
+            v["findings"][0]["suggestion"],
+            "<img src=x onerror=alert(1)>"
+        );
         // UTF-16 offsets: "é" is one unit in two bytes, U+2028 one unit in three.
         assert_eq!(v["findings"][0]["start"], start - 3);
         assert_eq!(v["findings"][0]["end"], start - 3 + "final yr".len());
@@ -529,8 +544,14 @@ mod tests {
         let cells = v["findings"][1]["cells"].as_array().unwrap();
         assert_eq!(cells[6], "'=Middle East");
         assert_eq!(cells[8], "0.900");
-        assert_eq!(v["findings"][1]["alternatives"], serde_json::json!(["x", "y"]));
-        assert_eq!(v["formula_starts"], FORMULA_STARTS.iter().collect::<String>());
+        assert_eq!(
+            v["findings"][1]["alternatives"],
+            serde_json::json!(["x", "y"])
+        );
+        assert_eq!(
+            v["formula_starts"],
+            FORMULA_STARTS.iter().collect::<String>()
+        );
     }
 
     #[test]

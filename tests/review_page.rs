@@ -222,7 +222,9 @@ impl Browser {
 
     /// Click "Export decisions" and capture the CSV through the page's export hook.
     fn export(&mut self) -> String {
-        self.eval("window.__csv = null; window.__despinExport = (csv) => { window.__csv = csv; }; true");
+        self.eval(
+            "window.__csv = null; window.__despinExport = (csv) => { window.__csv = csv; }; true",
+        );
         self.eval("document.getElementById('export').click(); true");
         self.wait_for("typeof window.__csv === 'string'");
         self.eval("window.__csv").as_str().unwrap().to_string()
@@ -456,11 +458,24 @@ fn injected_markup_stays_inert() {
     // The payloads are shown as text.
     let shown = b.eval("document.body.innerText");
     let shown = shown.as_str().unwrap();
-    assert!(shown.contains("<script>window.__pwned = 1; alert(1)</script>"), "{shown}");
-    assert!(shown.contains("onerror=\"window.__pwned=3;alert(3)\""), "{shown}");
+    assert!(
+        shown.contains("<script>window.__pwned = 1; alert(1)</script>"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("onerror=\"window.__pwned=3;alert(3)\""),
+        "{shown}"
+    );
     assert!(shown.contains(name), "{shown}");
-    assert_eq!(b.eval("document.querySelectorAll('img, iframe, object').length"), json!(0));
-    assert_eq!(b.eval("document.scripts.length"), json!(2), "only the page's own scripts");
+    assert_eq!(
+        b.eval("document.querySelectorAll('img, iframe, object').length"),
+        json!(0)
+    );
+    assert_eq!(
+        b.eval("document.scripts.length"),
+        json!(2),
+        "only the page's own scripts"
+    );
 
     // Control: the same payload parsed as markup does run here, so the checks above can fail.
     b.eval(

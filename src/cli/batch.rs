@@ -194,10 +194,7 @@ pub fn open_report(path: &Path) -> Result<ReportWriter<std::io::BufWriter<Atomic
 }
 
 /// Finish a report from [`open_report`] and put it in place.
-pub fn commit_report(
-    w: ReportWriter<std::io::BufWriter<AtomicFile>>,
-    path: &Path,
-) -> Result<()> {
+pub fn commit_report(w: ReportWriter<std::io::BufWriter<AtomicFile>>, path: &Path) -> Result<()> {
     let f = w
         .finish()
         .with_context(|| format!("cannot write report {}", path.display()))?;

@@ -127,7 +127,12 @@ fn scan(
         &mut options,
         &settings.files.value,
     )?;
-    let mut report = args.batch.report.as_deref().map(batch::open_report).transpose()?;
+    let mut report = args
+        .batch
+        .report
+        .as_deref()
+        .map(batch::open_report)
+        .transpose()?;
     let runner = Batch::new(scanner, options, args.batch.threads)?;
     let mut docs = Vec::new();
     let mut items = Vec::new();
