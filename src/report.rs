@@ -2,8 +2,11 @@
 //!
 //! The CSV columns are a contract with reviewers and with `despin apply`:
 //! `path,line,column,byte_start,byte_end,spun,suggestion,alternatives,confidence,dictionary,context,decision`
-//! (batch reports add `status` and `doc_score`). `alternatives` are joined with `|`;
-//! `decision` is left empty for the reviewer.
+//! (batch reports add `status`, `doc_score` and `reason`). `alternatives` are joined with
+//! `|`; `decision` is left empty for the reviewer. A batch report also has one row for each
+//! file it did not scan, with `status` `skipped` or `failed` and the `reason` (binary, not
+//! UTF-8, too large, hidden, ignored or excluded, symlink..., or the error), so nothing is
+//! missing from it silently; `despin apply` passes those rows over.
 //!
 //! Scraped text is untrusted, and spreadsheets run cells that start with `=`, `+`, `-`, `@`,
 //! tab or carriage return as formulas. Every text cell that starts with one of those, or with
@@ -69,13 +72,26 @@ pub struct Row {
     pub context: String,
     /// The reviewer's decision: `accept`, `reject` or empty.
     pub decision: String,
-    /// `applied` or `suggested` (batch reports only).
+    /// `applied` or `suggested`, or for a file that was not scanned `skipped` or `failed`
+    /// (batch reports only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub status: Option<String>,
-    /// The document's spin score (batch reports and JSON).
+    /// The spin score of the finding's document: the file, or in JSON Lines the record
+    /// (batch reports and JSON).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub doc_score: Option<f32>,
+    /// Why a file was skipped or failed (batch reports only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
 }
+
+/// `status` of a batch report row for a file that was not scanned.
+pub const STATUS_SKIPPED: &str = "skipped";
+/// `status` of a batch report row for a file that could not be read or written.
+pub const STATUS_FAILED: &str = "failed";
+
+/// The batch columns after [`COLUMNS`].
+pub const BATCH_COLUMNS: [&str; 3] = ["status", "doc_score", "reason"];
 
 impl Row {
     /// Build a row for `finding` found in `text` (the whole file) at `path`.
@@ -101,7 +117,35 @@ impl Row {
             decision: String::new(),
             status: None,
             doc_score: None,
+            reason: None,
         }
+    }
+
+    /// The row of a file that was not scanned: `status` is [`STATUS_SKIPPED`] or
+    /// [`STATUS_FAILED`], and the finding columns are empty.
+    pub fn unscanned(path: &str, status: &str, reason: &str) -> Row {
+        Row {
+            path: path.to_string(),
+            line: 0,
+            column: 0,
+            byte_start: 0,
+            byte_end: 0,
+            spun: String::new(),
+            suggestion: String::new(),
+            alternatives: String::new(),
+            confidence: 0.0,
+            dictionary: String::new(),
+            context: String::new(),
+            decision: String::new(),
+            status: Some(status.to_string()),
+            doc_score: None,
+            reason: Some(reason.to_string()),
+        }
+    }
+
+    /// Whether this row stands for a file that was not scanned (no finding).
+    pub fn is_unscanned(&self) -> bool {
+        matches!(self.status.as_deref(), Some(STATUS_SKIPPED | STATUS_FAILED))
     }
 }
 
@@ -284,6 +328,11 @@ impl<W: Write> ReportWriter<W> {
         match self.format {
             Format::Brief => {
                 let w = self.raw.as_mut().unwrap();
+                if row.is_unscanned() {
+                    let status = row.status.as_deref().unwrap_or_default();
+                    let reason = row.reason.as_deref().unwrap_or_default();
+                    return writeln!(w, "{}: {status} ({reason})", row.path);
+                }
                 let alts = if row.alternatives.is_empty() {
                     String::new()
                 } else {
@@ -312,7 +361,7 @@ impl<W: Write> ReportWriter<W> {
                 if !self.wrote_header {
                     let mut header: Vec<&str> = COLUMNS.to_vec();
                     if self.extended {
-                        header.extend(["status", "doc_score"]);
+                        header.extend(BATCH_COLUMNS);
                     }
                     w.write_record(&header)?;
                     self.wrote_header = true;
@@ -335,6 +384,7 @@ impl<W: Write> ReportWriter<W> {
                 if self.extended {
                     rec.push(row.status.clone().unwrap_or_default());
                     rec.push(row.doc_score.map(|s| format!("{s:.3}")).unwrap_or_default());
+                    rec.push(neutralise(row.reason.as_deref().unwrap_or_default()).into_owned());
                 }
                 w.write_record(&rec)?;
                 Ok(())
@@ -348,7 +398,7 @@ impl<W: Write> ReportWriter<W> {
             if !self.wrote_header {
                 let mut header: Vec<&str> = COLUMNS.to_vec();
                 if self.extended {
-                    header.extend(["status", "doc_score"]);
+                    header.extend(BATCH_COLUMNS);
                 }
                 w.write_record(&header)?;
             }

@@ -4,7 +4,8 @@
 //! Reviewers' tools do things to a CSV, and none of them may change what gets applied:
 //!
 //! * columns are found by header name, in any order; extra columns (a reviewer's notes,
-//!   the batch `status`) are ignored; only `path`, `byte_start`, `byte_end`, `spun`,
+//!   the batch `status`) are ignored, and so are batch rows for files that were not scanned
+//!   (`status` `skipped` or `failed`); only `path`, `byte_start`, `byte_end`, `spun`,
 //!   `suggestion` and `decision` are required;
 //! * rows may come in any order; CRLF line ends and a UTF-8 byte order mark are fine;
 //! * cells neutralised against formula injection are restored ([`crate::report::restore`]);
@@ -21,7 +22,7 @@ use std::path::Path;
 
 use crate::dict::source::record_line;
 use crate::error::{Error, Result, RowError};
-use crate::report::restore;
+use crate::report::{restore, STATUS_FAILED, STATUS_SKIPPED};
 
 /// What the reviewer decided for one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,6 +127,8 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
         });
     }
     let context_col = find("context");
+    // Batch reports name the files they did not scan in rows without a finding.
+    let status_col = find("status");
 
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
@@ -161,6 +164,10 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
                     String::from_utf8_lossy(&headers[i])
                 ),
             ));
+            continue;
+        }
+        let status = status_col.and_then(|i| record.get(i)).unwrap_or_default();
+        if [STATUS_SKIPPED, STATUS_FAILED].contains(&String::from_utf8_lossy(status).trim()) {
             continue;
         }
         match parse_row(&record, &index, context_col) {

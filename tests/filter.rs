@@ -1,12 +1,11 @@
 //! `despin filter`: one JSON line out per line in, in order, repaired as `fix` would.
 
-use assert_cmd::Command;
+mod common;
 
 const DICT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict.csv");
 
 fn filter(input: &str, extra: &[&str]) -> (i32, Vec<serde_json::Value>) {
-    let out = Command::cargo_bin("despin")
-        .unwrap()
+    let out = common::despin()
         .args(["filter", "--no-default-dict", "--dict", DICT])
         .args(extra)
         .write_stdin(input.to_string())

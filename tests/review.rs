@@ -1,6 +1,8 @@
 //! The review loop end to end: scan -> reviewer decisions -> apply / learn, and the
 //! dictionary tools. Every test uses its own small dictionary, never the embedded ones.
 
+mod common;
+
 use std::path::PathBuf;
 
 use assert_cmd::Command;
@@ -22,6 +24,8 @@ const TEXT_B: &str = "\u{FEFF}Final yr was  hard.\tThe Center East waits.\n";
 /// A temporary working directory with the test dictionary and two spun files.
 struct Work {
     dir: tempfile::TempDir,
+    /// Let despin find the despin.toml of the work directory (tests of the configuration).
+    discover_config: bool,
 }
 
 impl Work {
@@ -31,7 +35,18 @@ impl Work {
         std::fs::create_dir(dir.path().join("docs")).unwrap();
         std::fs::write(dir.path().join("docs/a.txt"), TEXT_A).unwrap();
         std::fs::write(dir.path().join("b.txt"), TEXT_B).unwrap();
-        Work { dir }
+        Work {
+            dir,
+            discover_config: false,
+        }
+    }
+
+    /// A work directory whose despin.toml despin reads.
+    fn with_config() -> Work {
+        Work {
+            discover_config: true,
+            ..Work::new()
+        }
     }
 
     fn path(&self, p: &str) -> PathBuf {
@@ -46,10 +61,14 @@ impl Work {
         std::fs::write(self.path(p), s).unwrap();
     }
 
-    /// `despin ARGS` run in the work directory, ignoring any despin.toml around it.
+    /// `despin ARGS` run in the work directory, ignoring any despin.toml around it unless
+    /// the work directory is [`Work::with_config`].
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("despin").unwrap();
+        let mut c = common::despin();
         c.current_dir(self.dir.path()).args(args);
+        if self.discover_config {
+            common::with_config(&mut c);
+        }
         c
     }
 
@@ -156,12 +175,12 @@ const EXPECTED_B: &str = "\u{FEFF}Last year was  hard.\tThe Center East waits.\n
 fn apply_in_place_gives_exact_files_and_reapply_is_a_no_op() {
     let work = Work::new();
     work.write("review.csv", &reviewed(&work).to_csv());
-    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place", "--exit-code"]);
     assert_eq!(code, 1, "{err}");
     assert_eq!(work.read("docs/a.txt"), EXPECTED_A);
     assert_eq!(work.read("b.txt"), EXPECTED_B);
 
-    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place", "--exit-code"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("4 already applied"), "{err}");
     assert_eq!(work.read("docs/a.txt"), EXPECTED_A);
@@ -173,7 +192,7 @@ fn apply_out_mirrors_paths_and_leaves_inputs() {
     let work = Work::new();
     work.write("review.csv", &reviewed(&work).to_csv());
     let (code, _, err) = work.run(&["apply", "review.csv", "--out", "clean"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert_eq!(work.read("clean/docs/a.txt"), EXPECTED_A);
     assert_eq!(work.read("clean/b.txt"), EXPECTED_B);
     assert_eq!(work.read("docs/a.txt"), TEXT_A);
@@ -185,7 +204,7 @@ fn dry_run_prints_a_diff_and_writes_nothing() {
     let work = Work::new();
     work.write("review.csv", &reviewed(&work).to_csv());
     let (code, out, err) = work.run(&["apply", "review.csv", "--dry-run"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert!(out.contains("--- a/docs/a.txt"), "{out}");
     assert!(
         out.contains("+Talks in the Middle East stalled final yr."),
@@ -213,7 +232,7 @@ fn accept_empty_matches_fix_at_zero_confidence() {
     let work = Work::new();
     work.write("review.csv", &work.scan_report());
     let (code, _, err) = work.run(&["apply", "review.csv", "--accept-empty", "--out", "out"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     for f in ["docs/a.txt", "b.txt"] {
         let out = work
             .cmd(&[
@@ -241,7 +260,7 @@ fn moved_text_is_relocated_and_ambiguous_rows_are_refused() {
     let moved = format!("PREFACE. {TEXT_A}");
     work.write("docs/a.txt", &moved);
     let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert_eq!(work.read("docs/a.txt"), format!("PREFACE. {EXPECTED_A}"));
 
     let work = Work::new();
@@ -344,7 +363,7 @@ fn hand_edited_report_with_bom_crlf_extra_columns_and_neutralised_cells() {
     let csv_text = format!("\u{FEFF}{}", r.to_csv().replace('\n', "\r\n"));
     work.write("review.csv", &csv_text);
     let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert_eq!(
         work.read("docs/a.txt"),
         EXPECTED_A.replace("Machine learning", "-AI-")
@@ -355,9 +374,9 @@ fn hand_edited_report_with_bom_crlf_extra_columns_and_neutralised_cells() {
 #[test]
 fn libreoffice_round_trip() {
     let Some(soffice) = find_soffice() else {
-        eprintln!(
-            "SKIPPED libreoffice_round_trip: `soffice` not found \
-             (install the Debian package libreoffice-calc to run it)"
+        common::skip(
+            "libreoffice_round_trip",
+            "`soffice` was not found (install the Debian package libreoffice-calc to run it)",
         );
         return;
     };
@@ -391,7 +410,7 @@ fn libreoffice_round_trip() {
         "LibreOffice should have rewritten the file"
     );
     let (code, _, err) = work.run(&["apply", "lo/review.csv", "--in-place"]);
-    assert_eq!(code, 1, "{err}\n{saved}");
+    assert_eq!(code, 0, "{err}\n{saved}");
     assert_eq!(
         work.read("docs/a.txt"),
         EXPECTED_A.replace("Machine learning", "=AI")
@@ -489,7 +508,7 @@ fn learned_decisions_change_the_next_scan() {
 
 #[test]
 fn learned_dictionary_from_config_is_loaded_by_later_runs() {
-    let work = Work::new();
+    let work = Work::with_config();
     work.write("review.csv", &reviewed(&work).to_csv());
     work.write(
         "despin.toml",
@@ -623,14 +642,14 @@ fn dict_add_lookup_and_stats() {
 
 #[test]
 fn config_threshold_and_dictionaries_with_command_line_precedence() {
-    let work = Work::new();
+    let work = Work::with_config();
     work.write(
         "despin.toml",
         "min_confidence = 0.96\n[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\n",
     );
     // Only "final yr" (0.97) passes the configured threshold.
     let (code, out, err) = work.run(&["fix", "b.txt"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
         "\u{FEFF}Last year was  hard.\tThe Center East waits.\n"

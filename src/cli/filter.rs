@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use despin::filter::Filter;
 use rayon::prelude::*;
 
-use super::common::{parse_confidence, DictArgs};
+use super::common::{parse_confidence, DictArgs, Threshold};
 use super::EXIT_CLEAN;
 
 /// Lines read before a parallel batch is processed and written, in order.
@@ -23,9 +23,10 @@ pub struct Args {
     #[arg(long, default_value = "text", value_name = "NAME")]
     pub field: String,
 
-    /// Apply findings with at least this confidence.
-    #[arg(long, default_value = "0.5", value_parser = parse_confidence, value_name = "X")]
-    pub min_confidence: f32,
+    /// Apply findings with at least this confidence (default 0.5, or `min_confidence` in
+    /// despin.toml).
+    #[arg(long, value_parser = parse_confidence, value_name = "X")]
+    pub min_confidence: Option<f32>,
 
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
@@ -37,7 +38,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<i32> {
     let scanner = args.dict.scanner()?;
-    let filter = Filter::new(&scanner, &args.field, args.min_confidence);
+    let min_confidence = args
+        .dict
+        .min_confidence(args.min_confidence, Threshold::Fix)?;
+    let filter = Filter::new(&scanner, &args.field, min_confidence);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()?;

@@ -227,6 +227,9 @@ pub struct Processed {
     pub findings: Vec<Finding>,
     /// For each finding, whether it was applied.
     pub applied: Vec<bool>,
+    /// For each finding, the spin score of the document it is in (its record, in JSON
+    /// Lines).
+    pub doc_scores: Vec<f32>,
     /// The repaired file, when repairing and something changed.
     pub output: Option<String>,
     /// The edits made, in file coordinates and order (replacements encoded); every byte
@@ -251,6 +254,7 @@ pub fn process(
     let mut done = Processed {
         findings: Vec::new(),
         applied: Vec::new(),
+        doc_scores: Vec::new(),
         output: None,
         edits: Vec::new(),
         evidence: DocEvidence::default(),
@@ -272,6 +276,9 @@ pub fn process(
             last = segs.len();
         }
         let part = process_document(scanner, file, &segs[first..last], repair_at);
+        let n = part.findings.len();
+        done.doc_scores
+            .extend(std::iter::repeat_n(part.evidence.score, n));
         done.findings.extend(part.findings);
         done.applied.extend(part.applied);
         done.edits.extend(part.edits);
@@ -364,6 +371,7 @@ fn process_document(
         }
     }
     Processed {
+        doc_scores: Vec::new(),
         findings,
         applied,
         output: None,
