@@ -555,6 +555,23 @@ mod tests {
     }
 
     #[test]
+    fn saved_decisions_are_keyed_by_the_findings() {
+        let key = |suggestion: &str| {
+            let items = [ReviewItem {
+                row: row("a.txt", 0, "final yr", suggestion),
+                kind: "fingerprint".into(),
+            }];
+            let html = render(&[], &items).unwrap();
+            let json = html.split(r#"id="despin-data">"#).nth(1).unwrap();
+            let v: serde_json::Value =
+                serde_json::from_str(json.split("</script>").next().unwrap()).unwrap();
+            v["key"].as_str().unwrap().to_string()
+        };
+        assert_eq!(key("last year"), key("last year"));
+        assert_ne!(key("last year"), key("past year"));
+    }
+
+    #[test]
     fn fill_does_not_rescan_inserted_text() {
         assert_eq!(
             fill("a{{X}}b{{Y}}c{{Z}}", &[("X", "{{Y}}"), ("Y", "2")]),

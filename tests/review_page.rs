@@ -370,6 +370,38 @@ fn review_page_round_trip_to_apply() {
     assert_eq!(exported, via_csv);
     assert!(exported.contains("'=SUM(1)"), "neutralised: {exported}");
 
+    // Filters: by decision, then by confidence level (0.8 and over is "high").
+    let filter = |b: &mut Browser, id: &str, value: &str| {
+        b.eval(&format!(
+            "(() => {{ const s = document.getElementById('{id}'); s.value = '{value}'; \
+             s.dispatchEvent(new Event('change')); \
+             return document.getElementById('shown').textContent; }})()"
+        ))
+    };
+    assert_eq!(
+        filter(&mut b, "f-dec", "accept"),
+        json!(format!("2 of {total} findings shown"))
+    );
+    filter(&mut b, "f-dec", "");
+    let rows = despin::review_page::read_report(Path::new("x.csv"), scan.as_bytes()).unwrap();
+    let shown = |n: usize| {
+        json!(if n == total {
+            format!("{total} findings")
+        } else {
+            format!("{n} of {total} findings shown")
+        })
+    };
+    let high = rows.iter().filter(|r| r.confidence >= 0.8).count();
+    assert_eq!(filter(&mut b, "f-conf", "high"), shown(high));
+    filter(&mut b, "f-conf", "");
+    let science = rows
+        .iter()
+        .filter(|r| r.dictionary.starts_with("science:"))
+        .count();
+    assert!(science > 0 && science < total, "{science} of {total}");
+    assert_eq!(filter(&mut b, "f-dict", "science"), shown(science));
+    filter(&mut b, "f-dict", "");
+
     // A reload loses nothing.
     b.call("Page.reload", json!({}));
     b.wait_for("document.readyState === 'complete' && window.__despinReady === true");
