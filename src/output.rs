@@ -74,6 +74,12 @@ impl AtomicFile {
         })
     }
 
+    /// Whether [`AtomicFile::commit`] flushes to disk first (default yes; see
+    /// [`write_atomic_with`]).
+    pub fn set_sync(&mut self, sync: bool) {
+        self.sync = sync;
+    }
+
     /// Flush to disk and move into place, keeping the permissions of a file it replaces.
     pub fn commit(self) -> Result<()> {
         let path = self.path;

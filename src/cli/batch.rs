@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use despin::batch::{self, Batch, BatchOptions, FileResult, Input, Outcome, Summary, WalkOptions};
 use despin::format::{FileType, FormatOptions};
 use despin::output::AtomicFile;
-use despin::report::{write_summary, DocSummary, Format, ReportWriter};
+use despin::report::{write_summary, DocSummary, Format, ReportWriter, Row};
 use despin::scan::Scanner;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -148,28 +148,32 @@ pub fn run(r: Run<'_>) -> Result<i32> {
     let batch = Batch::new(r.scanner, options, args.threads)?;
     let started = Instant::now();
     let mut seen = 0u64;
-    let summary = batch.run(inputs, |f: &FileResult| -> Result<()> {
-        seen += 1;
-        progress.inc(f.bytes);
-        progress.set_message(format!("{seen} files"));
-        tell(&progress, f);
-        if let (true, Some(e)) = (r.summary, &f.evidence) {
-            docs.push(DocSummary::new(
-                &f.path.display().to_string(),
-                e,
-                f.rows.len(),
-            ));
-        }
-        for row in &f.rows {
+    let summary = batch.run(
+        inputs,
+        |row: &Row| -> Result<()> {
             if let Some(w) = out.as_mut() {
                 w.write(row).context("cannot write to stdout")?;
             }
             if let Some(w) = report.as_mut() {
                 w.write(row).context("cannot write the report")?;
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+        |f: &FileResult| -> Result<()> {
+            seen += 1;
+            progress.inc(f.bytes);
+            progress.set_message(format!("{seen} files"));
+            tell(&progress, f);
+            if let (true, Some(e)) = (r.summary, &f.evidence) {
+                docs.push(DocSummary::new(
+                    &f.path.display().to_string(),
+                    e,
+                    f.findings,
+                ));
+            }
+            Ok(())
+        },
+    )?;
     progress.finish_and_clear();
     if let Some(w) = out {
         w.finish().context("cannot write to stdout")?;
