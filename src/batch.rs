@@ -486,7 +486,9 @@ impl<'s> Batch<'s> {
         let done = |r| Step::Done(r, Vec::new());
         let file = match input {
             Input::File(f) => f,
-            Input::Loop(path) => return done(bare(path, Outcome::Skipped(SkipReason::SymlinkLoop))),
+            Input::Loop(path) => {
+                return done(bare(path, Outcome::Skipped(SkipReason::SymlinkLoop)))
+            }
             Input::Error(e) => return done(bare(PathBuf::new(), Outcome::Failed(e))),
         };
         if let Ok(meta) = std::fs::metadata(&file.path) {
@@ -592,12 +594,19 @@ impl<'s> Batch<'s> {
         file: InputFile,
         each_row: &mut impl FnMut(&Row) -> std::result::Result<(), E>,
     ) -> std::result::Result<FileResult, E> {
-        let mut result = bare(file.path.clone(), Outcome::Done {
-            changed: false,
-            fixes: 0,
-        });
+        let mut result = bare(
+            file.path.clone(),
+            Outcome::Done {
+                changed: false,
+                fixes: 0,
+            },
+        );
         let label = file.path.display().to_string();
-        let repair_at = self.options.target.as_ref().map(|_| self.options.min_confidence);
+        let repair_at = self
+            .options
+            .target
+            .as_ref()
+            .map(|_| self.options.min_confidence);
         let dest = match &self.options.target {
             None => None,
             Some(Target::OutDir(out)) => Some(out.join(&file.rel)),
@@ -622,14 +631,14 @@ impl<'s> Batch<'s> {
             &file.path,
             repair_at,
             writer.as_mut().map(|w| w as &mut dyn std::io::Write),
-            |x: pipeline::Found<'_>| {
-                match self.row(&label, x.window, x.base, x.finding, x.applied, x.score) {
-                    Some(r) => {
-                        found += 1;
-                        each_row(&r)
-                    }
-                    None => Ok(()),
+            |x: pipeline::Found<'_>| match self
+                .row(&label, x.window, x.base, x.finding, x.applied, x.score)
+            {
+                Some(r) => {
+                    found += 1;
+                    each_row(&r)
                 }
+                None => Ok(()),
             },
         );
         let io = |path: &Path, source| Error::Io {

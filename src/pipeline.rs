@@ -94,7 +94,9 @@ fn floor_char(b: &[u8], mut i: usize) -> usize {
 /// Read until `buf` holds `want` bytes or the input ends; whether it ended.
 fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
     while buf.len() < want {
-        let n = (&mut *input).take((want - buf.len()) as u64).read_to_end(buf)?;
+        let n = (&mut *input)
+            .take((want - buf.len()) as u64)
+            .read_to_end(buf)?;
         if n == 0 {
             return Ok(true);
         }

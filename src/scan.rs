@@ -594,12 +594,11 @@ impl Scanner {
     }
 }
 
-/// The length of the piece at the start of `rest` (the rest of a text, or at least `limit`
-/// + 4 bytes of it when it goes on): all of it if it fits in `limit` bytes, else up to the
-/// last paragraph break within `limit` bytes, else the last line break, else the last
-/// whitespace, else the last character boundary (a single "word" longer than the limit).
-/// Works on bytes so a reader streaming a file cuts it exactly where a scan of the whole
-/// text in memory would.
+/// The length of the piece at the start of `rest` (the rest of a text, or at least its next
+/// `limit` plus four bytes): all of it if it fits in `limit` bytes, else up to the last
+/// paragraph break within `limit` bytes, else the last line break, else the last whitespace,
+/// else the last character boundary (a single "word" longer than the limit). Works on bytes
+/// so a reader streaming a file cuts it exactly where a scan of the whole text would.
 pub(crate) fn piece_len(rest: &[u8], limit: usize) -> usize {
     if limit >= rest.len() {
         return rest.len();

@@ -573,7 +573,10 @@ fn jsonl_records_are_separate_documents_for_evidence() {
 fn a_deeply_nested_record_does_not_stop_the_batch() {
     let t = Tree::new();
     let deep = format!("{{\"x\":{}{}}}\n", "[".repeat(60_000), "]".repeat(60_000));
-    t.write("in/a.jsonl", format!("{{\"text\":\"final yr\"}}\n{deep}").as_bytes());
+    t.write(
+        "in/a.jsonl",
+        format!("{{\"text\":\"final yr\"}}\n{deep}").as_bytes(),
+    );
     t.write("in/b.txt", SPUN.as_bytes());
     let out = t.despin(&["fix", "in", "--out", "out", "--report", "r.csv"]);
     let err = String::from_utf8_lossy(&out.stderr);

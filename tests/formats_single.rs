@@ -46,7 +46,10 @@ fn fix_on_one_html_file_repairs_only_text_nodes() {
     let d = tempfile::tempdir().unwrap();
     fs::write(d.path().join("page.html"), HTML).unwrap();
     let out = despin(d.path(), &["fix", "page.html"], None);
-    assert!(out.status.success() || out.status.code() == Some(1), "{out:?}");
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{out:?}"
+    );
     assert_eq!(text(&out.stdout), HTML_FIXED);
 }
 
@@ -80,7 +83,8 @@ fn stdin_is_text_unless_type_says_otherwise() {
 #[test]
 fn markdown_code_and_link_targets_are_untouched() {
     let d = tempfile::tempdir().unwrap();
-    let md = "# Report\n\nTalks stalled final yr, see [the Center East](https://x.org/final yr).\n\n\
+    let md =
+        "# Report\n\nTalks stalled final yr, see [the Center East](https://x.org/final yr).\n\n\
 ```\nfinal yr\n```\n\nInline `final yr` too.\n";
     fs::write(d.path().join("a.md"), md).unwrap();
     let out = despin(d.path(), &["fix", "a.md"], None);
@@ -113,7 +117,11 @@ fn json_lines_keep_every_other_field() {
 fn scan_of_several_files_reads_each_in_its_format() {
     let d = tempfile::tempdir().unwrap();
     fs::write(d.path().join("page.html"), HTML).unwrap();
-    fs::write(d.path().join("a.jsonl"), "{\"title\":\"final yr\",\"text\":\"x\"}\n").unwrap();
+    fs::write(
+        d.path().join("a.jsonl"),
+        "{\"title\":\"final yr\",\"text\":\"x\"}\n",
+    )
+    .unwrap();
     let out = despin(
         d.path(),
         &["scan", "page.html", "a.jsonl", "--format", "csv"],
@@ -126,7 +134,7 @@ fn scan_of_several_files_reads_each_in_its_format() {
     assert_eq!(rows.len(), 2, "{csv}");
     let at = HTML.find("final yr in").unwrap();
     assert!(
-        rows[0].starts_with(&format!("page.html,3,")) && rows[0].contains(&format!(",{at},")),
+        rows[0].starts_with("page.html,3,") && rows[0].contains(&format!(",{at},")),
         "{}",
         rows[0]
     );
@@ -144,7 +152,10 @@ fn deeply_nested_record_is_reported_and_kept() {
         format!("{{\"text\":\"last year\"}}\n{deep}{{\"text\":\"last year\"}}\n")
     );
     let err = text(&out.stderr);
-    assert!(err.contains("a.jsonl:2:") && err.contains("nested"), "{err}");
+    assert!(
+        err.contains("a.jsonl:2:") && err.contains("nested"),
+        "{err}"
+    );
 }
 
 /// Runs with a tiny piece size, so a small file is streamed as a huge one would be.
@@ -193,7 +204,10 @@ fn streamed_files_give_what_stdin_gives_whole() {
     assert_eq!(to_stdout.stdout, whole.stdout);
     // Batch runs stream too.
     despin_pieces(d.path(), &["fix", "big.txt", "--out", "out", "-q"], None);
-    assert_eq!(fs::read(d.path().join("out/big.txt")).unwrap(), whole.stdout);
+    assert_eq!(
+        fs::read(d.path().join("out/big.txt")).unwrap(),
+        whole.stdout
+    );
 
     // The same findings at the same places, with the same contexts.
     let strip = |o: Output| -> Vec<String> {
@@ -202,8 +216,16 @@ fn streamed_files_give_what_stdin_gives_whole() {
             .map(|l| l.split_once(',').unwrap().1.to_string())
             .collect()
     };
-    let whole = strip(despin_pieces(d.path(), &["scan", "-", "--format", "csv"], Some(t.as_bytes())));
-    let streamed = strip(despin_pieces(d.path(), &["scan", "big.txt", "--format", "csv"], None));
+    let whole = strip(despin_pieces(
+        d.path(),
+        &["scan", "-", "--format", "csv"],
+        Some(t.as_bytes()),
+    ));
+    let streamed = strip(despin_pieces(
+        d.path(),
+        &["scan", "big.txt", "--format", "csv"],
+        None,
+    ));
     assert!(whole.len() > 300, "{}", whole.len());
     assert_eq!(streamed, whole);
 }
@@ -229,5 +251,9 @@ fn a_bad_byte_at_the_end_of_a_streamed_file_is_found_first() {
     // In a batch run it is skipped and copied unchanged.
     let out = despin_pieces(d.path(), &["fix", "big.txt", "--out", "out"], None);
     assert_eq!(fs::read(d.path().join("out/big.txt")).unwrap(), t);
-    assert!(text(&out.stderr).contains("1 not UTF-8"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("1 not UTF-8"),
+        "{}",
+        text(&out.stderr)
+    );
 }

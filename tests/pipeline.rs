@@ -25,8 +25,11 @@ fn scanner(limit: usize) -> Scanner {
     Scanner::new(DictSet::from_iter([d]), ScanOptions { assume_spun: true }).with_chunk_limit(limit)
 }
 
+/// An output and its report rows.
+type Outcome = (Vec<u8>, Vec<Row>);
+
 /// Output and report rows of `text` streamed, and processed whole.
-fn both(s: &Scanner, text: &str, repair: Option<f32>) -> ((Vec<u8>, Vec<Row>), (Vec<u8>, Vec<Row>)) {
+fn both(s: &Scanner, text: &str, repair: Option<f32>) -> (Outcome, Outcome) {
     let mut out = Vec::new();
     let mut rows = Vec::new();
     let done = pipeline::stream_text(
@@ -45,7 +48,11 @@ fn both(s: &Scanner, text: &str, repair: Option<f32>) -> ((Vec<u8>, Vec<Row>), (
     assert_eq!(done.fixes, rows.iter().filter(|r| r.1).count());
 
     let p = format::process(s, FileType::Text, text, &FormatOptions::default(), repair);
-    let whole_out = p.output.clone().unwrap_or_else(|| text.to_string()).into_bytes();
+    let whole_out = p
+        .output
+        .clone()
+        .unwrap_or_else(|| text.to_string())
+        .into_bytes();
     assert_eq!(done.changed, p.output.is_some());
     assert_eq!(done.evidence, p.evidence);
     let whole_rows: Vec<Row> = p.findings.iter().map(|f| Row::new("f", text, f)).collect();
@@ -70,14 +77,19 @@ fn assert_same(s: &Scanner, text: &str) {
         assert_eq!(streamed.0, whole.0, "outputs differ");
         assert_eq!(streamed.1, whole.1, "rows differ");
         if repair.is_none() {
-            assert_eq!(streamed.0, text.as_bytes(), "scanning alone writes the input back");
+            assert_eq!(
+                streamed.0,
+                text.as_bytes(),
+                "scanning alone writes the input back"
+            );
         }
     }
 }
 
 #[test]
 fn streamed_text_equals_text_processed_whole() {
-    let para = "\u{FEFF}Talks in the Center East stalled final yr;\r\nthey want a direct ceasefire \
+    let para =
+        "\u{FEFF}Talks in the Center East stalled final yr;\r\nthey want a direct ceasefire \
 and a café crème settlement.\r\n\r\n";
     let mut text = para.repeat(30);
     // Lines without paragraph breaks, runs of spaces before an article's noun, a line with

@@ -115,10 +115,15 @@ impl DictArgs {
         );
         // Undocumented, for tests: a small piece size makes small files take the paths of
         // huge ones (pieces, streaming).
-        Ok(match std::env::var(PIECE_BYTES_VAR).ok().and_then(|v| v.parse().ok()) {
-            Some(n) => scanner.with_chunk_limit(n),
-            None => scanner,
-        })
+        Ok(
+            match std::env::var(PIECE_BYTES_VAR)
+                .ok()
+                .and_then(|v| v.parse().ok())
+            {
+                Some(n) => scanner.with_chunk_limit(n),
+                None => scanner,
+            },
+        )
     }
 
     /// The threshold for `which`: `cli` if given, else the config's, else the default.
