@@ -52,8 +52,8 @@ pub struct BatchArgs {
     #[arg(short = 'j', long, value_name = "N", default_value = "0")]
     pub threads: usize,
 
-    /// Treat every file as this format instead of choosing by extension:
-    /// text, markdown, html or jsonl.
+    /// Treat every file as this format instead of choosing by extension (stdin: instead of
+    /// text): text, markdown, html or jsonl.
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
     pub file_type: Option<FileType>,
 
