@@ -225,6 +225,10 @@ pub fn stream_text<E>(
         o.write_all(&buf[written - base..])
             .map_err(StreamError::Write)?;
     }
+    if pos == 0 {
+        // No piece at all: the evidence of an empty text, as a scan of it reports.
+        done.evidence = scanner.scan_piece("").evidence;
+    }
     Ok(done)
 }
 

@@ -151,3 +151,29 @@ fn lines_and_columns_on_a_long_line_with_many_findings() {
     assert_eq!(rows.last().unwrap().line, 3);
     assert_eq!(rows.last().unwrap().column, 7);
 }
+
+#[test]
+fn streamed_findings_carry_their_piece_score() {
+    let d = Dictionary::from_csv_bytes("t", Path::new("t.csv"), DICT.as_bytes()).unwrap();
+    let plain = Scanner::new(DictSet::from_iter([d]), ScanOptions::default());
+    let a = "final yr in the Center East, a direct ceasefire, café crème.\n\n";
+    let b = "It ended final yr.\n\n";
+    let text = format!("{a}{b}");
+    let s = plain.clone().with_chunk_limit(a.len());
+    let mut scores = Vec::new();
+    pipeline::stream_text(
+        &s,
+        &mut text.as_bytes(),
+        None,
+        None,
+        |x: Found<'_>| -> Result<(), ()> {
+            scores.push(x.score);
+            Ok(())
+        },
+    )
+    .unwrap();
+    let (sa, sb) = (plain.scan(a).evidence.score, plain.scan(b).evidence.score);
+    assert!(sa > sb, "{sa} {sb}");
+    assert_eq!(scores.first(), Some(&sa));
+    assert_eq!(scores.last(), Some(&sb));
+}
