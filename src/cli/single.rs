@@ -41,7 +41,7 @@ impl Single<'_> {
         mut row: impl FnMut(Row, bool) -> Result<()>,
     ) -> Result<Done> {
         let path = path.filter(|p| p.as_os_str() != "-");
-        let label = path.map_or("-".to_string(), |p| p.display().to_string());
+        let label = path.map_or("-".to_string(), despin::report::path_label);
         let ty = self
             .file_type
             .or(path.map(FileType::from_path))
