@@ -130,7 +130,7 @@ struct AddArgs {
     spun: String,
     /// The original wording (alternatives separated by `|`, best first).
     original: String,
-    /// Confidence prior in \[0,1\].
+    /// Confidence prior, between 0 and 1.
     #[arg(long, default_value = "0.9", value_parser = parse_confidence)]
     prior: f32,
     /// fingerprint, swap or allow.
@@ -200,7 +200,7 @@ fn run_learn(a: LearnArgs) -> Result<i32> {
         Vec::new()
     };
     let done = learn::learn(&mut entries, &rows, &mut |p| {
-        std::fs::read_to_string(p).ok()
+        std::fs::read_to_string(despin::report::label_path(p)).ok()
     });
     let text = source::to_csv(
         "Learned by `despin dict learn` from review decisions: accepted phrases, and\n\

@@ -14,9 +14,10 @@ mod scan;
 
 use clap::{Parser, Subcommand};
 
-/// Exit code: ran fine, nothing found.
+/// Exit code: ran fine (`scan`: nothing found; `fix`/`apply`: done, changed or not).
 pub const EXIT_CLEAN: i32 = 0;
-/// Exit code: ran fine, findings reported (or fixes applied).
+/// Exit code: `scan` reported findings; `fix`/`apply --exit-code` changed (or would change)
+/// something.
 pub const EXIT_FOUND: i32 = 1;
 /// Exit code: an error occurred (the message says which file and why).
 pub const EXIT_ERROR: i32 = 2;
@@ -29,7 +30,8 @@ pub const EXIT_ERROR: i32 = 2;
 /// or applies the original wording. Everything it does not repair stays byte-for-byte
 /// identical. `--version` shows the licences and required attributions of the data.
 ///
-/// Exit codes: 0 nothing found, 1 findings, 2 error.
+/// Exit codes: 0 success (scan: nothing found), 1 scan found something (or, with
+/// --exit-code, fix/apply changed something), 2 error.
 #[derive(Parser, Debug)]
 #[command(name = "despin", version = version_text(), about, long_about, after_help = EXAMPLES)]
 pub struct Cli {
@@ -116,10 +118,26 @@ pub fn main() -> i32 {
             if is_broken_pipe(&e) {
                 return EXIT_CLEAN;
             }
-            eprintln!("despin: error: {e:#}");
+            eprintln!("despin: error: {}", message(&e));
             EXIT_ERROR
         }
     }
+}
+
+/// The error and its causes joined by `: `, leaving out a cause whose text the message already
+/// ends with (library errors quote their source: "a.txt: No such file or directory").
+fn message(e: &anyhow::Error) -> String {
+    let mut m = String::new();
+    for cause in e.chain() {
+        let c = cause.to_string();
+        if m.is_empty() {
+            m = c;
+        } else if !m.ends_with(&c) {
+            m.push_str(": ");
+            m.push_str(&c);
+        }
+    }
+    m
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
