@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+mod common;
 use despin::dict::check::{check_sources, Problem, ProblemKind};
 use despin::dict::source::{parse_source, Parsed};
 
@@ -54,11 +54,7 @@ fn problems() -> Vec<Problem> {
 }
 
 fn despin(args: &[&str]) -> String {
-    let out = Command::cargo_bin("despin")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
+    let out = common::despin().args(args).output().unwrap();
     assert!(out.status.success(), "{args:?}: {out:?}");
     String::from_utf8(out.stdout).unwrap()
 }
