@@ -546,7 +546,10 @@ fn dict_check_names_file_and_line_of_each_problem() {
         ("bad.csv:3: malformed", "prior"),
         ("bad.csv:4: conflict", "bad.csv:2"),
         ("bad.csv:6: malformed", "normalises to nothing"),
-        ("bad.csv:8: impossible inflection", "\"howevers\" is \"however\""),
+        (
+            "bad.csv:8: impossible inflection",
+            "\"howevers\" is \"however\"",
+        ),
         ("bad.csv:7: fires on clean text", "c.txt:1"),
     ];
     assert_eq!(lines.len(), expect.len(), "{out}");
