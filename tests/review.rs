@@ -533,7 +533,8 @@ fn dict_check_names_file_and_line_of_each_problem() {
          final  yr,past year,0.9,\n\
          last year,previous year,0.9,\n\
          \u{FEFF},nothing,0.9,\n\
-         the moment,this instant,0.5,\n",
+         the moment,this instant,0.5,\n\
+         howevers,buts,0.5,\n",
     );
     std::fs::create_dir_all(work.path("clean/sub")).unwrap();
     work.write("clean/sub/c.txt", "At the moment, all is well.\n");
@@ -545,6 +546,10 @@ fn dict_check_names_file_and_line_of_each_problem() {
         ("bad.csv:3: malformed", "prior"),
         ("bad.csv:4: conflict", "bad.csv:2"),
         ("bad.csv:6: malformed", "normalises to nothing"),
+        (
+            "bad.csv:8: impossible inflection",
+            "\"howevers\" is \"however\"",
+        ),
         ("bad.csv:7: fires on clean text", "c.txt:1"),
     ];
     assert_eq!(lines.len(), expect.len(), "{out}");

@@ -12,6 +12,7 @@ mod fix;
 mod learn_pairs;
 mod review;
 mod scan;
+mod single;
 
 use clap::{Parser, Subcommand};
 

@@ -137,28 +137,39 @@ fn scan(
     let mut docs = Vec::new();
     let mut items = Vec::new();
     let quiet = ProgressBar::hidden();
-    let summary = runner.run(inputs, |f: &FileResult| -> Result<()> {
-        batch::tell(&quiet, f);
-        if f.rows.is_empty() {
-            return Ok(());
-        }
-        // The text as it is now: the rows' offsets refer to it.
-        let text = std::fs::read(&f.path)
-            .ok()
-            .and_then(|b| input::as_text(&b).ok().map(str::to_string));
-        docs.push(ReviewDoc {
-            path: path_label(&f.path),
-            text,
-            spin_score: f.evidence.as_ref().map(|e| e.score),
-        });
-        for row in &f.rows {
+    // A file's rows come before its result.
+    let pending = std::cell::RefCell::new(Vec::new());
+    let summary = runner.run(
+        inputs,
+        |row: &Row| -> Result<()> {
             if let Some(w) = report.as_mut() {
                 w.write(row).context("cannot write the report")?;
             }
-            items.push(item(scanner.dicts(), row));
-        }
-        Ok(())
-    })?;
+            pending.borrow_mut().push(row.clone());
+            Ok(())
+        },
+        |f: &FileResult| -> Result<()> {
+            batch::tell(&quiet, f);
+            let rows = std::mem::take(&mut *pending.borrow_mut());
+            if rows.is_empty() {
+                return Ok(());
+            }
+            // The text as it is now: the rows' offsets refer to it.
+            let text = std::fs::read(&f.path)
+                .ok()
+                .and_then(|b| input::as_text(&b).ok().map(str::to_string));
+            docs.push(ReviewDoc {
+                path: path_label(&f.path),
+                text,
+                spin_score: f.evidence.as_ref().map(|e| e.score),
+            });
+            items.extend(rows.into_iter().map(|row| ReviewItem {
+                kind: review_page::entry_kind(scanner.dicts(), &row).to_string(),
+                row,
+            }));
+            Ok(())
+        },
+    )?;
     if let (Some(w), Some(p)) = (report, &args.batch.report) {
         batch::commit_report(w, p)?;
     }
