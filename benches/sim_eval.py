@@ -71,7 +71,7 @@ def main():
     fst = os.path.join(work, "table.fst")
     imp = [a.despin, "dict", "import", "--format", "pipe", "--name", "sim", a.table, "-o", fst]
     if a.shuffle:
-        imp.insert(4, "--shuffle")
+        imp.insert(3, "--shuffle")
     print(run(imp).stderr.strip(), file=sys.stderr)
     sim = [sys.executable, os.path.join(HERE, "simulate.py"), "--table", a.table,
            "--seed", str(a.seed)] + (["--shuffle"] if a.shuffle else [])

@@ -3,6 +3,8 @@
 //!
 //! Every table and text here was written for these tests.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 
@@ -24,7 +26,7 @@ dollars
 ";
 
 fn despin() -> Command {
-    Command::cargo_bin("despin").unwrap()
+    common::despin()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -233,7 +235,10 @@ fn profile_name_tags_the_entries() {
 fn simulator_round_trip_on_a_small_table() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/simulate.py");
     if Std::new("python3").arg("--version").output().is_err() {
-        eprintln!("SKIPPED simulator_round_trip_on_a_small_table: python3 is not installed");
+        common::skip(
+            "simulator_round_trip_on_a_small_table",
+            "python3 is not installed",
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
