@@ -729,7 +729,7 @@ impl<'s> Batch<'s> {
             .as_ref()
             .map(|_| self.options.min_confidence);
         let p = format::process(self.scanner, ty, text, &self.options.format, repair_at);
-        let label = file.path.display().to_string();
+        let label = crate::report::path_label(&file.path);
         for ((f, &applied), &doc_score) in p.findings.iter().zip(&p.applied).zip(&p.doc_scores) {
             if f.confidence < self.options.report_min_confidence && !applied {
                 continue;

@@ -12,8 +12,15 @@
 //! tab or carriage return as formulas. Every text cell that starts with one of those, or with
 //! an apostrophe, is written with one extra leading apostrophe ([`neutralise`]); reading a
 //! report strips exactly one leading apostrophe ([`restore`]), so the round trip is lossless.
+//!
+//! File names are bytes on Unix and need not be UTF-8. The `path` cell holds the name with
+//! each byte that is not part of valid UTF-8 written as `%XX` (two upper-case hex digits),
+//! and a `%` that is followed by two hex digits written as `%25`, so every other name reads
+//! as itself ([`path_label`]); [`label_path`] undoes it exactly.
 
+use std::borrow::Cow;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -176,6 +183,98 @@ pub fn restore(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
         _ => cell,
+    }
+}
+
+/// Write bytes as text losslessly: valid UTF-8 stays as it is, except that a `%` followed
+/// by two hex digits becomes `%25`; every byte of an invalid sequence becomes `%XX`.
+/// [`unescape_bytes`] is its exact inverse.
+pub fn escape_bytes(bytes: &[u8]) -> Cow<'_, str> {
+    let needs_escape = |s: &str| {
+        s.as_bytes()
+            .windows(3)
+            .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+    };
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if !needs_escape(s) {
+            return s.into();
+        }
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        let b = valid.as_bytes();
+        for (i, c) in valid.char_indices() {
+            // Whether this `%` would read as an escape depends on the bytes after it in the
+            // input, which are copied or escaped as `%`, never as hex digits.
+            let hex = |k: usize| b.get(i + k).is_some_and(u8::is_ascii_hexdigit);
+            if c == '%' && hex(1) && hex(2) {
+                out.push_str("%25");
+            } else {
+                out.push(c);
+            }
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out.into()
+}
+
+/// Undo [`escape_bytes`]: every `%` followed by two hex digits is that byte; anything else is
+/// itself.
+pub fn unescape_bytes(text: &str) -> Cow<'_, [u8]> {
+    let b = text.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16);
+    let escape_at = |i: usize| -> Option<u8> {
+        if b[i] != b'%' {
+            return None;
+        }
+        let hi = hex(*b.get(i + 1)?)?;
+        let lo = hex(*b.get(i + 2)?)?;
+        Some((hi * 16 + lo) as u8)
+    };
+    if !(0..b.len()).any(|i| escape_at(i).is_some()) {
+        return b.into();
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(byte) = escape_at(i) {
+            out.push(byte);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out.into()
+}
+
+/// How a file's path is written in the `path` cell of a report (see the module doc).
+pub fn path_label(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        escape_bytes(path.as_os_str().as_bytes()).into_owned()
+    }
+    #[cfg(not(unix))]
+    {
+        // Other systems' file names are Unicode; `%` is still escaped so the label reads back.
+        escape_bytes(path.to_string_lossy().as_bytes()).into_owned()
+    }
+}
+
+/// The file a report's `path` cell names: the inverse of [`path_label`].
+pub fn label_path(label: &str) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(&unescape_bytes(label)))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(&unescape_bytes(label)).into_owned())
     }
 }
 
@@ -384,5 +483,41 @@ mod tests {
         }
         assert_eq!(neutralise("=1+1"), "'=1+1");
         assert_eq!(neutralise("ok"), "ok");
+    }
+
+    #[test]
+    fn byte_escape_round_trips_and_keeps_plain_names() {
+        for (raw, label) in [
+            (&b"docs/a.txt"[..], "docs/a.txt"),
+            (b"50%.txt", "50%.txt"),
+            (b"caf\xc3\xa9 100%", "caf\u{e9} 100%"),
+            (b"a\xffb", "a%FFb"),
+            (b"%41", "%2541"),
+            (b"%\xff", "%%FF"),
+            (b"%4\xff", "%4%FF"),
+            (b"%%41\xc3", "%%2541%C3"),
+        ] {
+            assert_eq!(escape_bytes(raw), label, "{raw:?}");
+            assert_eq!(&*unescape_bytes(label), raw, "{label:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_escape_is_lossless(raw in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(b"%0aF%g9z/.".to_vec()),
+                proptest::num::u8::ANY,
+            ],
+            0..24,
+        )) {
+            let label = escape_bytes(&raw);
+            proptest::prop_assert_eq!(&*unescape_bytes(&label), &raw[..]);
+            if let Ok(s) = std::str::from_utf8(&raw) {
+                if !s.contains('%') {
+                    proptest::prop_assert_eq!(&*label, s);
+                }
+            }
+        }
     }
 }

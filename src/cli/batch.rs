@@ -209,7 +209,7 @@ pub fn run(r: Run<'_>) -> Result<i32> {
         tell(&progress, f);
         if let (true, Some(e)) = (r.summary, &f.evidence) {
             docs.push(DocSummary::new(
-                &f.path.display().to_string(),
+                &despin::report::path_label(&f.path),
                 e,
                 f.rows.len(),
             ));

@@ -59,7 +59,8 @@ pub struct DictArgs {
     #[arg(long = "dict", value_name = "PATH")]
     pub dicts: Vec<PathBuf>,
 
-    /// Embedded dictionaries to use, comma-separated (default: all embedded: news, news-learned, science).
+    /// Embedded dictionaries to use, comma-separated, layered in the order given (default:
+    /// all embedded, lowest layer first: news-learned, news, science).
     #[arg(long = "dicts", value_name = "NAMES", value_delimiter = ',')]
     pub names: Option<Vec<String>>,
 

@@ -25,17 +25,38 @@ pub const EXIT_ERROR: i32 = 2;
 /// Find and repair synonym-spun text ("Center East" for "Middle East", "final yr" for
 /// "last year", "counterfeit consciousness" for "artificial intelligence").
 ///
-/// despin matches text against phrase dictionaries (embedded by default: `news`, `news-learned`, `science`)
-/// and suggests or applies the original wording. Everything it does not repair stays
-/// byte-for-byte identical.
+/// despin matches text against phrase dictionaries (embedded by default, layered lowest
+/// first: `news-learned`, `news`, `science`; later layers win on the same span) and suggests
+/// or applies the original wording. Everything it does not repair stays byte-for-byte
+/// identical. `--version` shows the licences and required attributions of the data.
 ///
 /// Exit codes: 0 success (scan: nothing found), 1 scan found something (or, with
 /// --exit-code, fix/apply changed something), 2 error.
 #[derive(Parser, Debug)]
-#[command(name = "despin", version, about, long_about, after_help = EXAMPLES)]
+#[command(name = "despin", version = version_text(), about, long_about, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// The version line, then the licence of despin and of each embedded dictionary with the
+/// attribution it requires (CC BY data must be credited wherever it is shipped).
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut t = format!(
+            "{}\nLicence: {}\nEmbedded dictionaries (layer order, lowest first):",
+            env!("CARGO_PKG_VERSION"),
+            env!("CARGO_PKG_LICENSE")
+        );
+        for e in despin::dict::embedded_dicts() {
+            t.push_str(&format!("\n  {} ({}): {}", e.name, e.file, e.licence));
+            if !e.attribution.is_empty() {
+                t.push_str(&format!("\n    Attribution: {}", e.attribution));
+            }
+        }
+        t
+    })
 }
 
 const EXAMPLES: &str = "Examples:

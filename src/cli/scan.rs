@@ -107,7 +107,7 @@ pub fn run(args: Args) -> Result<i32> {
             if p.is_dir() {
                 bail!("{}: is a directory", p.display());
             }
-            (p.display().to_string(), input::read_file(p)?)
+            (despin::report::path_label(p), input::read_file(p)?)
         };
         let result = scanner.scan(&text);
         if args.summary {

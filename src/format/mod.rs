@@ -133,6 +133,14 @@ impl<'a> Segment<'a> {
         f + (offset - t)
     }
 
+    /// The text offset of a file offset that [`Segment::to_file`] gives for some character
+    /// boundary of the text (its inverse).
+    pub fn to_text(&self, file_offset: usize) -> usize {
+        let i = self.anchors.partition_point(|a| a.1 <= file_offset).max(1) - 1;
+        let (t, f) = self.anchors[i];
+        t + file_offset.saturating_sub(f)
+    }
+
     fn is_verbatim(&self) -> bool {
         self.anchors.len() == 1
     }
@@ -389,6 +397,9 @@ mod tests {
         assert_eq!(s.to_file(1), 11);
         assert_eq!(s.to_file(3), 17);
         assert_eq!(s.to_file(4), 18);
+        for t in [0, 1, 3, 4] {
+            assert_eq!(s.to_text(s.to_file(t)), t);
+        }
     }
 
     #[test]
