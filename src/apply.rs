@@ -424,6 +424,7 @@ mod tests {
             spun: spun.into(),
             suggestion: suggestion.into(),
             context: None,
+            dictionary: None,
             decision: Decision::Accept,
         }
     }
