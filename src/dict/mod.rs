@@ -17,6 +17,7 @@ pub mod check;
 pub mod compiled;
 pub mod condition;
 mod fxhash;
+pub mod inflect;
 pub mod learn;
 pub mod pairs;
 pub mod source;
