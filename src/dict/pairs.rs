@@ -193,8 +193,7 @@ fn inflections(observed: &[Proposal]) -> Vec<Proposal> {
             continue;
         }
         let (s_last, o_last) = (sw[sw.len() - 1], ow[ow.len() - 1]);
-        if !s_last.chars().all(char::is_alphabetic) || !o_last.chars().all(char::is_alphabetic)
-        {
+        if !s_last.chars().all(char::is_alphabetic) || !o_last.chars().all(char::is_alphabetic) {
             continue;
         }
         let with_last = |words: &[&str], last: &str| {
@@ -242,8 +241,10 @@ fn inflections(observed: &[Proposal]) -> Vec<Proposal> {
 /// (`invoice -> bill` gives `bill -> invoice`), as a derived proposal. Keys already proposed
 /// are not repeated.
 pub fn reverse(proposals: &[Proposal]) -> Vec<Proposal> {
-    let mut known: std::collections::HashSet<String> =
-        proposals.iter().map(|p| normalize_phrase(&p.spun)).collect();
+    let mut known: std::collections::HashSet<String> = proposals
+        .iter()
+        .map(|p| normalize_phrase(&p.spun))
+        .collect();
     let mut out = Vec::new();
     for p in proposals.iter().filter(|p| !p.inflected) {
         let key = normalize_phrase(&p.original);
@@ -532,14 +533,25 @@ mod tests {
         assert_eq!(get("invoiced").map(|x| x.original.as_str()), Some("billed"));
         assert_eq!(get("invoices").map(|x| x.inflected), Some(false));
         // Closed-class words never inflect; slurs are never keys.
-        for nonsense in ["nonethelesses", "subsequents", "subsequented", "eachs", "ats"] {
+        for nonsense in [
+            "nonethelesses",
+            "subsequents",
+            "subsequented",
+            "eachs",
+            "ats",
+        ] {
             assert!(get(nonsense).is_none(), "{nonsense}: {p:?}");
         }
-        assert!(p.iter().all(|x| !x.spun.to_lowercase().contains("jap")), "{p:?}");
+        assert!(
+            p.iter().all(|x| !x.spun.to_lowercase().contains("jap")),
+            "{p:?}"
+        );
         assert!(is_blocked("Jap Time") && !is_blocked("Japanese time"));
         // Shuffle mode: the other direction of observations, not of derived forms.
         let r = reverse(&p);
-        assert!(r.iter().any(|x| x.spun == "bills" && x.original == "invoices" && x.reversed));
+        assert!(r
+            .iter()
+            .any(|x| x.spun == "bills" && x.original == "invoices" && x.reversed));
         assert!(r.iter().all(|x| x.spun != "billed"));
     }
 }
