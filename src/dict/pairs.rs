@@ -237,16 +237,22 @@ fn inflections(observed: &[Proposal]) -> Vec<Proposal> {
     extra
 }
 
-/// For a spinner in shuffle mode: every observed substitution also proposed the other way
-/// (`invoice -> bill` gives `bill -> invoice`), as a derived proposal. Keys already proposed
-/// are not repeated.
+/// For a spinner in shuffle mode: every observed single-word substitution also proposed the
+/// other way (`invoice -> bill` gives `bill -> invoice`), as a derived proposal. Phrases and
+/// capitalised words are not reversed; keys already proposed are not repeated.
 pub fn reverse(proposals: &[Proposal]) -> Vec<Proposal> {
     let mut known: std::collections::HashSet<String> = proposals
         .iter()
         .map(|p| normalize_phrase(&p.spun))
         .collect();
     let mut out = Vec::new();
-    for p in proposals.iter().filter(|p| !p.inflected) {
+    // Only single lower-case words: reversing a phrase or a name ("Mattress Bathtub" ->
+    // "Bed Bath") would turn ordinary text and names into keys.
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphabetic() && c.is_lowercase());
+    for p in proposals
+        .iter()
+        .filter(|p| !p.inflected && plain(&p.spun) && plain(&p.original))
+    {
         let key = normalize_phrase(&p.original);
         if key.is_empty() || is_blocked(&p.original) || !known.insert(key) {
             continue;
@@ -553,5 +559,8 @@ mod tests {
             .iter()
             .any(|x| x.spun == "bills" && x.original == "invoices" && x.reversed));
         assert!(r.iter().all(|x| x.spun != "billed"));
+        // Names and phrases are never reversed.
+        let names = propose(&[("Mattress Bathtub closed.", "Bed Bath closed.")]);
+        assert!(reverse(&names).is_empty());
     }
 }
