@@ -95,13 +95,17 @@ def learn(despin, work, train, out, learn_clean, shuffle):
 
 def drop_cycles(despin, out):
     """Drop learned rows that `despin dict check` finds in a cycle with themselves or with the
-    shipped hand-written dictionaries (CHECK_AGAINST), so repaired text is not flagged again."""
+    shipped hand-written dictionaries (CHECK_AGAINST), so repaired text is not flagged again,
+    and the later row of a conflict (two profiles learning one key differently)."""
     against = [p for p in CHECK_AGAINST if os.path.exists(p)]
     for _ in range(5):
         p = subprocess.run([despin, "dict", "check", *against, out], capture_output=True, text=True)
         drop = set()
         name = os.path.basename(out)
         for line in p.stdout.splitlines():
+            if ": conflict:" in line and os.path.basename(line.split(":")[0]) == name:
+                drop.add(int(line.split(":")[1]))  # the later of two rows for one key
+                continue
             if ": cycle:" not in line:
                 continue
             where, rest = line.split(": cycle:", 1)
