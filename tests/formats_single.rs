@@ -2,14 +2,16 @@
 //! batch runs: HTML, Markdown and JSON Lines are read as such (by extension, `--type`
 //! overrides; stdin is text unless `--type` says otherwise).
 
+mod common;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 const DICT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict.csv");
 
 fn despin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_despin"));
+    let mut c = common::command();
     c.current_dir(dir)
         .args(args)
         .args(["--no-config", "--no-default-dict", "--dict", DICT])
@@ -160,7 +162,7 @@ fn deeply_nested_record_is_reported_and_kept() {
 
 /// Runs with a tiny piece size, so a small file is streamed as a huge one would be.
 fn despin_pieces(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_despin"));
+    let mut c = common::command();
     c.current_dir(dir)
         .env("DESPIN_PIECE_BYTES", "97")
         .args(args)

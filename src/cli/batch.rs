@@ -298,6 +298,7 @@ pub fn run(r: Run<'_>) -> Result<i32> {
 
 /// The report row of a file that was not scanned, if it was not.
 fn unscanned_row(f: &FileResult) -> Option<Row> {
+    // Labelled as finding rows are, so non-UTF-8 names survive the report.
     let path = despin::report::path_label(&f.path);
     match &f.outcome {
         Outcome::Skipped(why) => Some(Row::unscanned(&path, STATUS_SKIPPED, why.as_str())),

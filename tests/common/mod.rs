@@ -70,14 +70,20 @@ pub fn skip_with(required: bool, test: &str, why: &str) {
     eprintln!("SKIPPED: {test} because {why}");
 }
 
-/// The team's shared evaluation data (`../shared` beside the repository, or
-/// `$DESPIN_SHARED_DIR`): not part of the repository, present on the development machines and
-/// in CI.
+/// The team's shared evaluation data: `$DESPIN_SHARED_DIR`, else the nearest `shared`
+/// directory beside the repository or beside one of its parents (`../shared` for a clone at
+/// `/work/despin`, `../../shared` for a worktree at `/work/wt/NAME`). Not part of the
+/// repository; present on the development machines and in CI.
 pub fn shared_dir() -> std::path::PathBuf {
-    match std::env::var_os("DESPIN_SHARED_DIR") {
-        Some(d) if !d.is_empty() => d.into(),
-        _ => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+    if let Some(d) = std::env::var_os("DESPIN_SHARED_DIR").filter(|d| !d.is_empty()) {
+        return d.into();
     }
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    repo.ancestors()
+        .skip(1)
+        .map(|a| a.join("shared"))
+        .find(|s| s.is_dir())
+        .unwrap_or_else(|| repo.join("../shared"))
 }
 
 /// Whether the process runs as root (permission tests behave differently).
