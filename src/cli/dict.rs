@@ -14,7 +14,7 @@ use despin::{output, review};
 use super::common::{parse_confidence, ConfigArgs, DictArgs};
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
-/// Dictionary tools: learn from reviews, check, build, look up, add, count.
+/// Dictionary tools: learn from reviews, check, build, import a spinner's table, look up, add, count.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(subcommand)]
@@ -38,6 +38,10 @@ enum Command {
     Add(AddArgs),
     /// Count entries per dictionary, kind and tag.
     Stats(StatsArgs),
+    /// Turn a spinner's synonym table into a compiled profile for --dict: each spun form
+    /// maps back to the wordings it replaces, with inflected forms; one-member lines become
+    /// `{word}` leak fingerprints. A malformed table is refused (file and line), nothing written.
+    Import(ImportArgs),
 }
 
 /// Where learned or added entries go.
@@ -167,6 +171,41 @@ struct StatsArgs {
     dict: DictArgs,
 }
 
+/// Table syntaxes for `dict import`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum TableFormatArg {
+    /// `key|syn1|syn2` per line: the key is replaced by the others.
+    Pipe,
+    /// `{key|syn1|syn2}` per line.
+    Spintax,
+    /// One group per CSV row, key first (empty cells ignored).
+    Csv,
+}
+
+#[derive(clap::Args, Debug)]
+struct ImportArgs {
+    /// The spinner's table.
+    #[arg(value_name = "TABLE")]
+    table: PathBuf,
+
+    /// How the table is written.
+    #[arg(long, value_enum)]
+    format: TableFormatArg,
+
+    /// The table is used in shuffle mode: any member may have replaced any other.
+    #[arg(long)]
+    shuffle: bool,
+
+    /// Name of the dictionary and of its spinner profile (tag `spinner:NAME`); letters,
+    /// digits, `-`, `_` (default: the table's file stem).
+    #[arg(long)]
+    name: Option<String>,
+
+    /// The compiled file to write (atomically).
+    #[arg(short, long, value_name = "OUT.fst")]
+    output: PathBuf,
+}
+
 pub fn run(args: Args) -> Result<i32> {
     match args.command {
         Command::Learn(a) => run_learn(a),
@@ -175,6 +214,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Lookup(a) => run_lookup(a),
         Command::Add(a) => run_add(a),
         Command::Stats(a) => run_stats(a),
+        Command::Import(a) => run_import(a),
     }
 }
 
@@ -554,5 +594,52 @@ fn run_stats(a: StatsArgs) -> Result<i32> {
             writeln!(out, "  attribution: {a}").context("cannot write to stdout")?;
         }
     }
+    Ok(EXIT_CLEAN)
+}
+
+fn run_import(a: ImportArgs) -> Result<i32> {
+    use despin::dict::import::{self, ImportOptions, TableFormat};
+    let name = match &a.name {
+        Some(n) => n.clone(),
+        None => a.table.file_stem().map_or_else(
+            || "imported".into(),
+            |s| {
+                s.to_string_lossy()
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect()
+            },
+        ),
+    };
+    if !import::valid_profile_name(&name) {
+        bail!("--name {name:?}: use letters, digits, `-` and `_` only");
+    }
+    let data = std::fs::read(&a.table)
+        .with_context(|| format!("cannot read table {}", a.table.display()))?;
+    let opts = ImportOptions {
+        format: match a.format {
+            TableFormatArg::Pipe => TableFormat::Pipe,
+            TableFormatArg::Spintax => TableFormat::Spintax,
+            TableFormatArg::Csv => TableFormat::Csv,
+        },
+        shuffle: a.shuffle,
+        profile: name.clone(),
+    };
+    let imported = import::import(&a.table, &data, &opts)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("{}: nothing was imported", a.table.display()))?;
+    let dict = Dictionary::from_entries(&name, &a.table, &imported.entries)?;
+    output::write_atomic(&a.output, &dict.to_bytes())?;
+    eprintln!(
+        "despin: wrote {} (dictionary and profile `{name}`): {} groups, {} entries \
+         ({} fingerprints of which {} leaks, {} inflected); use it with --dict {}",
+        a.output.display(),
+        imported.groups,
+        dict.len(),
+        imported.fingerprints,
+        imported.leaks,
+        imported.inflected,
+        a.output.display()
+    );
     Ok(EXIT_CLEAN)
 }

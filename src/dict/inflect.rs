@@ -354,7 +354,8 @@ const SINGULAR_OPENERS: &[&str] = &[
     "a", "an", "this", "that", "each", "every", "another", "one", "either", "neither",
 ];
 
-/// True for a closed-class word (see [`CLOSED_CLASS`]); case-insensitive.
+/// True for a closed-class word (determiners, pronouns, prepositions, conjunctions, auxiliaries,
+/// function adverbs; see the list in the source); case-insensitive.
 pub fn is_closed_class(word: &str) -> bool {
     let w = word.to_lowercase();
     CLOSED_CLASS.contains(&w.as_str())

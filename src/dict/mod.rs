@@ -18,6 +18,7 @@ pub mod check;
 pub mod compiled;
 pub mod condition;
 mod fxhash;
+pub mod import;
 pub mod inflect;
 pub mod learn;
 pub mod pairs;

@@ -1,0 +1,494 @@
+//! Importing a spinner's synonym table as a dictionary profile.
+//!
+//! A spinner's table holds groups of interchangeable wordings. Used normally, the first member
+//! of a group (its *key*) is searched in the text and every occurrence is replaced by a random
+//! other member; in *shuffle* mode any member may be replaced by any other. A group of one
+//! member is left in the text as a literal `{word}`, a leak that proves spinning.
+//!
+//! [`import`] reverses such a table into dictionary entries (spun form -> the wordings it
+//! stands for), which the ordinary compiler ([`crate::dict::Dictionary::from_entries`])
+//! turns into a profile usable with `--dict`:
+//!
+//! * every other member of a group -> its key (with `shuffle`: every member -> every other);
+//!   a spun form found in several groups keeps all their keys as alternatives, most frequent
+//!   first, then in table order;
+//! * inflected forms of both sides (see [`crate::dict::inflect::pair_forms`]: `invoice -> bill`
+//!   adds `invoices -> bills`, `invoiced -> billed`...), unless the table has its own group for
+//!   the inflected spun form, tagged `inflected`;
+//! * one-member groups -> fingerprint `{word}` -> `word` (prior 0.99), tagged `leak`.
+//!
+//! Entries are `swap`s tagged `spinner:NAME`, so they fire only as far as the document's
+//! evidence for that profile (and, where present, the context model) allows. Their prior falls
+//! with ambiguity: 0.85 for one original, 0.7 for two, 0.6 for more; inflected entries 0.05
+//! less. **Fingerprint rule**: a spun form of two or more words, none of them a closed-class
+//! word ([`crate::dict::inflect::is_closed_class`]), that is not itself the key of any group
+//! (so no one wrote it as ordinary text to be spun), is a phrase only the spinner produces
+//! ("nationwide safety adviser"): it becomes a `fingerprint` (prior 0.95 / 0.8 / 0.7 by the
+//! same ambiguity steps) and counts as evidence on its own.
+//!
+//! Parsing never stops at the first bad line: every malformed line is reported (file, line,
+//! reason) and nothing is imported if there is any.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::dict::inflect::{is_closed_class, pair_forms};
+use crate::dict::source::{record_line, EntryKind, SourceEntry};
+use crate::error::{Error, Result, RowError};
+use crate::normalize::normalize_phrase;
+
+/// How a table is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    /// `key|syn1|syn2` per line (the plugin format).
+    Pipe,
+    /// `{key|syn1|syn2}` per line.
+    Spintax,
+    /// One group per CSV row: `key,syn1,syn2` (empty cells ignored).
+    Csv,
+}
+
+/// One group of a table: its members (key first) and its 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Line of the group in the table.
+    pub line: u64,
+    /// Members in table order, the key first; no duplicates (case-insensitive).
+    pub members: Vec<String>,
+}
+
+/// Import settings.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    /// Table syntax.
+    pub format: TableFormat,
+    /// The table is used in shuffle mode: every member may stand for every other.
+    pub shuffle: bool,
+    /// Spinner profile name, written as the tag `spinner:NAME` (lowercase).
+    pub profile: String,
+}
+
+/// What an import produced.
+#[derive(Clone, Debug, Default)]
+pub struct Imported {
+    /// Entries, one per spun key, in key order.
+    pub entries: Vec<SourceEntry>,
+    /// Groups read from the table.
+    pub groups: usize,
+    /// One-member groups, imported as `{word}` leak fingerprints.
+    pub leaks: usize,
+    /// Entries that are fingerprints (leaks included).
+    pub fingerprints: usize,
+    /// Entries made by inflection.
+    pub inflected: usize,
+}
+
+/// True when `name` can be a profile name: ASCII letters, digits, `-` and `_`.
+pub fn valid_profile_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Parse a table held in memory (`path` only labels errors). Blank lines are skipped, and in
+/// the `pipe` and `spintax` formats so are lines starting with `#`.
+pub fn parse_table(path: &Path, data: &[u8], format: TableFormat) -> Result<Vec<Group>> {
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let mut groups = Vec::new();
+    let mut errors = Vec::new();
+    let mut push = |line: u64, members: Result<Vec<String>, String>| match members {
+        Ok(m) => groups.push(Group { line, members: m }),
+        Err(message) => errors.push(RowError {
+            path: path.to_path_buf(),
+            line,
+            message,
+        }),
+    };
+    match format {
+        TableFormat::Pipe | TableFormat::Spintax => {
+            for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
+                let line = i as u64 + 1;
+                let Ok(text) = std::str::from_utf8(raw) else {
+                    push(line, Err("not valid UTF-8".into()));
+                    continue;
+                };
+                let text = text.trim();
+                if text.is_empty() || text.starts_with('#') {
+                    continue;
+                }
+                let inner = if format == TableFormat::Spintax {
+                    match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                        Some(t) => t,
+                        None => {
+                            push(
+                                line,
+                                Err(format!("expected one `{{a|b|c}}` group, found {text:?}")),
+                            );
+                            continue;
+                        }
+                    }
+                } else {
+                    text
+                };
+                // One trailing `|` is tolerated (`a|b|`); any other empty member is not.
+                let inner = inner.strip_suffix('|').unwrap_or(inner);
+                push(line, members(inner.split('|')));
+            }
+        }
+        TableFormat::Csv => {
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(data);
+            let mut record = csv::ByteRecord::new();
+            loop {
+                match rdr.read_byte_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {}
+                    Err(e) => {
+                        let line = e
+                            .position()
+                            .map_or(rdr.position().line(), |p| record_line(data, p, None));
+                        push(line, Err(format!("malformed CSV: {e}")));
+                        break;
+                    }
+                }
+                let line = record
+                    .position()
+                    .map_or(rdr.position().line(), |p| record_line(data, p, None));
+                let mut cells = Vec::new();
+                let mut bad = None;
+                for f in record.iter() {
+                    match std::str::from_utf8(f) {
+                        Ok(s) if !s.trim().is_empty() => cells.push(s),
+                        Ok(_) => {}
+                        Err(_) => bad = Some("not valid UTF-8".to_string()),
+                    }
+                }
+                if cells.is_empty() && bad.is_none() {
+                    continue;
+                }
+                push(line, bad.map_or_else(|| members(cells.into_iter()), Err));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(groups)
+    } else {
+        Err(Error::DictRows { rows: errors })
+    }
+}
+
+/// Validate and deduplicate a group's members.
+fn members<'a>(raw: impl Iterator<Item = &'a str>) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in raw {
+        let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
+        if m.is_empty() {
+            return Err("empty member (`||`, or `|` at the start)".into());
+        }
+        if let Some(c) = m.chars().find(|c| matches!(c, '{' | '}' | '|')) {
+            return Err(format!(
+                "member {m:?} contains {c:?} (nested or broken group?)"
+            ));
+        }
+        if normalize_phrase(&m).is_empty() {
+            return Err(format!("member {m:?} holds no word"));
+        }
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&m)) {
+            out.push(m);
+        }
+    }
+    Ok(out)
+}
+
+/// Accumulates the originals of one spun key.
+struct Reversed {
+    spun: String,
+    /// (original, how many groups give it, first line)
+    originals: Vec<(String, u32, u64)>,
+    line: u64,
+    inflected: Option<&'static str>,
+}
+
+/// Reverse a table into dictionary entries (see the module doc). `path` only labels errors and
+/// notes; the caller compiles the entries and writes the dictionary.
+pub fn import(path: &Path, data: &[u8], opts: &ImportOptions) -> Result<Imported> {
+    let groups = parse_table(path, data, opts.format)?;
+    Ok(reverse(&groups, opts))
+}
+
+/// Reverse parsed groups into entries (see the module doc).
+pub fn reverse(groups: &[Group], opts: &ImportOptions) -> Imported {
+    let profile = format!("spinner:{}", opts.profile.to_ascii_lowercase());
+    let mut by_key: HashMap<String, Reversed> = HashMap::new();
+    let mut add = |spun: &str, original: &str, line: u64, inflected: Option<&'static str>| {
+        let key = normalize_phrase(spun);
+        if key.is_empty() || normalize_phrase(original) == key {
+            return;
+        }
+        let r = by_key.entry(key).or_insert_with(|| Reversed {
+            spun: spun.to_string(),
+            originals: Vec::new(),
+            line,
+            inflected,
+        });
+        // The table's own pairs outrank inflected ones: an inflected pair never joins a key
+        // the table gave directly, and a direct pair replaces inflected ones.
+        match (r.inflected, inflected) {
+            (None, Some(_)) => return,
+            (Some(_), None) => {
+                *r = Reversed {
+                    spun: spun.to_string(),
+                    originals: Vec::new(),
+                    line,
+                    inflected: None,
+                }
+            }
+            _ => {}
+        }
+        match r
+            .originals
+            .iter_mut()
+            .find(|o| o.0.eq_ignore_ascii_case(original))
+        {
+            Some(o) => o.1 += 1,
+            None => r.originals.push((original.to_string(), 1, line)),
+        }
+    };
+    let mut leaks = Vec::new();
+    let mut pairs: Vec<(&str, &str, u64)> = Vec::new();
+    for g in groups {
+        match g.members.as_slice() {
+            [] => {}
+            [one] => leaks.push((one.as_str(), g.line)),
+            [key, rest @ ..] => {
+                if opts.shuffle {
+                    for a in &g.members {
+                        for b in &g.members {
+                            if a != b {
+                                pairs.push((a, b, g.line));
+                            }
+                        }
+                    }
+                } else {
+                    for s in rest {
+                        pairs.push((s, key, g.line));
+                    }
+                }
+            }
+        }
+    }
+    for &(s, o, line) in &pairs {
+        add(s, o, line, None);
+    }
+    let mut inflected_pairs = Vec::new();
+    for &(s, o, line) in &pairs {
+        for (form, fs, fo) in pair_forms(s, o) {
+            inflected_pairs.push((fs, fo, line, form.as_str()));
+        }
+    }
+    for (s, o, line, form) in &inflected_pairs {
+        add(s, o, *line, Some(form));
+    }
+    let keys_of_groups: std::collections::HashSet<String> = groups
+        .iter()
+        .filter(|g| g.members.len() > 1)
+        .map(|g| normalize_phrase(&g.members[0]))
+        .collect();
+
+    let mut out = Imported {
+        groups: groups.len(),
+        leaks: leaks.len(),
+        ..Imported::default()
+    };
+    for (word, line) in leaks {
+        out.entries.push(SourceEntry {
+            spun: format!("{{{word}}}"),
+            key: normalize_phrase(&format!("{{{word}}}")),
+            originals: vec![word.to_string()],
+            prior: 0.99,
+            kind: EntryKind::Fingerprint,
+            context: String::new(),
+            requires: Vec::new(),
+            tags: vec![profile.clone(), "leak".into()],
+            note: format!("one-member group at line {line}: left in the text as {{{word}}}"),
+            line,
+        });
+        out.fingerprints += 1;
+    }
+    for (key, mut r) in by_key {
+        r.originals
+            .sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+        let words: Vec<&str> = r.spun.split_whitespace().collect();
+        let fingerprint = words.len() >= 2
+            && !words.iter().any(|w| is_closed_class(w))
+            && !keys_of_groups.contains(&key);
+        let step = match r.originals.len() {
+            1 => 0.0,
+            2 => 0.15,
+            _ => 0.25,
+        };
+        let mut prior: f32 = if fingerprint { 0.95 } else { 0.85 } - step;
+        let mut tags = vec![profile.clone()];
+        let note = match r.inflected {
+            Some(form) => {
+                prior -= 0.05;
+                tags.push("inflected".into());
+                out.inflected += 1;
+                format!("{form} of table line {}", r.line)
+            }
+            None => format!("table line {}", r.line),
+        };
+        if fingerprint {
+            out.fingerprints += 1;
+        }
+        out.entries.push(SourceEntry {
+            spun: r.spun,
+            key,
+            originals: r.originals.into_iter().map(|o| o.0).collect(),
+            prior: (prior * 100.0).round() / 100.0,
+            kind: if fingerprint {
+                EntryKind::Fingerprint
+            } else {
+                EntryKind::Swap
+            },
+            context: String::new(),
+            requires: Vec::new(),
+            tags,
+            note,
+            line: r.line,
+        });
+    }
+    out.entries.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(shuffle: bool) -> ImportOptions {
+        ImportOptions {
+            format: TableFormat::Pipe,
+            shuffle,
+            profile: "t".into(),
+        }
+    }
+
+    fn entry<'a>(i: &'a Imported, spun: &str) -> Option<&'a SourceEntry> {
+        i.entries.iter().find(|e| e.key == normalize_phrase(spun))
+    }
+
+    #[test]
+    fn reversal_merges_groups_and_orders_by_frequency() {
+        let t = "big|large|huge\nlarge|sizeable\ngreat|large\nvast|huge\n";
+        let i = import(Path::new("t.txt"), t.as_bytes(), &opts(false)).unwrap();
+        let large = entry(&i, "large").unwrap();
+        assert_eq!(large.originals, ["big", "great"]);
+        assert_eq!(large.kind, EntryKind::Swap);
+        assert_eq!(large.prior, 0.7);
+        let huge = entry(&i, "huge").unwrap();
+        assert_eq!(huge.originals, ["big", "vast"]);
+        // Keys are never spun forms unless another group gives them.
+        assert!(entry(&i, "big").is_none());
+        assert_eq!(entry(&i, "sizeable").unwrap().originals, ["large"]);
+        assert_eq!(entry(&i, "sizeable").unwrap().prior, 0.85);
+        assert!(i.entries.iter().all(|e| e.tags[0] == "spinner:t"));
+    }
+
+    #[test]
+    fn shuffle_makes_every_member_stand_for_every_other() {
+        let i = import(Path::new("t"), b"big|large|huge\n", &opts(true)).unwrap();
+        assert_eq!(entry(&i, "big").unwrap().originals, ["large", "huge"]);
+        assert_eq!(entry(&i, "large").unwrap().originals, ["big", "huge"]);
+        assert_eq!(entry(&i, "huge").unwrap().originals, ["big", "large"]);
+    }
+
+    #[test]
+    fn inflections_follow_the_table_but_never_override_it() {
+        let t = "bill|invoice\nbills|payments\n";
+        let i = import(Path::new("t"), t.as_bytes(), &opts(false)).unwrap();
+        let e = entry(&i, "invoiced").unwrap();
+        assert_eq!(e.originals, ["billed"]);
+        assert!(e.tags.contains(&"inflected".to_string()));
+        assert_eq!(e.prior, 0.8);
+        // "invoices" comes from inflecting line 1 only; "payments" from line 2 only.
+        assert_eq!(entry(&i, "invoices").unwrap().originals, ["bills"]);
+        assert_eq!(entry(&i, "payments").unwrap().originals, ["bills"]);
+        // A direct pair wins over an inflected one for the same spun form.
+        let t = "pay|bill\npaid|billed|settled\n";
+        let i = import(Path::new("t"), t.as_bytes(), &opts(false)).unwrap();
+        let e = entry(&i, "billed").unwrap();
+        assert_eq!(e.originals, ["paid"]);
+        assert!(!e.tags.contains(&"inflected".to_string()));
+    }
+
+    #[test]
+    fn leaks_and_multiword_fingerprints() {
+        let t =
+            "dollars\nnational security adviser|nationwide safety adviser\nlast year|final yr\n\
+                 on the|at the\nsafety|security\n";
+        let i = import(Path::new("t"), t.as_bytes(), &opts(false)).unwrap();
+        let leak = entry(&i, "{dollars}").unwrap();
+        assert_eq!(leak.kind, EntryKind::Fingerprint);
+        assert_eq!(leak.originals, ["dollars"]);
+        assert_eq!(i.leaks, 1);
+        let e = entry(&i, "nationwide safety adviser").unwrap();
+        assert_eq!(e.kind, EntryKind::Fingerprint);
+        assert_eq!(entry(&i, "final yr").unwrap().kind, EntryKind::Fingerprint);
+        // Function words: ordinary English.
+        assert_eq!(entry(&i, "at the").unwrap().kind, EntryKind::Swap);
+        // Single words are swaps.
+        assert_eq!(entry(&i, "security").unwrap().kind, EntryKind::Swap);
+        // A spun phrase that is some group's key is written as ordinary text: a swap.
+        let t = "main road|high street\nhigh street|main road\n";
+        let i = import(Path::new("t"), t.as_bytes(), &opts(false)).unwrap();
+        assert_eq!(entry(&i, "high street").unwrap().kind, EntryKind::Swap);
+    }
+
+    #[test]
+    fn formats_parse_alike() {
+        let pipe = parse_table(Path::new("t"), b"a|b|c\n\n# note\nd|e\n", TableFormat::Pipe);
+        let spin = parse_table(
+            Path::new("t"),
+            b"{a|b|c}\n\n# note\n{d|e}\n",
+            TableFormat::Spintax,
+        );
+        let csv = parse_table(Path::new("t"), b"a,b,c\n\n,,\nd,e,\n", TableFormat::Csv);
+        let members = |g: Vec<Group>| g.into_iter().map(|g| g.members).collect::<Vec<_>>();
+        let want = vec![vec!["a", "b", "c"], vec!["d", "e"]];
+        assert_eq!(members(pipe.unwrap()), want);
+        assert_eq!(members(spin.unwrap()), want);
+        assert_eq!(members(csv.unwrap()), want);
+    }
+
+    #[test]
+    fn every_malformed_line_is_reported_with_its_line() {
+        let bad = b"a|b\na||b\n{c|d}\n|e\nok|fine\n\xff|x\n";
+        let Err(Error::DictRows { rows }) = parse_table(Path::new("t.txt"), bad, TableFormat::Pipe)
+        else {
+            panic!("accepted a malformed table")
+        };
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4, 6]);
+        assert!(rows[0].to_string().contains("t.txt"));
+        let Err(Error::DictRows { rows }) = parse_table(
+            Path::new("t"),
+            b"{a|b}\na|b\n{c|{d}}\n",
+            TableFormat::Spintax,
+        ) else {
+            panic!("accepted a malformed table")
+        };
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+        let Err(Error::DictRows { rows }) = parse_table(
+            Path::new("t"),
+            b"a,b\nc,d|e\n\"f\xff\",g\n",
+            TableFormat::Csv,
+        ) else {
+            panic!("accepted a malformed table")
+        };
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+    }
+}
