@@ -1,17 +1,33 @@
 #!/usr/bin/env python3
-"""Leave-one-out accuracy of pair learning on an evaluation set.
+"""Leave-one-out accuracy of pair learning on an evaluation set, and the learned dictionary.
 
-For each spun article NAME.txt (with NAME.reference.txt beside it) in EVAL_DIR, learn a
-dictionary with `despin dict learn` from all OTHER pairs of the same spinner, then repair
-NAME.txt with the embedded dictionaries plus that learned dictionary and score it with
-`despin eval`. Counts are summed over articles (micro-average). Clean text (any number of
-directories of .txt) is repaired with the dictionary learned from ALL pairs, as a user would
-ship it, and changes per 1,000 words are reported.
+For each spun article NAME.txt (with NAME.reference.txt and NAME.meta beside it) in EVAL_DIR,
+learn a dictionary with `despin dict learn` from all OTHER pairs, then repair NAME.txt with the
+embedded dictionaries that were NOT learned from the set (`--embedded`, default
+news,news-inferred,science) plus that learned dictionary, and score it with `despin eval`.
+Counts are summed over articles (micro-average), per spinner. Clean text (any number of
+directories of .txt) is repaired with the dictionary learned from ALL pairs, as shipped, and
+changes per 1,000 words are reported.
 
-usage: benches/loo_dev.py DESPIN EVAL_DIR [--clean DIR...] [--learn-clean DIR...] [-- extra fix args]
-(LEARN_ARGS in the environment adds arguments to `despin dict learn`.)
+Learning is per spinner (the `spinner:` line of each .meta file): each spinner's pairs are
+learned on their own with `--profile` set to its lower-cased name, and with `--shuffle` for
+the spinners named in `--shuffle` (default B: a synonym table in shuffle mode); the results are
+concatenated. Spinners named in `--skip` (default: other) are neither learned nor scored.
+
+usage: benches/loo_dev.py DESPIN EVAL_DIR [--clean DIR...] [--learn-clean DIR...]
+           [--embedded NAMES] [--shuffle NAMES] [--skip NAMES] [--write OUT.csv]
+           [-- extra fix args]
+`--write OUT.csv` only learns from all pairs and writes the dictionary (with a header comment
+naming the command) to OUT.csv. LEARN_ARGS in the environment adds arguments to every
+`despin dict learn`. Learned rows in a cycle (`despin dict check`) with each other or with
+dictionaries/news.csv and news-inferred.csv are dropped.
 """
 import glob, json, os, shutil, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Hand-written dictionaries that learned rows must not form cycles with.
+CHECK_AGAINST = [os.path.join(ROOT, "dictionaries", n) for n in ("news.csv", "news-inferred.csv")]
+
 
 def args_after(flag, argv):
     if flag not in argv:
@@ -23,12 +39,13 @@ def args_after(flag, argv):
         out.append(a)
     return out
 
-def main():
-    argv = sys.argv[1:]
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    argv = argv[:argv.index("--")] if "--" in argv else argv
-    despin, evaldir = argv[0], argv[1]
-    clean, learn_clean = args_after("--clean", argv), args_after("--learn-clean", argv)
+
+def one(flag, argv, default):
+    v = args_after(flag, argv)
+    return v[0] if v else default
+
+
+def articles(evaldir, skip):
     arts = []
     for txt in sorted(glob.glob(os.path.join(evaldir, "*.txt"))):
         if txt.endswith(".reference.txt"):
@@ -40,44 +57,120 @@ def main():
             for line in open(meta, encoding="utf-8"):
                 if line.startswith("spinner:"):
                     spinner = line.split(":", 1)[1].split()[0]
-        arts.append((base, spinner))
+        if spinner not in skip:
+            arts.append((base, spinner))
+    return arts
+
+
+def learn(despin, work, train, out, learn_clean, shuffle):
+    """Learn from `train` [(base, spinner)], one profile per spinner, into `out`."""
+    parts = []
+    for spinner in sorted({s for _, s in train}):
+        d = os.path.join(work, "train")
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        for b, s in train:
+            if s == spinner:
+                shutil.copy(b + ".txt", d)
+                shutil.copy(b + ".reference.txt", d)
+        part = os.path.join(work, "part-%s.csv" % spinner)
+        cmd = [despin, "dict", "learn", "--spun", d, "--original", d, "--into", part,
+               "--profile", spinner.lower()]
+        if spinner in shuffle:
+            cmd.append("--shuffle")
+        if learn_clean:
+            cmd += ["--clean", *learn_clean]
+        cmd += os.environ.get("LEARN_ARGS", "").split()
+        subprocess.run(cmd, check=True, capture_output=True)
+        parts.append(part)
+    header, rows = "spun,original\n", []
+    for p in parts:
+        lines = open(p, encoding="utf-8").read().splitlines(keepends=True)
+        header, rows = lines[0], rows + lines[1:]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(header)
+        f.writelines(rows)
+    drop_cycles(despin, out)
+
+
+def drop_cycles(despin, out):
+    """Drop learned rows that `despin dict check` finds in a cycle with themselves or with the
+    shipped hand-written dictionaries (CHECK_AGAINST), so repaired text is not flagged again,
+    and the later row of a conflict (two profiles learning one key differently)."""
+    against = [p for p in CHECK_AGAINST if os.path.exists(p)]
+    for _ in range(5):
+        p = subprocess.run([despin, "dict", "check", *against, out], capture_output=True, text=True)
+        drop = set()
+        name = os.path.basename(out)
+        for line in p.stdout.splitlines():
+            if ": conflict:" in line and os.path.basename(line.split(":")[0]) == name:
+                drop.add(int(line.split(":")[1]))  # the later of two rows for one key
+                continue
+            if ": cycle:" not in line:
+                continue
+            where, rest = line.split(": cycle:", 1)
+            if os.path.basename(where.rsplit(":", 1)[0]) == name:
+                drop.add(int(where.rsplit(":", 1)[1]))
+            elif "(" in rest and os.path.basename(rest.rsplit("(", 1)[1].split(":")[0]) == name:
+                drop.add(int(rest.rsplit("(", 1)[1].split(":")[1].split(")")[0]))
+        if not drop:
+            return
+        lines = open(out, encoding="utf-8").read().splitlines(keepends=True)
+        with open(out, "w", encoding="utf-8") as f:
+            f.writelines(l for i, l in enumerate(lines, 1) if i not in drop)
+
+
+def main():
+    argv = sys.argv[1:]
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    argv = argv[:argv.index("--")] if "--" in argv else argv
+    despin, evaldir = argv[0], argv[1]
+    clean, learn_clean = args_after("--clean", argv), args_after("--learn-clean", argv)
+    embedded = one("--embedded", argv, "news,news-inferred,science")
+    shuffle = one("--shuffle", argv, "B").split(",")
+    skip = one("--skip", argv, "other").split(",")
+    write = one("--write", argv, None)
+    arts = articles(evaldir, skip)
     keys = ("sys_changes", "sys_good", "gold_changes", "gold_hit")
     tot = dict.fromkeys(keys, 0)
     per_spinner = {}
     work = tempfile.mkdtemp(prefix="despin-loo-")
     try:
-        def learn(train, out):
-            d = os.path.join(work, "train")
-            shutil.rmtree(d, ignore_errors=True)
-            os.makedirs(d)
-            for b, _ in train:
-                shutil.copy(b + ".txt", d)
-                shutil.copy(b + ".reference.txt", d)
-            cmd = [despin, "dict", "learn", "--spun", d, "--original", d, "--into", out]
+        if write:
+            learn(despin, work, arts, os.path.join(work, "all.csv"), learn_clean, shuffle)
+            cmd = "benches/loo_dev.py DESPIN %s --write %s" % (evaldir, write)
             if learn_clean:
-                cmd += ["--clean", *learn_clean]
-            cmd += os.environ.get("LEARN_ARGS", "").split()
-            subprocess.run(cmd, check=True, capture_output=True)
+                cmd += " --learn-clean " + " ".join(learn_clean)
+            if os.environ.get("LEARN_ARGS"):
+                cmd = "LEARN_ARGS='%s' %s" % (os.environ["LEARN_ARGS"], cmd)
+            spinners = sorted({s for _, s in arts})
+            with open(write, "w", encoding="utf-8") as f:
+                f.write("# Learned by `despin dict learn` from %d development articles (spinners %s) and their\n"
+                        "# hand-reconstructed originals, kept outside this repository (see NOTICE.md); one\n"
+                        "# profile per spinner, shuffle mode for %s. Accuracy is measured leave-one-out with\n"
+                        "# benches/loo_dev.py. GENERATED: regenerate, do not edit. Command (repository root):\n"
+                        "#   %s\n" % (len(arts), ", ".join(spinners), ",".join(shuffle), cmd))
+                f.write(open(os.path.join(work, "all.csv"), encoding="utf-8").read())
+            return
+        dicts = ["--dicts", embedded] if embedded else ["--no-default-dict"]
         for base, spinner in arts:
             train = [a for a in arts if a[0] != base and a[1] == spinner]
             learned = os.path.join(work, "learned.csv")
-            if train:
-                learn(train, learned)
-            else:  # the only article of its spinner: nothing to learn from
-                open(learned, "w").write("spun,original\n")
+            learn(despin, work, train, learned, learn_clean, shuffle)
             d = os.path.join(work, "test")
             shutil.rmtree(d, ignore_errors=True)
             os.makedirs(d)
             shutil.copy(base + ".txt", d)
             shutil.copy(base + ".reference.txt", d)
-            p = subprocess.run([despin, "eval", "--spun", d, "--original", d, "--json", "--dict", learned, *extra],
-                               check=True, capture_output=True, text=True)
+            p = subprocess.run([despin, "eval", "--spun", d, "--original", d, "--json", *dicts,
+                                "--dict", learned, *extra], check=True, capture_output=True, text=True)
             o = json.loads(p.stdout)["overall"]
             grp = per_spinner.setdefault(spinner, dict.fromkeys(keys, 0))
             for k in keys:
                 tot[k] += o[k]
                 grp[k] += o[k]
             print(f"{os.path.basename(base):34s} {spinner} P={o['precision']:.3f} R={o['recall']:.3f} F0.5={o['f05']:.3f}")
+
         def line(label, t):
             P = t["sys_good"] / t["sys_changes"] if t["sys_changes"] else 0
             R = t["gold_hit"] / t["gold_changes"] if t["gold_changes"] else 0
@@ -88,13 +181,15 @@ def main():
         line("overall", tot)
         if clean:
             learned = os.path.join(work, "all.csv")
-            learn(arts, learned)
+            learn(despin, work, arts, learned, learn_clean, shuffle)
             p = subprocess.run([despin, "eval", "--spun", arts[0][0] + ".txt", "--original", arts[0][0] + ".reference.txt",
-                                "--clean", *clean, "--json", "--dict", learned, *extra], check=True, capture_output=True, text=True)
+                                "--clean", *clean, "--json", *dicts, "--dict", learned, *extra],
+                               check=True, capture_output=True, text=True)
             o = json.loads(p.stdout)
             print(f"clean text: {o['clean_words']} words, {o['clean_changes']} changed = {o['clean_changes_per_1000_words']:.3f} per 1,000 words")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
 
 if __name__ == "__main__":
     main()

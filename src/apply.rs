@@ -502,6 +502,7 @@ mod tests {
             spun: spun.into(),
             suggestion: suggestion.into(),
             context: None,
+            dictionary: None,
             decision: Decision::Accept,
         }
     }

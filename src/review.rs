@@ -65,6 +65,9 @@ pub struct ReviewedRow {
     pub suggestion: String,
     /// The `context` window, when the report has that column.
     pub context: Option<String>,
+    /// The `dictionary` cell (`NAME:LINE` of the entry that produced the finding), when the
+    /// report has that column: learning keeps that entry's kind and conditions.
+    pub dictionary: Option<String>,
     /// The reviewer's decision.
     pub decision: Decision,
 }
@@ -127,6 +130,7 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
         });
     }
     let context_col = find("context");
+    let dictionary_col = find("dictionary");
     // Batch reports name the files they did not scan in rows without a finding.
     let status_col = find("status");
 
@@ -170,7 +174,7 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
         if [STATUS_SKIPPED, STATUS_FAILED].contains(&String::from_utf8_lossy(status).trim()) {
             continue;
         }
-        match parse_row(&record, &index, context_col) {
+        match parse_row(&record, &index, context_col, dictionary_col) {
             Ok(mut row) => {
                 row.line = line;
                 rows.push(row);
@@ -201,6 +205,7 @@ fn parse_row(
     record: &csv::ByteRecord,
     index: &[usize; 6],
     context_col: Option<usize>,
+    dictionary_col: Option<usize>,
 ) -> std::result::Result<ReviewedRow, String> {
     let cell = |i: usize, name: &str| -> std::result::Result<String, String> {
         let raw = record.get(i).unwrap_or_default();
@@ -234,6 +239,10 @@ fn parse_row(
         spun: cell(index[3], "spun")?,
         suggestion: cell(index[4], "suggestion")?,
         context: context_col.map(|i| cell(i, "context")).transpose()?,
+        dictionary: dictionary_col
+            .map(|i| cell(i, "dictionary"))
+            .transpose()?
+            .filter(|d| !d.is_empty()),
         decision,
     })
 }
@@ -266,6 +275,7 @@ mod tests {
         assert_eq!(rows[1].decision, Decision::Undecided);
         assert_eq!(rows[1].line, 4);
         assert_eq!(rows[1].context, None);
+        assert_eq!(rows[1].dictionary, None);
     }
 
     #[test]

@@ -348,3 +348,43 @@ mentioned,said,0.9,swap,next=that,spinner:a
     assert_eq!(m.len(), 2);
     assert!(m[0] < m[1], "the waived context costs confidence: {m:?}");
 }
+
+/// The mission's examples, in a spun paragraph written for this test, are repaired by the
+/// default (embedded) dictionaries; the same words in clean sentences are left alone.
+#[test]
+fn default_dictionaries_repair_the_mission_examples() {
+    let s = Scanner::new(DictSet::defaults().unwrap(), ScanOptions::default());
+    let spun = "Prime US diplomats met the Center East envoy and the nationwide safety adviser \
+                on Monday. The envoy said a deal was possible in precept, as it was final yr, \
+                at talks in Geneva, the place the delegations got here together. He gave the \
+                impression on television to announce that no one had signed to this point, while \
+                thousands and thousands of individuals waited for a direct ceasefire.";
+    let fixed = repair(spun, &s.scan(spun).findings, 0.5).text;
+    for want in [
+        "Top US diplomats",
+        "Middle East envoy",
+        "national security adviser",
+        "in principle",
+        "last year",
+        "Geneva, where the delegations came together",
+        "He appeared on television",
+        "signed so far",
+        "millions of people",
+        "for an immediate ceasefire",
+    ] {
+        assert!(fixed.contains(want), "missing {want:?} in {fixed:?}");
+    }
+    // Clean English with the same common words is not touched.
+    let clean = "She took her place at the table. Prices rose in the first quarter, and \
+                 millions of investors watched as the market came back. The direct route \
+                 to the city was closed to this point in the season.";
+    let found = s.scan(clean).findings;
+    assert!(
+        found.iter().all(|f| f.confidence < 0.5),
+        "{:?}",
+        found
+            .iter()
+            .map(|f| (&f.spun, f.confidence))
+            .collect::<Vec<_>>()
+    );
+}

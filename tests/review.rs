@@ -450,6 +450,8 @@ fn learned_decisions_change_the_next_scan() {
         "review.csv",
         "--into",
         "learned.csv",
+        "--dict",
+        "dict.csv",
     ]);
     assert_eq!(code, 0, "{err}");
     let learned = work.read("learned.csv");
@@ -497,6 +499,8 @@ fn learned_decisions_change_the_next_scan() {
         "review.csv",
         "--into",
         "learned.csv",
+        "--dict",
+        "dict.csv",
     ]);
     assert_eq!(code, 0, "{err}");
     let learned = work.read("learned.csv");
@@ -504,6 +508,33 @@ fn learned_decisions_change_the_next_scan() {
         learned.contains("center east,middle east,0.875,fingerprint,,,learned,accepted 2 times"),
         "{learned}"
     );
+
+    // Without the dictionary that produced the findings, an accepted phrase is learned as a
+    // swap: it needs spin evidence, so the learned file alone leaves the new file alone.
+    let (code, _, err) = work.run(&[
+        "dict",
+        "learn",
+        "--from-report",
+        "review.csv",
+        "--into",
+        "unknown.csv",
+        "--no-config",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let learned = work.read("unknown.csv");
+    assert!(
+        learned.contains("center east,middle east,0.75,swap,,,learned,accepted 1 time"),
+        "{learned}"
+    );
+    let (code, out, err) = work.run(&[
+        "fix",
+        "new.txt",
+        "--no-default-dict",
+        "--dict",
+        "unknown.csv",
+    ]);
+    assert!(code < 2, "{err}");
+    assert_eq!(out, work.read("new.txt"));
 }
 
 #[test]

@@ -63,7 +63,7 @@ pub struct DictArgs {
     pub dicts: Vec<PathBuf>,
 
     /// Embedded dictionaries to use, comma-separated, layered in the order given (default:
-    /// all embedded, lowest layer first: news-learned, news, science).
+    /// all embedded, lowest layer first: news-learned, news-inferred, news, science).
     #[arg(long = "dicts", value_name = "NAMES", value_delimiter = ',')]
     pub names: Option<Vec<String>>,
 

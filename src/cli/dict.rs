@@ -83,6 +83,12 @@ struct LearnArgs {
     #[command(flatten)]
     pairs: super::learn_pairs::PairArgs,
 
+    /// With --from-report: dictionaries the scan that made the report used besides the
+    /// embedded and configured ones, so each accepted row keeps the kind and conditions of
+    /// the entry that produced it. Repeatable.
+    #[arg(long = "dict", value_name = "PATH", requires = "from_report")]
+    dicts: Vec<PathBuf>,
+
     #[command(flatten)]
     into: IntoArgs,
 }
@@ -239,9 +245,31 @@ fn run_learn(a: LearnArgs) -> Result<i32> {
     } else {
         Vec::new()
     };
-    let done = learn::learn(&mut entries, &rows, &mut |p| {
-        std::fs::read_to_string(despin::report::label_path(p)).ok()
-    });
+    // The dictionaries a scan with this configuration uses: the report's `dictionary` cells
+    // name their entries, whose kind and conditions the learned entries keep.
+    let dicts = super::common::DictArgs {
+        dicts: a.dicts,
+        names: None,
+        no_default_dict: false,
+        assume_spun: false,
+        config: a.into.config.clone(),
+    }
+    .scanner()?;
+    let mut origins = learn::origins(dicts.dicts());
+    if into.exists() {
+        // Findings of the learned file itself (`despin-user:LINE`) when it was loaded.
+        let own = Dictionary::open(&into)
+            .with_context(|| format!("cannot load dictionary {}", into.display()))?;
+        for (k, v) in learn::origins(&despin::dict::DictSet::from_iter([own])) {
+            origins.entry(k).or_insert(v);
+        }
+    }
+    let done = learn::learn(
+        &mut entries,
+        &rows,
+        &mut |p| std::fs::read_to_string(despin::report::label_path(p)).ok(),
+        &origins,
+    );
     let text = source::to_csv(
         "Learned by `despin dict learn` from review decisions: accepted phrases, and\n\
          `allow` rows for rejected ones. Load it with --dict or dictionaries.user in despin.toml.",

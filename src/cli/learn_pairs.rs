@@ -46,6 +46,12 @@ pub struct PairArgs {
     /// Spinner profile to tag the entries with (`spinner:NAME`).
     #[arg(long, default_value = "a", value_name = "NAME")]
     pub profile: String,
+
+    /// The profile's spinner works in shuffle mode (any member of a synonym group replaces
+    /// any other, as spinner B does): also propose every substitution in the other
+    /// direction (`invoice -> bill` also gives the swap `bill -> invoice`).
+    #[arg(long)]
+    pub shuffle: bool,
 }
 
 /// Run pair learning, writing the proposals to `into` (or stdout).
@@ -67,6 +73,10 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
         );
     }
     let mut proposals = learn::propose(&pairs);
+    if args.shuffle {
+        let reversed = learn::reverse(&proposals);
+        proposals.extend(reversed);
+    }
     let mut selection = learn::Selection {
         min_count: args.min_count,
         min_docs: args.min_docs,

@@ -28,9 +28,9 @@ pub const EXIT_ERROR: i32 = 2;
 /// "last year", "counterfeit consciousness" for "artificial intelligence").
 ///
 /// despin matches text against phrase dictionaries (embedded by default, layered lowest
-/// first: `news-learned`, `news`, `science`; later layers win on the same span) and suggests
-/// or applies the original wording. Everything it does not repair stays byte-for-byte
-/// identical. `--version` shows the licences and required attributions of the data.
+/// first: `news-learned`, `news-inferred`, `news`, `science`; later layers win on the same
+/// span) and suggests or applies the original wording. Everything it does not repair stays
+/// byte-for-byte identical. `--version` shows the licences and required attributions of the data.
 ///
 /// Exit codes: 0 success (scan: nothing found), 1 scan found something (or, with
 /// --exit-code, fix/apply changed something), 2 error.

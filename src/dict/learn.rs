@@ -1,10 +1,16 @@
 //! Learning from review decisions (`despin dict learn`): a reviewed report becomes entries
 //! of a user dictionary that later runs load with `--dict` (or from `despin.toml`).
 //!
-//! * An **accepted** row becomes (or strengthens) a `fingerprint` entry from its `spun`
-//!   phrase to its `suggestion`, as the reviewer left it (edited suggestions are kept). The
-//!   note counts acceptances (`accepted 3 times`) and the prior grows with the count:
-//!   `1 - 0.5^(n+1)`, so 0.75 after one acceptance, 0.875 after two, at most 0.99.
+//! * An **accepted** row becomes (or strengthens) an entry from its `spun` phrase to its
+//!   `suggestion`, as the reviewer left it (edited suggestions are kept). The entry keeps the
+//!   kind, spinner profile(s), context and document condition of the entry that produced
+//!   the finding (the report's `dictionary` cell, `NAME:LINE`): accepting "Top" -> "Prime" in
+//!   a spun article teaches a *swap* that still needs spin evidence, not a fingerprint that
+//!   would rewrite "Prime Minister" in clean text. When the report names no entry that can
+//!   be found, the learned entry is a `swap` without profile (it fires only in documents with
+//!   spin evidence). The note counts acceptances (`accepted 3 times`) and the prior grows
+//!   with the count: `1 - 0.5^(n+1)`, so 0.75 after one acceptance, 0.875 after two, at
+//!   most 0.99.
 //! * A **rejected** row becomes an `allow` entry, so the phrase is not flagged again *in
 //!   that context*: the condition names the neighbouring words (`prev=the next=of`), taken
 //!   from the file when `spun` is still at its offset, else from the report's `context`
@@ -13,8 +19,11 @@
 //!
 //! Undecided rows teach nothing. Learned entries carry the tag `learned`.
 
+use std::collections::HashMap;
+
 use crate::case;
 use crate::dict::source::{EntryKind, SourceEntry};
+use crate::dict::{DictSet, EntryRef};
 use crate::normalize::{normalize_phrase, Tokens};
 use crate::report::CONTEXT_BYTES;
 use crate::review::{Decision, ReviewedRow};
@@ -38,6 +47,57 @@ pub struct Learned {
     pub rejected_again: usize,
 }
 
+/// What a learned entry keeps of the dictionary entry that produced the finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Its kind (an accepted `allow` cannot happen; it is treated as a swap).
+    pub kind: EntryKind,
+    /// Its context condition.
+    pub context: String,
+    /// Its document condition alternatives.
+    pub requires: Vec<String>,
+    /// Its `spinner:NAME` tags.
+    pub profiles: Vec<String>,
+}
+
+impl Origin {
+    /// What a learned entry keeps of `e`.
+    pub fn of(e: &EntryRef<'_>) -> Origin {
+        Origin {
+            kind: match e.kind {
+                EntryKind::Allow => EntryKind::Swap,
+                k => k,
+            },
+            context: e.context.to_string(),
+            requires: e.requires().map(String::from).collect(),
+            profiles: e.profiles().map(|p| format!("spinner:{p}")).collect(),
+        }
+    }
+
+    /// For a finding whose entry cannot be found: a swap without profile, so it still
+    /// needs spin evidence in the document.
+    pub fn unknown() -> Origin {
+        Origin {
+            kind: EntryKind::Swap,
+            context: String::new(),
+            requires: Vec::new(),
+            profiles: Vec::new(),
+        }
+    }
+}
+
+/// Every entry of `set` by the name a report writes for it (`NAME:LINE`, the `dictionary`
+/// column).
+pub fn origins(set: &DictSet) -> HashMap<String, Origin> {
+    let mut map = HashMap::new();
+    for d in set.layers() {
+        for e in d.entries() {
+            map.insert(format!("{}:{}", d.name(), e.line), Origin::of(&e));
+        }
+    }
+    map
+}
+
 /// The prior of an entry accepted `n` times.
 pub fn prior_for(n: u32) -> f32 {
     let p = 1.0 - 0.5f32.powi(n.min(30) as i32 + 1);
@@ -46,11 +106,13 @@ pub fn prior_for(n: u32) -> f32 {
 
 /// Update `entries` (an existing learned dictionary, possibly empty) with the decisions of
 /// `rows`. `text_of(path)` gives a file's current text when it can be read; it only
-/// sharpens the context of rejections.
+/// sharpens the context of rejections. `origins` maps a report's `dictionary` cell to the
+/// entry that produced the finding (see [`origins`]).
 pub fn learn(
     entries: &mut Vec<SourceEntry>,
     rows: &[ReviewedRow],
     text_of: &mut dyn FnMut(&str) -> Option<String>,
+    origins: &HashMap<String, Origin>,
 ) -> Learned {
     let mut done = Learned::default();
     for r in rows {
@@ -65,9 +127,17 @@ pub fn learn(
                     continue;
                 }
                 let original = uncased(&r.spun, r.suggestion.trim());
+                let origin = r
+                    .dictionary
+                    .as_ref()
+                    .and_then(|d| origins.get(d))
+                    .cloned()
+                    .unwrap_or_else(Origin::unknown);
                 let found = entries.iter_mut().find(|e| {
                     e.key == key
-                        && e.kind == EntryKind::Fingerprint
+                        && e.kind == origin.kind
+                        && e.context == origin.context
+                        && e.requires == origin.requires
                         && e.tags.iter().any(|t| t == TAG)
                         && e.originals.first().is_some_and(|o| *o == original)
                 });
@@ -79,7 +149,10 @@ pub fn learn(
                         done.accepted_again += 1;
                     }
                     None => {
-                        entries.push(entry(&key, vec![original], EntryKind::Fingerprint, "", 1));
+                        let mut e = entry(&key, vec![original], origin.kind, &origin.context, 1);
+                        e.requires = origin.requires;
+                        e.tags.splice(0..0, origin.profiles);
+                        entries.push(e);
                         done.accepted_new += 1;
                     }
                 }
@@ -196,6 +269,7 @@ mod tests {
             spun: spun.into(),
             suggestion: suggestion.into(),
             context: None,
+            dictionary: None,
             decision,
         }
     }
@@ -209,7 +283,12 @@ mod tests {
             row("direct", "immediate", Decision::Reject, 24),
             row("Center East", "Middle East", Decision::Accept, 4),
         ];
-        let done = learn(&mut entries, &rows, &mut |_| Some(text.to_string()));
+        let done = learn(
+            &mut entries,
+            &rows,
+            &mut |_| Some(text.to_string()),
+            &HashMap::new(),
+        );
         assert_eq!(done.accepted_new, 1);
         assert_eq!(done.accepted_again, 1);
         assert_eq!(done.rejected_new, 1);
@@ -224,7 +303,57 @@ mod tests {
             &mut e2,
             &[row("final yr", "last YEAR", Decision::Accept, 0)],
             &mut |_| None,
+            &HashMap::new(),
         );
         assert_eq!(e2[0].originals, ["last YEAR"]);
+    }
+
+    #[test]
+    fn accepted_swaps_stay_swaps_with_their_profile_and_conditions() {
+        use crate::dict::Dictionary;
+        use crate::scan::{ScanOptions, Scanner};
+        use std::path::Path;
+        let source = "spun,original,prior,kind,context,requires,tags\n\
+                      prime,top,0.8,swap,next=@cap,,spinner:a;news\n\
+                      final yr,last year,0.95,fingerprint,,,spinner:a;news\n";
+        let d =
+            Dictionary::from_csv_bytes("news", Path::new("news.csv"), source.as_bytes()).unwrap();
+        let origins = origins(&DictSet::from_iter([d]));
+        let mut r1 = row("prime", "top", Decision::Accept, 4);
+        r1.dictionary = Some("news:2".into());
+        let mut r2 = row("final yr", "last year", Decision::Accept, 20);
+        r2.dictionary = Some("news:3".into());
+        let mut r3 = row("counterfeit", "fake", Decision::Accept, 30);
+        r3.dictionary = Some("gone:9".into());
+        let mut entries = Vec::new();
+        learn(&mut entries, &[r1, r2, r3], &mut |_| None, &origins);
+        assert_eq!(entries[0].kind, EntryKind::Swap);
+        assert_eq!(entries[0].context, "next=@cap");
+        assert_eq!(entries[0].tags, ["spinner:a", TAG]);
+        assert_eq!(entries[1].kind, EntryKind::Fingerprint);
+        assert_eq!(entries[1].tags, ["spinner:a", TAG]);
+        // An entry the report names but no loaded dictionary has: a swap, no profile.
+        assert_eq!(entries[2].kind, EntryKind::Swap);
+        assert_eq!(entries[2].tags, [TAG]);
+
+        // Loaded on its own, the learned file leaves clean text alone and still repairs
+        // a document known to be spun.
+        let learned = Dictionary::from_entries("user", Path::new("u.csv"), &entries).unwrap();
+        let confident = |text: &str, assume_spun: bool| -> Vec<String> {
+            let set = DictSet::from_iter([learned.clone()]);
+            let scanner = Scanner::new(set, ScanOptions { assume_spun });
+            scanner
+                .scan(text)
+                .findings
+                .into_iter()
+                .filter(|f| f.confidence >= 0.5)
+                .map(|f| f.suggestions[0].clone())
+                .collect()
+        };
+        assert!(confident("The Prime Minister spoke on Monday.", false).is_empty());
+        assert_eq!(
+            confident("The Prime Minister spoke on Monday.", true),
+            ["Top"]
+        );
     }
 }

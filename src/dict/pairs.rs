@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::align::{opcodes, Tag};
+use crate::dict::inflect::{self, Form};
 use crate::dict::{DictSet, Dictionary, EntryKind, SourceEntry};
 use crate::normalize::{normalize_phrase, Tokens};
 use crate::scan::{ScanOptions, Scanner};
@@ -35,12 +36,28 @@ pub struct Proposal {
     pub docs: usize,
     /// Times the spun phrase occurs in the clean text given (None if none given).
     pub clean_hits: Option<usize>,
-    /// True when derived by inflection rather than observed.
+    /// True when derived (by lemma, inflection or reversal) rather than observed.
     pub inflected: bool,
+    /// For a derived proposal: the spun phrase of the observation it came from.
+    pub source: Option<String>,
+    /// True when derived by [`reverse`] (the other direction of an observation).
+    pub reversed: bool,
 }
 
-fn is_word(s: &str) -> bool {
-    s.chars().all(char::is_alphabetic)
+/// Slurs never written as a learned key (`dictionaries/blocked-words.txt`).
+const BLOCKED_WORDS: &str = include_str!("../../dictionaries/blocked-words.txt");
+
+/// Does `phrase` contain a blocked word?
+pub fn is_blocked(phrase: &str) -> bool {
+    let words: Vec<String> = normalize_phrase(phrase)
+        .split(' ')
+        .map(str::to_string)
+        .collect();
+    BLOCKED_WORDS
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .any(|b| words.iter().any(|w| w == b))
 }
 
 /// Does every token of this replacement look like words (not numbers or punctuation only)?
@@ -105,38 +122,153 @@ pub fn propose<S: AsRef<str>>(pairs: &[(S, S)]) -> Vec<Proposal> {
             docs,
             clean_hits: None,
             inflected: false,
+            source: None,
+            reversed: false,
         })
+        .filter(|p| !is_blocked(&p.spun))
         .collect();
     out.extend(inflections(&out));
     out
 }
 
-/// Plural / third-person forms of observed single-word substitutions.
-fn inflections(observed: &[Proposal]) -> Vec<Proposal> {
-    let mut extra = Vec::new();
-    let known: std::collections::HashSet<&str> = observed.iter().map(|p| p.spun.as_str()).collect();
-    for p in observed {
-        if !is_word(&p.spun) || !is_word(&p.original) {
-            continue;
+/// The lemma of a single inflected word and its form, found by asking the inflection lexicon
+/// which candidate base word has `word` among its forms ("bills" -> bill, plural).
+fn lemma_of(word: &str) -> Vec<(Form, String)> {
+    let w = word.to_lowercase();
+    let mut cands: Vec<String> = Vec::new();
+    let mut strip = |suffix: &str, add: &str| {
+        if let Some(stem) = w.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                cands.push(format!("{stem}{add}"));
+            }
         }
-        let plain = |w: &str| {
-            !(w.ends_with('s') || w.ends_with("ed") || w.ends_with("ing") || w.ends_with('y'))
-        };
-        if plain(&p.spun) && plain(&p.original) {
-            let spun = format!("{}s", p.spun);
-            if !known.contains(spun.as_str()) {
-                extra.push(Proposal {
-                    spun,
-                    original: format!("{}s", p.original),
-                    count: 0,
-                    docs: 0,
-                    clean_hits: None,
-                    inflected: true,
-                });
+    };
+    for (suffix, add) in [
+        ("s", ""),
+        ("es", ""),
+        ("ies", "y"),
+        ("ed", ""),
+        ("ed", "e"),
+        ("d", ""),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ying", "ie"),
+    ] {
+        strip(suffix, add);
+    }
+    // Doubled final consonant: stopped -> stop, running -> run.
+    for suffix in ["ed", "ing"] {
+        if let Some(stem) = w.strip_suffix(suffix) {
+            let b = stem.as_bytes();
+            if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] {
+                cands.push(stem[..stem.len() - 1].to_string());
             }
         }
     }
+    let mut out = Vec::new();
+    for c in cands {
+        for (f, form) in inflect::forms(&c) {
+            if form == w && !out.contains(&(f, c.clone())) {
+                out.push((f, c.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Derived proposals: for an observed substitution whose last words are the same form of two
+/// lemmas (`invoices -> bills`: plural of invoice and bill), the base pair; then every form
+/// both sides share of the base pair (or of the observation, when it is already a base pair),
+/// from [`inflect::pair_forms`]. Only single words and phrases differing in their last word
+/// are generalised; nothing is derived from closed-class words.
+fn inflections(observed: &[Proposal]) -> Vec<Proposal> {
+    let mut extra: Vec<Proposal> = Vec::new();
+    let mut known: std::collections::HashSet<String> =
+        observed.iter().map(|p| normalize_phrase(&p.spun)).collect();
+    for p in observed {
+        let (sw, ow): (Vec<&str>, Vec<&str>) =
+            (p.spun.split(' ').collect(), p.original.split(' ').collect());
+        if sw.len() != ow.len() || (sw.len() > 1 && sw[..sw.len() - 1] != ow[..ow.len() - 1]) {
+            continue;
+        }
+        let (s_last, o_last) = (sw[sw.len() - 1], ow[ow.len() - 1]);
+        if !s_last.chars().all(char::is_alphabetic) || !o_last.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let with_last = |words: &[&str], last: &str| {
+            let mut v: Vec<&str> = words[..words.len() - 1].to_vec();
+            v.push(last);
+            v.join(" ")
+        };
+        // Base pairs: the observation itself, and its lemma pair when both last words are
+        // the same form of a lemma.
+        let mut bases = vec![(p.spun.clone(), p.original.clone())];
+        for (fs, ls) in lemma_of(s_last) {
+            for (fo, lo) in lemma_of(o_last) {
+                if fs == fo {
+                    bases.push((with_last(&sw, &ls), with_last(&ow, &lo)));
+                }
+            }
+        }
+        let mut derived: Vec<(String, String)> = bases[1..].to_vec();
+        for (bs, bo) in &bases {
+            for (_, s, o) in inflect::pair_forms(bs, bo) {
+                derived.push((s, o));
+            }
+        }
+        for (spun, original) in derived {
+            let key = normalize_phrase(&spun);
+            if key.is_empty() || is_blocked(&spun) || !known.insert(key) {
+                continue;
+            }
+            extra.push(Proposal {
+                spun,
+                original,
+                count: 0,
+                docs: 0,
+                clean_hits: None,
+                inflected: true,
+                source: Some(p.spun.clone()),
+                reversed: false,
+            });
+        }
+    }
     extra
+}
+
+/// For a spinner in shuffle mode: every observed single-word substitution also proposed the
+/// other way (`invoice -> bill` gives `bill -> invoice`), as a derived proposal. Phrases and
+/// capitalised words are not reversed; keys already proposed are not repeated.
+pub fn reverse(proposals: &[Proposal]) -> Vec<Proposal> {
+    let mut known: std::collections::HashSet<String> = proposals
+        .iter()
+        .map(|p| normalize_phrase(&p.spun))
+        .collect();
+    let mut out = Vec::new();
+    // Only single lower-case words: reversing a phrase or a name ("Mattress Bathtub" ->
+    // "Bed Bath") would turn ordinary text and names into keys.
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphabetic() && c.is_lowercase());
+    for p in proposals
+        .iter()
+        .filter(|p| !p.inflected && plain(&p.spun) && plain(&p.original))
+    {
+        let key = normalize_phrase(&p.original);
+        if key.is_empty() || is_blocked(&p.original) || !known.insert(key) {
+            continue;
+        }
+        out.push(Proposal {
+            spun: p.original.clone(),
+            original: p.spun.clone(),
+            count: 0,
+            docs: 0,
+            clean_hits: None,
+            inflected: true,
+            source: Some(p.spun.clone()),
+            reversed: true,
+        });
+    }
+    out
 }
 
 /// Count how often each proposal's spun phrase occurs in `clean` texts; returns the number
@@ -230,7 +362,7 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
         }
         proposals
             .iter()
-            .filter(|o| !o.inflected && format!("{}s", o.spun) == p.spun)
+            .filter(|o| !o.inflected && p.source.as_deref() == Some(o.spun.as_str()))
             .map(|o| o.docs)
             .max()
             .unwrap_or(0)
@@ -286,7 +418,9 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
         if !profile.is_empty() {
             tags.insert(0, format!("spinner:{profile}"));
         }
-        if p.inflected {
+        if p.reversed {
+            tags.push("reversed".into());
+        } else if p.inflected {
             tags.push("inflected".into());
         }
         merged.push(SourceEntry {
@@ -389,5 +523,44 @@ mod tests {
         let parsed = crate::dict::source::parse_source(Path::new("l.csv"), &csv);
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         assert_eq!(parsed.entries.len(), entries.len());
+    }
+
+    #[test]
+    fn generalises_by_lemma_and_real_inflections_only() {
+        let pairs = [(
+            "The invoices stalled. Nonetheless each lawmaker voted at noon, and Jap Time passed. Subsequent they left.",
+            "The bills stalled. However each lawmaker voted at noon, and Eastern Time passed. Next they left.",
+        )];
+        let p = propose(&pairs);
+        let get = |s: &str| p.iter().find(|x| x.spun == s);
+        // Observed plural -> lemma pair and its other forms.
+        assert_eq!(get("invoice").map(|x| x.original.as_str()), Some("bill"));
+        assert!(get("invoice").unwrap().inflected);
+        assert_eq!(get("invoiced").map(|x| x.original.as_str()), Some("billed"));
+        assert_eq!(get("invoices").map(|x| x.inflected), Some(false));
+        // Closed-class words never inflect; slurs are never keys.
+        for nonsense in [
+            "nonethelesses",
+            "subsequents",
+            "subsequented",
+            "eachs",
+            "ats",
+        ] {
+            assert!(get(nonsense).is_none(), "{nonsense}: {p:?}");
+        }
+        assert!(
+            p.iter().all(|x| !x.spun.to_lowercase().contains("jap")),
+            "{p:?}"
+        );
+        assert!(is_blocked("Jap Time") && !is_blocked("Japanese time"));
+        // Shuffle mode: the other direction of observations, not of derived forms.
+        let r = reverse(&p);
+        assert!(r
+            .iter()
+            .any(|x| x.spun == "bills" && x.original == "invoices" && x.reversed));
+        assert!(r.iter().all(|x| x.spun != "billed"));
+        // Names and phrases are never reversed.
+        let names = propose(&[("Mattress Bathtub closed.", "Bed Bath closed.")]);
+        assert!(reverse(&names).is_empty());
     }
 }
