@@ -45,6 +45,7 @@ pub mod eval;
 pub mod filter;
 pub mod format;
 pub mod input;
+pub mod lm;
 pub mod normalize;
 pub mod output;
 pub mod repair;

@@ -258,32 +258,24 @@ fn huge_texts_are_scanned_in_pieces_at_paragraph_breaks() {
 }
 
 #[test]
-fn strongly_spun_documents_waive_swap_contexts_at_a_penalty() {
+fn failed_contexts_are_waived_where_the_context_model_prefers_the_original() {
     let csv = "spun,original,prior,kind,context,tags
 final yr,last year,0.97,fingerprint,,spinner:a
 international locations,countries,0.97,fingerprint,,spinner:a
 Center East,Middle East,0.97,fingerprint,,spinner:a
-Jap Time,Eastern Time,0.97,fingerprint,,spinner:a
 mentioned,said,0.9,swap,next=that,spinner:a
 ";
     let s = scanner(&[dict("w", csv)]);
-    let sentence = "The envoy mentioned the plan.";
-    // Weak evidence (one fingerprint): the context condition holds the swap back.
-    let weak = format!("Prices rose final yr. {sentence}");
-    assert!(s.scan(&weak).findings.iter().all(|f| f.spun != "mentioned"));
-    // Overwhelming evidence: the swap fires without its context, with less confidence.
-    let strong = format!(
-        "Two international locations in the Center East agreed final yr at 9 Jap Time. {sentence} \
-         He mentioned that it held."
-    );
-    let r = s.scan(&strong);
-    assert!(r.evidence.score >= 0.9, "{:?}", r.evidence);
-    let m: Vec<f32> = r
+    let doc = "Two international locations in the Center East agreed final yr. The envoy \
+               mentioned the plan. The spokesman mentioned in a statement that it held.";
+    let r = s.scan(doc);
+    let m: Vec<&str> = r
         .findings
         .iter()
         .filter(|f| f.spun == "mentioned")
-        .map(|f| f.confidence)
+        .map(|f| &doc[f.start - 10..f.start])
         .collect();
-    assert_eq!(m.len(), 2);
-    assert!(m[0] < m[1], "the waived context costs confidence: {m:?}");
+    // "mentioned the plan" reads as normal English; "spokesman mentioned in a statement" is
+    // the spinner's "spokesman said in a statement".
+    assert_eq!(m, ["spokesman "], "{:?}", r.findings);
 }

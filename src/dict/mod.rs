@@ -16,7 +16,7 @@
 pub mod check;
 pub mod compiled;
 pub mod condition;
-mod fxhash;
+pub(crate) mod fxhash;
 pub mod learn;
 pub mod pairs;
 pub mod source;
