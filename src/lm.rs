@@ -41,6 +41,12 @@ fn is_word(t: &str) -> bool {
     t.chars().next().is_some_and(crate::normalize::is_word_char)
 }
 
+/// The embedded model's bytes (an FST map from word or word pair to cost), for benchmarks and
+/// tools.
+pub fn embedded_table() -> &'static [u8] {
+    table::FST
+}
+
 impl ContextModel {
     /// The model embedded in this build (opened once; later calls are free).
     pub fn embedded() -> &'static ContextModel {

@@ -211,19 +211,27 @@ individuals,people,0.9,swap,spinner:a
 additionally,also,0.9,swap,spinner:a
 nonetheless,however,0.9,swap,spinner:a
 earlier than,before,0.9,swap,spinner:a
+requested,asked,0.9,swap,spinner:a
+final yr,last year,0.9,swap,spinner:a
+nation's,country's,0.9,swap,spinner:a
+in keeping with,according to,0.9,swap,spinner:a
 ";
     let s = scanner(&[dict("s", csv)]);
-    // Five distinct swaps in a short text: far denser than clean English.
-    let spun = "Officials mentioned individuals additionally left earlier than noon. Nonetheless, talks went on.";
+    // Nine distinct swaps in a short text: far denser than clean English.
+    let spun = "Officials mentioned individuals additionally left earlier than noon. Nonetheless, \
+                talks went on, in keeping with the nation's envoy, who requested calm final yr.";
     let r = s.scan(spun);
     assert!(r.evidence.score > 0.5, "{:?}", r.evidence);
-    assert_eq!(
-        repair(spun, &r.findings, 0.5).text,
-        "Officials said people also left before noon. However, talks went on."
+    let fixed = repair(spun, &r.findings, 0.5).text;
+    assert!(
+        fixed.starts_with("Officials said people also left before noon. However, talks went on, \
+             according to the country's envoy"),
+        "{fixed}"
     );
-    // Two of them in ordinary prose are no evidence at all.
+    // A few of them in ordinary prose are no evidence at all, even in a short paragraph.
     let clean = "The report mentioned that individuals over sixty were most at risk, and the \
-                 committee agreed to publish its findings in the spring after further review.";
+                 committee requested that the nation's hospitals publish their findings earlier \
+                 than planned.";
     let r = s.scan(clean);
     assert_eq!(r.evidence.score, 0.0);
     assert!(r.findings.is_empty());
