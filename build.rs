@@ -1,6 +1,10 @@
 //! Compiles `dictionaries/*.csv` into despin's binary dictionary format at build time, so the
 //! default dictionaries are embedded in the binary. It reuses the library's own parser,
 //! normaliser and encoder (included by path), so build-time and run-time keys are identical.
+//!
+//! Which files are embedded, in which layer order, under which licence and attribution, is
+//! read from `dictionaries/MANIFEST.csv` (never from a directory listing), so the order is
+//! explicit and reviewable.
 
 use std::{env, fs, path::Path};
 
@@ -36,21 +40,17 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed={f}");
     }
-    let mut names: Vec<_> = fs::read_dir("dictionaries")
-        .expect("dictionaries/ directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    names.sort();
+    let manifest = read_manifest(Path::new("dictionaries/MANIFEST.csv"));
     let mut gen = String::from(
-        "/// Dictionaries compiled from `dictionaries/*.csv` at build time: (name, bytes).\n",
+        "/// Dictionaries compiled from `dictionaries/` at build time, in the layer order of\n\
+         /// `dictionaries/MANIFEST.csv` (lowest first).\n",
     );
-    gen.push_str("pub static EMBEDDED: &[(&str, &[u8])] = &[\n");
-    for path in &names {
+    gen.push_str("pub static EMBEDDED: &[super::Embedded] = &[\n");
+    for m in &manifest {
+        let path = Path::new("dictionaries").join(&m.file);
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
-        let data = fs::read(path).unwrap();
-        let parsed = dict::source::parse_source(path, &data);
+        let data = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let parsed = dict::source::parse_source(&path, &data);
         if !parsed.errors.is_empty() {
             for e in &parsed.errors {
                 println!("cargo:warning={e}");
@@ -61,13 +61,17 @@ fn main() {
                 path.display()
             );
         }
-        let file = path.file_name().unwrap().to_str().unwrap();
-        let bytes = dict::compiled::encode(&name, file, &parsed.entries)
+        let bytes = dict::compiled::encode(&m.name, &m.file, &parsed.entries)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let out = Path::new(&out_dir).join(format!("{name}.despin"));
+        let out = Path::new(&out_dir).join(format!("{}.despin", m.name));
         fs::write(&out, bytes).unwrap();
         gen.push_str(&format!(
-            "    ({name:?}, include_bytes!({:?})),\n",
+            "    super::Embedded {{ name: {:?}, file: {:?}, licence: {:?}, attribution: {:?}, \
+             bytes: include_bytes!({:?}) }},\n",
+            m.name,
+            m.file,
+            m.licence,
+            m.attribution,
             out.display().to_string()
         ));
     }
@@ -116,4 +120,49 @@ fn build_context_model(out_dir: &str) {
         out.display().to_string()
     ));
     fs::write(Path::new(out_dir).join("lm.rs"), consts).unwrap();
+}
+
+/// One row of `dictionaries/MANIFEST.csv`.
+#[derive(serde::Deserialize)]
+struct ManifestRow {
+    order: u32,
+    name: String,
+    file: String,
+    licence: String,
+    attribution: String,
+}
+
+/// The manifest's rows, checked: `order` counts 1, 2, 3... down the file, names are unique,
+/// and each file is a `.csv` directly in `dictionaries/`.
+fn read_manifest(path: &Path) -> Vec<ManifestRow> {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let mut rdr =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut rows: Vec<ManifestRow> = Vec::new();
+    for (i, row) in rdr.deserialize().enumerate() {
+        let line = i + 2;
+        let row: ManifestRow = row.unwrap_or_else(|e| panic!("{}:{line}: {e}", path.display()));
+        let fail = |why: &str| -> ! { panic!("{}:{line}: {why}", path.display()) };
+        if row.order as usize != i + 1 {
+            fail(&format!(
+                "order {} where {} was expected (rows are listed in layer order)",
+                row.order,
+                i + 1
+            ));
+        }
+        if rows.iter().any(|r| r.name == row.name) {
+            fail(&format!("dictionary name {:?} listed twice", row.name));
+        }
+        if !row.file.ends_with(".csv") || row.file.contains('/') {
+            fail(&format!(
+                "file {:?} is not a .csv file in dictionaries/",
+                row.file
+            ));
+        }
+        if row.licence.trim().is_empty() {
+            fail("licence is empty");
+        }
+        rows.push(row);
+    }
+    rows
 }

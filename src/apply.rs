@@ -4,29 +4,35 @@
 //!
 //! 1. [`plan`] reads every file named in the report and works out the new contents in
 //!    memory. Report-level problems (overlapping accepted rows, rows for missing or
-//!    unreadable files, findings read from stdin, accepted rows with no replacement) are
-//!    collected and returned together as [`Error::ReportRows`], each naming its CSV line.
+//!    unreadable files, findings read from stdin, accepted rows with an empty `spun` or
+//!    `suggestion`) are collected and returned together as [`Error::ReportRows`], each
+//!    naming its CSV line.
 //! 2. [`write_plan`] writes the changed files, each atomically.
 //!
 //! Files may have changed since the scan. Before applying a row, [`plan_text`] checks that
 //! `spun` is still at `byte_start..byte_end`. If not, it looks for the same text on word
-//! boundaries within [`RELOCATE_WINDOW`] bytes and moves the row there only when one
-//! occurrence is strictly nearest; otherwise the row is *refused* (reported, not applied)
-//! while the other rows still apply.
+//! boundaries starting within [`RELOCATE_WINDOW`] bytes of `byte_start` and moves the row
+//! there only when one occurrence is strictly nearest; otherwise the row is *refused*
+//! (reported, not applied) while the other rows still apply. Offsets are untrusted: a row
+//! whose `byte_end - byte_start` is not the length of `spun`, whose offsets lie beyond the
+//! end of the file or inside a character, or are too large to compute with, is refused,
+//! never clamped or wrapped.
 //!
 //! Re-applying a report to files it already repaired changes nothing: a row whose
 //! replacement already stands where its `spun` was (allowing for the shift of earlier
 //! repairs and of a changed `a`/`an`) counts as already applied.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result, RowError};
 use crate::normalize::is_word_char;
 use crate::repair::{apply_edits, edit_with_article, Edit};
+use crate::report::label_path;
 use crate::review::{Decision, ReviewedRow};
 
-/// How far (in bytes, each way) a row whose text moved may be relocated.
+/// How far (in bytes, each way) the start of a row whose text moved may be relocated.
 pub const RELOCATE_WINDOW: usize = 256;
 
 /// Options of [`plan`].
@@ -72,6 +78,9 @@ pub struct RowOutcome {
     pub line: u64,
     /// What happened.
     pub outcome: Outcome,
+    /// For an applied or relocated row, the bytes of the file's text that held `spun` and
+    /// were replaced (a corrected `a`/`an` before them is not included).
+    pub span: Option<Range<usize>>,
 }
 
 /// The new contents of one file.
@@ -79,7 +88,8 @@ pub struct RowOutcome {
 pub struct FilePlan {
     /// The path as written in the report.
     pub path: String,
-    /// The file read (the report path resolved against the base directory).
+    /// The file read (the report path decoded with [`label_path`] and resolved against the
+    /// base directory).
     pub source: PathBuf,
     /// Its contents now.
     pub before: String,
@@ -172,7 +182,14 @@ pub fn plan(
                     .into(),
             ));
         }
-        let source = base.join(&r.path);
+        if accepts(r) && r.spun.is_empty() {
+            // An empty `spun` would insert the suggestion at `byte_start`, mid-word.
+            errors.push(err(
+                r.line,
+                "accepted row has an empty `spun`: there is no text to replace".into(),
+            ));
+        }
+        let source = base.join(label_path(&r.path));
         match std::fs::canonicalize(&source) {
             Ok(key) => groups.entry(key).or_default().push(r),
             Err(e) => errors.push(err(r.line, format!("{}: {e}", r.path))),
@@ -210,7 +227,7 @@ pub fn plan(
         let (after, outcomes) = plan_text(&before, &decided, options.window);
         files.push(FilePlan {
             path: group[0].path.clone(),
-            source: base.join(&group[0].path),
+            source: base.join(label_path(&group[0].path)),
             before,
             after,
             rows: outcomes,
@@ -237,6 +254,7 @@ pub fn plan_text(
         .map(|(r, _)| RowOutcome {
             line: r.line,
             outcome: Outcome::Left,
+            span: None,
         })
         .collect();
     let mut order: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].1).collect();
@@ -248,31 +266,18 @@ pub fn plan_text(
     let mut shift: isize = 0;
     for i in order {
         let r = rows[i].0;
-        let expected = r.byte_start as isize + shift;
-        let at = usize::try_from(expected).ok();
-        if at.is_some_and(|p| text.get(p..p + r.spun.len()) == Some(r.spun.as_str())) {
-            let p = at.unwrap_or_default();
-            targets.push((p, p + r.spun.len(), i));
-        } else if let Some(moved) = at.and_then(|p| already_applied(text, p, &r.suggestion)) {
-            shift += r.suggestion.len() as isize - r.spun.len() as isize + moved;
-            outcomes[i].outcome = Outcome::AlreadyApplied;
-        } else {
-            let p = at.unwrap_or(0).min(text.len());
-            match relocate(text, p, &r.spun, window) {
-                Ok(q) => {
-                    targets.push((q, q + r.spun.len(), i));
-                    outcomes[i].outcome = Outcome::Relocated { to: q };
-                }
-                Err(why) => {
-                    let found = text
-                        .get(p..(p + r.spun.len()).min(text.len()))
-                        .map_or_else(String::new, |s| format!(" (found {s:?})"));
-                    outcomes[i].outcome = Outcome::Refused(format!(
-                        "{:?} is no longer at bytes {}..{}{found}, and {why}",
-                        r.spun, r.byte_start, r.byte_end
-                    ));
-                }
+        match locate(text, r, shift, window) {
+            Located::At(p) => targets.push((p, p + r.spun.len(), i)),
+            Located::Moved(q) => {
+                targets.push((q, q + r.spun.len(), i));
+                outcomes[i].outcome = Outcome::Relocated { to: q };
             }
+            Located::AlreadyApplied(moved) => {
+                shift = shift.saturating_add(signed(r.suggestion.len()) - signed(r.spun.len()));
+                shift = shift.saturating_add(moved);
+                outcomes[i].outcome = Outcome::AlreadyApplied;
+            }
+            Located::Refused(why) => outcomes[i].outcome = Outcome::Refused(why),
         }
     }
 
@@ -293,8 +298,75 @@ pub fn plan_text(
         if outcomes[i].outcome == Outcome::Left {
             outcomes[i].outcome = Outcome::Applied;
         }
+        outcomes[i].span = Some(start..end);
     }
     (apply_edits(text, &edits), outcomes)
+}
+
+/// Where an accepted row's `spun` stands in the text now.
+enum Located {
+    /// At its offset (after the shift of earlier rows).
+    At(usize),
+    /// Relocated to this offset.
+    Moved(usize),
+    /// Its replacement stands there already; the extra shift of a changed `a`/`an`.
+    AlreadyApplied(isize),
+    /// Not applicable, for this reason.
+    Refused(String),
+}
+
+/// A length of text held in memory, which never exceeds `isize::MAX`.
+fn signed(n: usize) -> isize {
+    isize::try_from(n).unwrap_or(isize::MAX)
+}
+
+/// Find row `r` in `text`, given the shift of the rows before it. Every offset is untrusted,
+/// so all arithmetic on it is checked.
+fn locate(text: &str, r: &ReviewedRow, shift: isize, window: usize) -> Located {
+    let span = format!("bytes {}..{}", r.byte_start, r.byte_end);
+    if r.spun.is_empty() {
+        return Located::Refused("the row's `spun` is empty: there is no text to replace".into());
+    }
+    if r.byte_end.checked_sub(r.byte_start) != Some(r.spun.len()) {
+        return Located::Refused(format!(
+            "{span} do not hold {:?}, which is {} bytes long",
+            r.spun,
+            r.spun.len()
+        ));
+    }
+    let Some((at, end)) = isize::try_from(r.byte_start)
+        .ok()
+        .and_then(|s| s.checked_add(shift))
+        .and_then(|p| usize::try_from(p).ok())
+        .and_then(|p| Some((p, p.checked_add(r.spun.len())?)))
+    else {
+        return Located::Refused(format!("{span} are out of range"));
+    };
+    if text.get(at..end) == Some(r.spun.as_str()) {
+        return Located::At(at);
+    }
+    if let Some(moved) = already_applied(text, at, &r.suggestion) {
+        return Located::AlreadyApplied(moved);
+    }
+    if end > text.len() {
+        return Located::Refused(format!(
+            "{span} lie beyond the end of the file ({} bytes)",
+            text.len()
+        ));
+    }
+    if !text.is_char_boundary(at) || !text.is_char_boundary(end) {
+        return Located::Refused(format!(
+            "{span} do not fall on character boundaries of the file"
+        ));
+    }
+    match relocate(text, at, &r.spun, window) {
+        Ok(q) => Located::Moved(q),
+        Err(why) => Located::Refused(format!(
+            "{:?} is no longer at {span} (found {:?}), and {why}",
+            r.spun,
+            &text[at..end]
+        )),
+    }
 }
 
 /// If `replacement` already stands at `at` (or one byte either side, where a repaired
@@ -321,13 +393,19 @@ fn relocate(
     if phrase.is_empty() {
         return Err("the row's `spun` is empty".into());
     }
+    // Rounded inwards to character boundaries, so no match starts more than `window`
+    // bytes from `at`.
     let mut lo = at.saturating_sub(window).min(text.len());
     while !text.is_char_boundary(lo) {
-        lo -= 1;
+        lo += 1;
     }
-    let mut hi = (at + phrase.len() + window).min(text.len());
+    let mut hi = at
+        .saturating_add(phrase.len())
+        .saturating_add(window)
+        .min(text.len())
+        .max(lo);
     while !text.is_char_boundary(hi) {
-        hi += 1;
+        hi -= 1;
     }
     let found: Vec<usize> = text[lo..hi]
         .match_indices(phrase)
@@ -372,12 +450,12 @@ pub enum Target {
     OutDir(PathBuf),
 }
 
-/// The path under `out` for a report path: relative paths are kept as they are; absolute
+/// The path under `out` for a report path (decoded with [`label_path`]): relative paths are kept as they are; absolute
 /// paths lose their root (`/data/a.txt` -> `OUT/data/a.txt`), as `tar` does. Paths with
 /// `..` are refused, since they would escape `out`.
 pub fn out_path(out: &Path, row_path: &str) -> Result<PathBuf> {
     let mut p = out.to_path_buf();
-    for c in Path::new(row_path).components() {
+    for c in label_path(row_path).components() {
         match c {
             Component::Normal(s) => p.push(s),
             Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
@@ -467,6 +545,67 @@ mod tests {
         let rows = [row(2, 0, "area", "zone")];
         let (_, o) = run("The areas", &rows);
         assert!(matches!(&o[0], Outcome::Refused(_)));
+    }
+
+    fn refused(o: &Outcome, why: &str) -> bool {
+        matches!(o, Outcome::Refused(m) if m.contains(why))
+    }
+
+    #[test]
+    fn untrusted_offsets_are_refused_not_clamped_or_wrapped() {
+        let text = "final yr. It rose final yr.";
+        // Empty `spun`: nothing to replace (it used to insert mid-word).
+        let (t, o) = run(text, &[row(2, 3, "", "last year")]);
+        assert_eq!(t, text);
+        assert!(refused(&o[0], "`spun` is empty"), "{o:?}");
+        // Beyond the end of the file: refused, though "final yr" occurs 1,000 bytes back.
+        let long = format!("It rose final yr.{}", " x".repeat(500));
+        let (t, o) = run(&long, &[row(2, long.len() + 10, "final yr", "last year")]);
+        assert_eq!(t, long);
+        assert!(refused(&o[0], "beyond the end of the file"), "{o:?}");
+        // Offsets that do not fit an isize, or would overflow when shifted.
+        for start in [usize::MAX - 3, isize::MAX as usize, usize::MAX / 2 + 7] {
+            let mut r = row(2, start, "final yr", "last year");
+            r.byte_end = start.wrapping_add(8);
+            let (t, o) = run(text, &[r]);
+            assert_eq!(t, text);
+            assert!(matches!(o[0], Outcome::Refused(_)), "{start}: {o:?}");
+        }
+        // `byte_end` that disagrees with `spun`.
+        let mut r = row(2, 0, "final yr", "last year");
+        r.byte_end = 5;
+        let (t, o) = run(text, &[r]);
+        assert_eq!(t, text);
+        assert!(refused(&o[0], "8 bytes long"), "{o:?}");
+        // Inside a character.
+        let (t, o) = run("é final yr", &[row(2, 1, "final yr", "last year")]);
+        assert_eq!(t, "é final yr");
+        assert!(refused(&o[0], "character boundaries"), "{o:?}");
+    }
+
+    #[test]
+    fn relocation_stays_within_the_window() {
+        let pad = "x ".repeat(RELOCATE_WINDOW / 2);
+        // `spun` starts exactly RELOCATE_WINDOW bytes after the recorded offset: relocated.
+        let text = format!("{pad}final yr");
+        let (t, o) = run(&text, &[row(2, 0, "final yr", "last year")]);
+        assert_eq!(t, format!("{pad}last year"));
+        assert_eq!(
+            o,
+            [Outcome::Relocated {
+                to: RELOCATE_WINDOW
+            }]
+        );
+        // One byte further, or one byte further back: refused.
+        let text = format!("x{pad}final yr");
+        let (t, o) = run(&text, &[row(2, 0, "final yr", "last year")]);
+        assert_eq!(t, text);
+        assert!(refused(&o[0], "does not occur within 256 bytes"), "{o:?}");
+        let text = format!("final yr{pad}x         ");
+        let r = row(2, RELOCATE_WINDOW + 1, "final yr", "last year");
+        let (t, o) = run(&text, &[r]);
+        assert_eq!(t, text);
+        assert!(refused(&o[0], "does not occur"), "{o:?}");
     }
 
     #[test]

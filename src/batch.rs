@@ -5,6 +5,8 @@
 //!   `--exclude` patterns are ripgrep overrides. Symlinks are not followed unless asked; when
 //!   they are, a loop is skipped with a reason, never walked twice. The walk is sequential and
 //!   sorted by file name, so files come out in path order without holding the list.
+//!   A walk for an output directory also yields what it leaves out (hidden, ignored or
+//!   excluded paths, symbolic links), so the mirror's gaps are named, never silent.
 //! * **Processing** reads each file whole, classifies it ([`crate::input::as_text`]), runs
 //!   the format pipeline ([`crate::format::process`]) and writes its output atomically. Files
 //!   are processed in sorted chunks on a `rayon` pool; results are handed to the caller in
@@ -15,8 +17,11 @@
 //!   failure and the run goes on. despin never reads what it writes: the output directory and
 //!   its own temporary files are kept out of the walk.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use ignore::overrides::{Override, OverrideBuilder};
 use ignore::WalkBuilder;
@@ -44,8 +49,14 @@ pub struct WalkOptions {
     pub excludes: Vec<String>,
     /// Directories never read (the output directory), as given.
     pub skip_dirs: Vec<PathBuf>,
-    /// Skip files whose name ends with this (in-place backups).
+    /// Skip files whose name is another file's name plus this (in-place backups: with
+    /// `.orig`, `a.txt.orig` beside `a.txt`).
     pub skip_suffix: Option<String>,
+    /// Also yield, as [`Input::Omitted`], the paths the walk leaves out (for a mirror).
+    pub report_omitted: bool,
+    /// Remove stale temporary files of killed runs ([`output::is_stale_temp`]) from every
+    /// directory walked (for runs that write into the walked tree).
+    pub clear_stale_temps: bool,
 }
 
 /// One file to process: where it is, and where it goes in a mirrored tree.
@@ -64,6 +75,8 @@ pub enum Input {
     File(InputFile),
     /// A symlink loop, skipped.
     Loop(PathBuf),
+    /// A path the walk leaves out (only with [`WalkOptions::report_omitted`]).
+    Omitted(PathBuf, SkipReason),
     /// A path that could not be walked.
     Error(Error),
 }
@@ -72,7 +85,7 @@ impl Input {
     fn sort_key(&self) -> &Path {
         match self {
             Input::File(f) => &f.path,
-            Input::Loop(p) => p,
+            Input::Loop(p) | Input::Omitted(p, _) => p,
             Input::Error(_) => Path::new(""),
         }
     }
@@ -118,11 +131,66 @@ fn skipped_name(path: &Path, opts: &WalkOptions) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
+    // A backup is `NAME + suffix` beside NAME: with `--backup .txt`, `a.txt` is a file to
+    // repair unless `a` exists too.
+    let is_backup = |s: &str| {
+        name.len() > s.len()
+            && name.ends_with(s)
+            && path.with_file_name(&name[..name.len() - s.len()]).is_file()
+    };
     name.starts_with(TEMP_PREFIX)
         || opts
             .skip_suffix
             .as_deref()
-            .is_some_and(|s| !s.is_empty() && name.ends_with(s))
+            .is_some_and(|s| !s.is_empty() && is_backup(s))
+}
+
+/// Tracks, during a sorted depth-first walk, which entries of each open directory the walk
+/// yielded, so the rest can be reported as left out when the directory is finished.
+struct OmitTracker {
+    hidden: bool,
+    skip: Vec<PathBuf>,
+    opts: WalkOptions,
+    /// Open directories: depth, path, children not yet seen.
+    stack: Vec<(usize, PathBuf, BTreeSet<OsString>)>,
+}
+
+impl OmitTracker {
+    /// Close the directories at `depth` or deeper, yielding their unseen children.
+    fn close_to(&mut self, depth: usize, out: &mut Vec<Input>) {
+        while self.stack.last().is_some_and(|(d, _, _)| *d >= depth) {
+            let (_, dir, rest) = self.stack.pop().unwrap();
+            for name in rest {
+                let path = dir.join(&name);
+                let why = if !self.hidden && name.to_string_lossy().starts_with('.') {
+                    SkipReason::Hidden
+                } else {
+                    SkipReason::Ignored
+                };
+                out.push(Input::Omitted(path, why));
+            }
+        }
+    }
+
+    /// The walk yielded `path` at `depth`.
+    fn seen(&mut self, depth: usize, path: &Path, is_dir: bool, out: &mut Vec<Input>) {
+        self.close_to(depth, out);
+        if let (Some((_, _, rest)), Some(name)) = (self.stack.last_mut(), path.file_name()) {
+            rest.remove(name);
+        }
+        if is_dir {
+            let mut children = BTreeSet::new();
+            for e in std::fs::read_dir(path).into_iter().flatten().flatten() {
+                let p = e.path();
+                // despin's own files and the output directory are not the user's to miss.
+                if skipped_name(&p, &self.opts) || self.skip.contains(&p) {
+                    continue;
+                }
+                children.insert(e.file_name());
+            }
+            self.stack.push((depth, path.to_path_buf(), children));
+        }
+    }
 }
 
 /// Walk `roots` (directories or files) in path order.
@@ -146,24 +214,122 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Result<impl Iterator<Item 
             .overrides(ov)
             .sort_by_file_name(|a, b| a.cmp(b))
             .filter_entry(move |e| !skip.iter().any(|s| s == e.path()));
+        let tracker = opts.report_omitted.then(|| {
+            Rc::new(RefCell::new(OmitTracker {
+                hidden: opts.hidden,
+                skip: skip_paths_under(&root, &opts.skip_dirs),
+                opts: opts.clone(),
+                stack: Vec::new(),
+            }))
+        });
+        if opts.clear_stale_temps && root.is_file() {
+            let dir = root.parent().filter(|d| !d.as_os_str().is_empty());
+            output::clear_stale_temps(dir.unwrap_or(Path::new(".")));
+        }
         let opts = opts.clone();
         let root2 = root.clone();
-        walks.push(b.build().filter_map(move |r| match r {
-            Ok(e) => {
-                let is_file = e.file_type().is_some_and(|t| t.is_file());
-                if !is_file || skipped_name(e.path(), &opts) {
-                    return None;
+        let t2 = tracker.clone();
+        let entries = b.build().flat_map(move |r| {
+            let mut out = Vec::new();
+            match r {
+                Ok(e) => {
+                    let ft = e.file_type();
+                    let is_dir = ft.is_some_and(|t| t.is_dir());
+                    if let Some(t) = &t2 {
+                        t.borrow_mut().seen(e.depth(), e.path(), is_dir, &mut out);
+                    }
+                    if is_dir && opts.clear_stale_temps {
+                        output::clear_stale_temps(e.path());
+                    }
+                    let is_file = ft.is_some_and(|t| t.is_file());
+                    if !is_file {
+                        if t2.is_some() && !is_dir {
+                            let why = if e.path_is_symlink() {
+                                SkipReason::Symlink
+                            } else {
+                                SkipReason::NotRegular
+                            };
+                            out.push(Input::Omitted(e.into_path(), why));
+                        }
+                    } else if !skipped_name(e.path(), &opts) {
+                        out.push(Input::File(InputFile {
+                            rel: mirrored(&root2, e.path(), n),
+                            path: e.into_path(),
+                        }));
+                    }
                 }
-                Some(Input::File(InputFile {
-                    rel: mirrored(&root2, e.path(), n),
-                    path: e.into_path(),
-                }))
+                Err(e) if is_loop(&e) => out.push(Input::Loop(loop_path(&e).unwrap_or_default())),
+                Err(e) => out.push(Input::Error(Error::Walk(e.to_string()))),
             }
-            Err(e) if is_loop(&e) => Some(Input::Loop(loop_path(&e).unwrap_or_default())),
-            Err(e) => Some(Input::Error(Error::Walk(e.to_string()))),
-        }));
+            out
+        });
+        // When the walk ends, the directories still open are finished too.
+        let rest = std::iter::once_with(move || {
+            let mut out = Vec::new();
+            if let Some(t) = tracker {
+                t.borrow_mut().close_to(0, &mut out);
+            }
+            out
+        })
+        .flatten();
+        walks.push(entries.chain(rest));
     }
     Ok(walks.into_iter().flatten())
+}
+
+/// Refuse a mirror in which two inputs would be written to the same output path: several
+/// roots with the same name (`a/data` and `b/data`), or a root without one (`.`) beside others.
+/// Checked before anything is written.
+pub fn check_mirror_roots(roots: &[PathBuf]) -> Result<()> {
+    let mut roots: Vec<&PathBuf> = roots.iter().collect();
+    roots.sort();
+    roots.dedup();
+    if roots.len() < 2 {
+        return Ok(());
+    }
+    let mut by_name: HashMap<OsString, &PathBuf> = HashMap::new();
+    for r in roots {
+        let Some(name) = r.file_name() else {
+            return Err(Error::Invalid(format!(
+                "cannot mirror {} beside other inputs: it has no name to put in the output \
+                 directory (give its path by name, or run it on its own)",
+                r.display()
+            )));
+        };
+        if let Some(other) = by_name.insert(name.to_os_string(), r) {
+            return Err(Error::Invalid(format!(
+                "inputs {} and {} would both be written to {} in the output directory; \
+                 nothing was written (run them separately)",
+                other.display(),
+                r.display(),
+                Path::new(name).display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuse a list of inputs (from `--files-from`) in which two files would be written to the
+/// same output path (absolute paths with the same file name). Checked before anything is
+/// written.
+pub fn check_mirror_list(inputs: &[Input]) -> Result<()> {
+    let mut seen: HashMap<&Path, &Path> = HashMap::new();
+    for i in inputs {
+        if let Input::File(f) = i {
+            if let Some(other) = seen.insert(&f.rel, &f.path) {
+                if other != f.path {
+                    return Err(Error::Invalid(format!(
+                        "inputs {} and {} would both be written to {} in the output directory; \
+                         nothing was written",
+                        other.display(),
+                        f.path.display(),
+                        f.rel.display()
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn loop_path(e: &ignore::Error) -> Option<PathBuf> {
@@ -279,6 +445,27 @@ pub fn from_list(list: &str, opts: &WalkOptions) -> Result<Vec<Input>> {
     Ok(out)
 }
 
+/// Compile `[files] types` of despin.toml (`md = ["*.markdown"]`): type name to globs.
+pub fn type_rules(
+    types: &BTreeMap<String, Vec<String>>,
+) -> Result<Vec<(globset::GlobMatcher, FileType)>> {
+    let mut rules = Vec::new();
+    for (name, globs) in types {
+        let ty = FileType::parse(name).ok_or_else(|| {
+            Error::Invalid(format!(
+                "unknown file type `{name}` (text, markdown, html, jsonl)"
+            ))
+        })?;
+        for g in globs {
+            let m = globset::Glob::new(g)
+                .map_err(|e| Error::Invalid(format!("bad glob for type {name}: {e}")))?
+                .compile_matcher();
+            rules.push((m, ty));
+        }
+    }
+    Ok(rules)
+}
+
 /// Where repaired files go.
 #[derive(Clone, Debug)]
 pub enum Target {
@@ -302,6 +489,9 @@ pub struct BatchOptions {
     pub report_min_confidence: f32,
     /// Format of every file, instead of by extension.
     pub file_type: Option<FileType>,
+    /// Formats by glob (`[files] types` in despin.toml), tried before the extension; the
+    /// first match wins.
+    pub type_rules: Vec<(globset::GlobMatcher, FileType)>,
     /// Per-format options.
     pub format: FormatOptions,
     /// Files larger than this many bytes are not scanned (with an output directory they are
@@ -323,6 +513,14 @@ pub enum SkipReason {
     SymlinkLoop,
     /// Larger than `--max-filesize`.
     TooLarge,
+    /// Hidden (name starts with `.`), left out of a mirror.
+    Hidden,
+    /// Left out of a mirror by ignore files (`.gitignore`, `.ignore`) or `--glob`/`--exclude`.
+    Ignored,
+    /// A symbolic link (not followed without `--follow`), left out of a mirror.
+    Symlink,
+    /// Not a regular file (a FIFO, socket or device), left out of a mirror.
+    NotRegular,
 }
 
 impl SkipReason {
@@ -333,6 +531,10 @@ impl SkipReason {
             SkipReason::NotUtf8 => "not UTF-8",
             SkipReason::SymlinkLoop => "symlink loop",
             SkipReason::TooLarge => "too large",
+            SkipReason::Hidden => "hidden",
+            SkipReason::Ignored => "ignored or excluded",
+            SkipReason::Symlink => "symlink",
+            SkipReason::NotRegular => "not a regular file",
         }
     }
 }
@@ -464,6 +666,7 @@ impl<'s> Batch<'s> {
         let file = match input {
             Input::File(f) => f,
             Input::Loop(path) => return bare(path, Outcome::Skipped(SkipReason::SymlinkLoop)),
+            Input::Omitted(path, why) => return bare(path, Outcome::Skipped(why)),
             Input::Error(e) => return bare(PathBuf::new(), Outcome::Failed(e)),
         };
         if let Ok(meta) = std::fs::metadata(&file.path) {
@@ -512,24 +715,29 @@ impl<'s> Batch<'s> {
                 return result;
             }
         };
-        let ty = self
-            .options
-            .file_type
-            .unwrap_or_else(|| FileType::from_path(&file.path));
+        let ty = self.options.file_type.unwrap_or_else(|| {
+            let rule = self
+                .options
+                .type_rules
+                .iter()
+                .find(|(g, _)| g.is_match(&file.path));
+            rule.map_or_else(|| FileType::from_path(&file.path), |(_, t)| *t)
+        });
         let repair_at = self
             .options
             .target
             .as_ref()
             .map(|_| self.options.min_confidence);
         let p = format::process(self.scanner, ty, text, &self.options.format, repair_at);
-        let label = file.path.display().to_string();
-        for (f, &applied) in p.findings.iter().zip(&p.applied) {
+        let label = crate::report::path_label(&file.path);
+        for ((f, &applied), &doc_score) in p.findings.iter().zip(&p.applied).zip(&p.doc_scores) {
             if f.confidence < self.options.report_min_confidence && !applied {
                 continue;
             }
             let mut row = Row::new(&label, text, f);
             row.status = Some(if applied { "applied" } else { "suggested" }.to_string());
-            row.doc_score = Some(p.evidence.score);
+            // The score of the finding's own document (its record, in JSON Lines).
+            row.doc_score = Some(doc_score);
             result.rows.push(row);
         }
         result.warnings = p.warnings;
@@ -557,7 +765,7 @@ impl<'s> Batch<'s> {
             None => Ok(()),
             Some(Target::OutDir(out)) => {
                 let data = repaired.map_or(original, str::as_bytes);
-                output::write_atomic_with(&out.join(&file.rel), data, false)
+                output::write_atomic_like(&out.join(&file.rel), data, false, Some(&file.path))
             }
             Some(Target::InPlace { backup }) => {
                 let Some(new) = repaired else {
@@ -566,7 +774,7 @@ impl<'s> Batch<'s> {
                 if let Some(suffix) = backup {
                     let mut b = file.path.clone().into_os_string();
                     b.push(suffix);
-                    output::write_atomic(Path::new(&b), original)?;
+                    output::write_atomic_like(Path::new(&b), original, true, Some(&file.path))?;
                 }
                 output::write_atomic(&file.path, new.as_bytes())
             }
@@ -589,10 +797,8 @@ fn bare(path: PathBuf, outcome: Outcome) -> FileResult {
 fn clear_stale_temp_files(out: &Path) {
     let walk = WalkBuilder::new(out).standard_filters(false).build();
     for e in walk.flatten() {
-        let stale = e.file_type().is_some_and(|t| t.is_file())
-            && e.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
-        if stale {
-            let _ = std::fs::remove_file(e.path());
+        if e.file_type().is_some_and(|t| t.is_dir()) {
+            output::clear_stale_temps(e.path());
         }
     }
 }

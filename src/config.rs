@@ -13,14 +13,14 @@
 //! allow = ["dicts/allow.csv"]        # allow lists, layered above `extra`
 //! user = "dicts/learned.csv"         # where `dict learn` / `dict add` write; loaded if it exists
 //!
-//! [files]                            # for batch runs
-//! globs = ["*.txt", "*.md"]
-//! exclude = ["vendor/**"]
-//! types = { md = ["*.markdown"] }
+//! [files]                            # for directory runs, before --glob / --exclude
+//! globs = ["*.txt", "*.md"]          # only these files (as --glob)
+//! exclude = ["vendor/**"]            # never these (as --exclude)
+//! types = { md = ["*.markdown"] }    # formats by glob, before the extension
 //!
 //! [report]
-//! format = "csv"                     # brief, csv or json
-//! path = "despin-report.csv"
+//! format = "csv"                     # default `scan --format`: brief, csv or json
+//! path = "despin-report.csv"         # default --report of directory runs
 //! ```
 //!
 //! Relative paths are relative to the directory of the config file. Every setting resolves
@@ -83,7 +83,7 @@ pub struct DictSection {
     pub user: Option<PathBuf>,
 }
 
-/// `[files]`: which files batch runs take (parsed and exposed for the batch commands).
+/// `[files]`: which files batch runs take; command-line `--glob` / `--exclude` add to these.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct FilesSection {
@@ -99,9 +99,9 @@ pub struct FilesSection {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportSection {
-    /// `brief`, `csv` or `json`.
+    /// `brief`, `csv` or `json`: the default of `scan --format`.
     pub format: Option<String>,
-    /// Where batch runs write their report.
+    /// Where batch runs write their report when `--report` is not given.
     pub path: Option<PathBuf>,
 }
 
@@ -140,6 +140,20 @@ impl Config {
                     return Err(bad(format!("{name} = {v} is not between 0 and 1")));
                 }
             }
+        }
+        let f = &file.files;
+        if let Some(name) = f
+            .types
+            .keys()
+            .find(|n| crate::format::FileType::parse(n).is_none())
+        {
+            return Err(bad(format!(
+                "files.types.{name}: unknown file type (text, markdown, html, jsonl)"
+            )));
+        }
+        for g in f.types.values().flatten().chain(&f.globs).chain(&f.exclude) {
+            globset::Glob::new(g.strip_prefix('!').unwrap_or(g))
+                .map_err(|e| bad(format!("[files]: bad glob {g:?}: {e}")))?;
         }
         if let Some(f) = &file.report.format {
             if !["brief", "csv", "json"].contains(&f.as_str()) {

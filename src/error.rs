@@ -34,7 +34,7 @@ pub enum Error {
         /// The file concerned.
         path: PathBuf,
         /// What is wrong with it.
-        reason: String,
+        reason: crate::dict::compiled::CompiledError,
     },
     /// Input text is not valid UTF-8.
     #[error("{}: not valid UTF-8 (first bad byte at offset {offset}, line {line})", path.display())]

@@ -141,14 +141,14 @@ pub fn clean_changes(clean: &str, repaired: &str) -> (usize, usize) {
 /// Two files pair with each other. For two directories, each `NAME.txt` under `spun` pairs
 /// with `NAME.txt` under `original`; when both are the same directory (the layout of
 /// despin's evaluation sets), `NAME.txt` pairs with `NAME.reference.txt`. Spun files without
-/// an original are skipped; the result is sorted by path.
-pub fn pair_files(
-    spun: &std::path::Path,
-    original: &std::path::Path,
-) -> crate::Result<Vec<(std::path::PathBuf, std::path::PathBuf)>> {
+/// an original are returned apart, for the caller to name; both lists are sorted by path.
+pub fn pair_files(spun: &std::path::Path, original: &std::path::Path) -> crate::Result<Pairs> {
     use crate::Error;
     if spun.is_file() {
-        return Ok(vec![(spun.to_path_buf(), original.to_path_buf())]);
+        return Ok(Pairs {
+            pairs: vec![(spun.to_path_buf(), original.to_path_buf())],
+            unpaired: Vec::new(),
+        });
     }
     let io = |source| Error::Io {
         path: spun.to_path_buf(),
@@ -160,6 +160,7 @@ pub fn pair_files(
             source,
         })?;
     let mut pairs = Vec::new();
+    let mut unpaired = Vec::new();
     for e in std::fs::read_dir(spun).map_err(io)? {
         let p = e.map_err(io)?.path();
         let name = p
@@ -180,10 +181,22 @@ pub fn pair_files(
         };
         if orig.is_file() {
             pairs.push((p, orig));
+        } else {
+            unpaired.push(p);
         }
     }
     pairs.sort();
-    Ok(pairs)
+    unpaired.sort();
+    Ok(Pairs { pairs, unpaired })
+}
+
+/// Spun files matched with their originals by [`pair_files`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pairs {
+    /// (spun, original), sorted by path.
+    pub pairs: Vec<(std::path::PathBuf, std::path::PathBuf)>,
+    /// Spun files without an original, sorted by path.
+    pub unpaired: Vec<std::path::PathBuf>,
 }
 
 #[cfg(test)]

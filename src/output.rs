@@ -1,8 +1,13 @@
 //! Writing output files atomically: a temporary file in the same directory, then a rename.
 //!
 //! A reader (or a crash, or `kill -9`) never sees a half-written file: the target either
-//! keeps its old content or holds the complete new one. Existing targets keep their
-//! permissions.
+//! keeps its old content or holds the complete new one. A replaced file keeps its permissions
+//! (and, when running as root, its owner); a copy takes those of its source; a new file gets
+//! the usual mode (0666 less the umask), not the temporary file's 0600.
+//!
+//! Temporary files are named `.despin-tmp-PID-RANDOM`. One left behind by a killed run is
+//! recognised by [`is_stale_temp`] (its process is gone) and removed by the next batch run
+//! that walks its directory.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,8 +24,15 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 /// half-written after a crash or `kill -9`, but a power loss may leave it empty. Regenerable
 /// output (a mirrored tree) skips it: one fsync per file costs more than the repair.
 pub fn write_atomic_with(path: &Path, data: &[u8], sync: bool) -> Result<()> {
+    write_atomic_like(path, data, sync, None)
+}
+
+/// [`write_atomic_with`], giving a new file the permissions (and, as root, the owner) of
+/// `like` (the input a mirrored or backup file stands for).
+pub fn write_atomic_like(path: &Path, data: &[u8], sync: bool, like: Option<&Path>) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
     f.sync = sync;
+    f.like = like.map(Path::to_path_buf);
     f.write_all(data).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -36,11 +48,27 @@ pub fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
     })?;
     let mut f = AtomicFile::create(to)?;
     f.sync = false;
+    f.like = Some(from.to_path_buf());
     std::io::copy(&mut src, &mut f).map_err(|source| Error::Io {
         path: to.to_path_buf(),
         source,
     })?;
     f.commit()
+}
+
+/// Make sure files can be written in `dir` (creating it if needed), so that a run that would
+/// fail on every file fails once, up front, naming the directory.
+pub fn check_writable_dir(dir: &Path) -> Result<()> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .tempfile_in(dir)
+        .map_err(io)?;
+    Ok(())
 }
 
 /// A file written in pieces that appears at its path, complete, only on [`AtomicFile::commit`].
@@ -49,6 +77,7 @@ pub struct AtomicFile {
     path: PathBuf,
     tmp: tempfile::NamedTempFile,
     sync: bool,
+    like: Option<PathBuf>,
 }
 
 impl AtomicFile {
@@ -63,48 +92,125 @@ impl AtomicFile {
             _ => Path::new("."),
         };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .tempfile_in(dir)
-            .map_err(io)?;
+        let mut b = tempfile::Builder::new();
+        let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+        b.prefix(&prefix);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Created like any new file (the umask applies), not 0600.
+            b.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = b.tempfile_in(dir).map_err(io)?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp,
             sync: true,
+            like: None,
         })
     }
 
-    /// Flush to disk and move into place, keeping the permissions of a file it replaces.
+    /// Flush to disk and move into place, keeping the permissions (and, as root, the owner)
+    /// of the file it replaces, or of the file it copies.
     pub fn commit(self) -> Result<()> {
         let path = self.path;
+        // Errors name the real output, never the temporary file.
         let io = |source| Error::Io {
             path: path.clone(),
             source,
         };
         let mut tmp = self.tmp;
-        tmp.flush().map_err(io)?;
+        tmp.as_file_mut().flush().map_err(io)?;
         if self.sync {
             tmp.as_file().sync_data().map_err(io)?;
         }
-        if let Ok(meta) = std::fs::metadata(&path) {
+        let model = match &self.like {
+            Some(src) => std::fs::metadata(src).ok(),
+            None => std::fs::metadata(&path).ok(),
+        };
+        if let Some(meta) = model {
             tmp.as_file()
                 .set_permissions(meta.permissions())
                 .map_err(io)?;
+            keep_owner(tmp.as_file(), &meta).map_err(io)?;
         }
         tmp.persist(&path).map_err(|e| io(e.error))?;
         Ok(())
     }
 }
 
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.tmp.write(buf)
+/// Give `file` the owner and group in `meta` when they differ: only root may, so for anyone
+/// else a refusal is not an error (the file is theirs, as any file they write).
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, meta: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let mine = file.metadata()?;
+    if (mine.uid(), mine.gid()) == (meta.uid(), meta.gid()) {
+        return Ok(());
     }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.tmp.flush()
+    match std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
+        r => r,
     }
 }
 
-/// File names of temporary files despin writes (hidden, so walks skip them by default;
-/// batch walks skip them always, and clear those an interrupted run left in an output tree).
+#[cfg(not(unix))]
+fn keep_owner(_: &std::fs::File, _: &std::fs::Metadata) -> std::io::Result<()> {
+    Ok(())
+}
+
+impl Write for AtomicFile {
+    // Through the plain file: the temporary file's own wrapper would put its path, not the
+    // output's, into error messages.
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.as_file_mut().write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.as_file_mut().flush()
+    }
+}
+
+/// File names of temporary files despin writes, followed by the writing process's id (hidden,
+/// so walks skip them by default; batch walks skip them always).
 pub const TEMP_PREFIX: &str = ".despin-tmp-";
+
+/// Whether `name` is a temporary file of despin's whose writer is gone: a run killed before
+/// it could rename or delete it. Files of live processes (this one included) are not stale.
+pub fn is_stale_temp(dir: &Path, name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+        return false;
+    };
+    let pid = rest
+        .split_once('-')
+        .and_then(|(p, _)| p.parse::<u32>().ok());
+    match pid {
+        Some(pid) if pid == std::process::id() => false,
+        // Where /proc shows processes, a missing entry means the writer is dead.
+        Some(pid) if Path::new("/proc/self").exists() => {
+            !Path::new(&format!("/proc/{pid}")).exists()
+        }
+        // Elsewhere, or an unrecognised name: stale once a day old.
+        _ => std::fs::metadata(dir.join(name))
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600)),
+    }
+}
+
+/// Remove the stale temporary files ([`is_stale_temp`]) directly in `dir`; returns how many.
+pub fn clear_stale_temps(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut n = 0;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        if is_file && is_stale_temp(dir, name) && std::fs::remove_file(e.path()).is_ok() {
+            n += 1;
+        }
+    }
+    n
+}

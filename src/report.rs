@@ -2,15 +2,25 @@
 //!
 //! The CSV columns are a contract with reviewers and with `despin apply`:
 //! `path,line,column,byte_start,byte_end,spun,suggestion,alternatives,confidence,dictionary,context,decision`
-//! (batch reports add `status` and `doc_score`). `alternatives` are joined with `|`;
-//! `decision` is left empty for the reviewer.
+//! (batch reports add `status`, `doc_score` and `reason`). `alternatives` are joined with
+//! `|`; `decision` is left empty for the reviewer. A batch report also has one row for each
+//! file it did not scan, with `status` `skipped` or `failed` and the `reason` (binary, not
+//! UTF-8, too large, hidden, ignored or excluded, symlink..., or the error), so nothing is
+//! missing from it silently; `despin apply` passes those rows over.
 //!
 //! Scraped text is untrusted, and spreadsheets run cells that start with `=`, `+`, `-`, `@`,
 //! tab or carriage return as formulas. Every text cell that starts with one of those, or with
 //! an apostrophe, is written with one extra leading apostrophe ([`neutralise`]); reading a
 //! report strips exactly one leading apostrophe ([`restore`]), so the round trip is lossless.
+//!
+//! File names are bytes on Unix and need not be UTF-8. The `path` cell holds the name with
+//! each byte that is not part of valid UTF-8 written as `%XX` (two upper-case hex digits),
+//! and a `%` that is followed by two hex digits written as `%25`, so every other name reads
+//! as itself ([`path_label`]); [`label_path`] undoes it exactly.
 
+use std::borrow::Cow;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -62,13 +72,26 @@ pub struct Row {
     pub context: String,
     /// The reviewer's decision: `accept`, `reject` or empty.
     pub decision: String,
-    /// `applied` or `suggested` (batch reports only).
+    /// `applied` or `suggested`, or for a file that was not scanned `skipped` or `failed`
+    /// (batch reports only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub status: Option<String>,
-    /// The document's spin score (batch reports and JSON).
+    /// The spin score of the finding's document: the file, or in JSON Lines the record
+    /// (batch reports and JSON).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub doc_score: Option<f32>,
+    /// Why a file was skipped or failed (batch reports only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
 }
+
+/// `status` of a batch report row for a file that was not scanned.
+pub const STATUS_SKIPPED: &str = "skipped";
+/// `status` of a batch report row for a file that could not be read or written.
+pub const STATUS_FAILED: &str = "failed";
+
+/// The batch columns after [`COLUMNS`].
+pub const BATCH_COLUMNS: [&str; 3] = ["status", "doc_score", "reason"];
 
 impl Row {
     /// Build a row for `finding` found in `text` (the whole file) at `path`.
@@ -94,7 +117,35 @@ impl Row {
             decision: String::new(),
             status: None,
             doc_score: None,
+            reason: None,
         }
+    }
+
+    /// The row of a file that was not scanned: `status` is [`STATUS_SKIPPED`] or
+    /// [`STATUS_FAILED`], and the finding columns are empty.
+    pub fn unscanned(path: &str, status: &str, reason: &str) -> Row {
+        Row {
+            path: path.to_string(),
+            line: 0,
+            column: 0,
+            byte_start: 0,
+            byte_end: 0,
+            spun: String::new(),
+            suggestion: String::new(),
+            alternatives: String::new(),
+            confidence: 0.0,
+            dictionary: String::new(),
+            context: String::new(),
+            decision: String::new(),
+            status: Some(status.to_string()),
+            doc_score: None,
+            reason: Some(reason.to_string()),
+        }
+    }
+
+    /// Whether this row stands for a file that was not scanned (no finding).
+    pub fn is_unscanned(&self) -> bool {
+        matches!(self.status.as_deref(), Some(STATUS_SKIPPED | STATUS_FAILED))
     }
 }
 
@@ -132,6 +183,98 @@ pub fn restore(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
         _ => cell,
+    }
+}
+
+/// Write bytes as text losslessly: valid UTF-8 stays as it is, except that a `%` followed
+/// by two hex digits becomes `%25`; every byte of an invalid sequence becomes `%XX`.
+/// [`unescape_bytes`] is its exact inverse.
+pub fn escape_bytes(bytes: &[u8]) -> Cow<'_, str> {
+    let needs_escape = |s: &str| {
+        s.as_bytes()
+            .windows(3)
+            .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+    };
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if !needs_escape(s) {
+            return s.into();
+        }
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        let b = valid.as_bytes();
+        for (i, c) in valid.char_indices() {
+            // Whether this `%` would read as an escape depends on the bytes after it in the
+            // input, which are copied or escaped as `%`, never as hex digits.
+            let hex = |k: usize| b.get(i + k).is_some_and(u8::is_ascii_hexdigit);
+            if c == '%' && hex(1) && hex(2) {
+                out.push_str("%25");
+            } else {
+                out.push(c);
+            }
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out.into()
+}
+
+/// Undo [`escape_bytes`]: every `%` followed by two hex digits is that byte; anything else is
+/// itself.
+pub fn unescape_bytes(text: &str) -> Cow<'_, [u8]> {
+    let b = text.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16);
+    let escape_at = |i: usize| -> Option<u8> {
+        if b[i] != b'%' {
+            return None;
+        }
+        let hi = hex(*b.get(i + 1)?)?;
+        let lo = hex(*b.get(i + 2)?)?;
+        Some((hi * 16 + lo) as u8)
+    };
+    if !(0..b.len()).any(|i| escape_at(i).is_some()) {
+        return b.into();
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(byte) = escape_at(i) {
+            out.push(byte);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out.into()
+}
+
+/// How a file's path is written in the `path` cell of a report (see the module doc).
+pub fn path_label(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        escape_bytes(path.as_os_str().as_bytes()).into_owned()
+    }
+    #[cfg(not(unix))]
+    {
+        // Other systems' file names are Unicode; `%` is still escaped so the label reads back.
+        escape_bytes(path.to_string_lossy().as_bytes()).into_owned()
+    }
+}
+
+/// The file a report's `path` cell names: the inverse of [`path_label`].
+pub fn label_path(label: &str) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(&unescape_bytes(label)))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(&unescape_bytes(label)).into_owned())
     }
 }
 
@@ -185,6 +328,11 @@ impl<W: Write> ReportWriter<W> {
         match self.format {
             Format::Brief => {
                 let w = self.raw.as_mut().unwrap();
+                if row.is_unscanned() {
+                    let status = row.status.as_deref().unwrap_or_default();
+                    let reason = row.reason.as_deref().unwrap_or_default();
+                    return writeln!(w, "{}: {status} ({reason})", row.path);
+                }
                 let alts = if row.alternatives.is_empty() {
                     String::new()
                 } else {
@@ -213,7 +361,7 @@ impl<W: Write> ReportWriter<W> {
                 if !self.wrote_header {
                     let mut header: Vec<&str> = COLUMNS.to_vec();
                     if self.extended {
-                        header.extend(["status", "doc_score"]);
+                        header.extend(BATCH_COLUMNS);
                     }
                     w.write_record(&header)?;
                     self.wrote_header = true;
@@ -236,6 +384,7 @@ impl<W: Write> ReportWriter<W> {
                 if self.extended {
                     rec.push(row.status.clone().unwrap_or_default());
                     rec.push(row.doc_score.map(|s| format!("{s:.3}")).unwrap_or_default());
+                    rec.push(neutralise(row.reason.as_deref().unwrap_or_default()).into_owned());
                 }
                 w.write_record(&rec)?;
                 Ok(())
@@ -249,7 +398,7 @@ impl<W: Write> ReportWriter<W> {
             if !self.wrote_header {
                 let mut header: Vec<&str> = COLUMNS.to_vec();
                 if self.extended {
-                    header.extend(["status", "doc_score"]);
+                    header.extend(BATCH_COLUMNS);
                 }
                 w.write_record(&header)?;
             }
@@ -334,5 +483,41 @@ mod tests {
         }
         assert_eq!(neutralise("=1+1"), "'=1+1");
         assert_eq!(neutralise("ok"), "ok");
+    }
+
+    #[test]
+    fn byte_escape_round_trips_and_keeps_plain_names() {
+        for (raw, label) in [
+            (&b"docs/a.txt"[..], "docs/a.txt"),
+            (b"50%.txt", "50%.txt"),
+            (b"caf\xc3\xa9 100%", "caf\u{e9} 100%"),
+            (b"a\xffb", "a%FFb"),
+            (b"%41", "%2541"),
+            (b"%\xff", "%%FF"),
+            (b"%4\xff", "%4%FF"),
+            (b"%%41\xc3", "%%2541%C3"),
+        ] {
+            assert_eq!(escape_bytes(raw), label, "{raw:?}");
+            assert_eq!(&*unescape_bytes(label), raw, "{label:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_escape_is_lossless(raw in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(b"%0aF%g9z/.".to_vec()),
+                proptest::num::u8::ANY,
+            ],
+            0..24,
+        )) {
+            let label = escape_bytes(&raw);
+            proptest::prop_assert_eq!(&*unescape_bytes(&label), &raw[..]);
+            if let Ok(s) = std::str::from_utf8(&raw) {
+                if !s.contains('%') {
+                    proptest::prop_assert_eq!(&*label, s);
+                }
+            }
+        }
     }
 }

@@ -4,11 +4,16 @@
 //! Reviewers' tools do things to a CSV, and none of them may change what gets applied:
 //!
 //! * columns are found by header name, in any order; extra columns (a reviewer's notes,
-//!   the batch `status`) are ignored; only `path`, `byte_start`, `byte_end`, `spun`,
+//!   the batch `status`) are ignored, and so are batch rows for files that were not scanned
+//!   (`status` `skipped` or `failed`); only `path`, `byte_start`, `byte_end`, `spun`,
 //!   `suggestion` and `decision` are required;
 //! * rows may come in any order; CRLF line ends and a UTF-8 byte order mark are fine;
 //! * cells neutralised against formula injection are restored ([`crate::report::restore`]);
 //! * numbers a spreadsheet re-formatted (`12.0`) are read back as integers.
+//!
+//! A report cut short (a copy or download that stopped midway) must not apply a cut cell, so
+//! a row lacking a required column, or a last row with no line break after it, is refused
+//! as possibly truncated.
 //!
 //! Every problem is collected with its CSV line before anything is returned, so a user fixes
 //! a report in one go.
@@ -17,7 +22,7 @@ use std::path::Path;
 
 use crate::dict::source::record_line;
 use crate::error::{Error, Result, RowError};
-use crate::report::restore;
+use crate::report::{restore, STATUS_FAILED, STATUS_SKIPPED};
 
 /// What the reviewer decided for one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,9 +127,13 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
         });
     }
     let context_col = find("context");
+    // Batch reports name the files they did not scan in rows without a finding.
+    let status_col = find("status");
 
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
+    // The line of the last row read, if it held anything.
+    let mut last_row = None;
     loop {
         let line = rdr.position().line();
         match rdr.read_byte_record(&mut record) {
@@ -140,6 +149,25 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
             .position()
             .map_or(line, |p| record_line(data, p, None));
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            last_row = None;
+            continue;
+        }
+        last_row = Some(line);
+        if let Some(&i) = index.iter().find(|&&i| i >= record.len()) {
+            errors.push(err(
+                line,
+                format!(
+                    "row has {} fields, the header {} (no `{}`): the report looks truncated \
+                     or damaged",
+                    record.len(),
+                    headers.len(),
+                    String::from_utf8_lossy(&headers[i])
+                ),
+            ));
+            continue;
+        }
+        let status = status_col.and_then(|i| record.get(i)).unwrap_or_default();
+        if [STATUS_SKIPPED, STATUS_FAILED].contains(&String::from_utf8_lossy(status).trim()) {
             continue;
         }
         match parse_row(&record, &index, context_col) {
@@ -148,6 +176,18 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
                 rows.push(row);
             }
             Err(m) => errors.push(err(line, m)),
+        }
+    }
+    let terminated = data.ends_with(b"\n") || data.ends_with(b"\r");
+    if let Some(line) = last_row.filter(|_| !terminated) {
+        let why = "the report ends inside this row (no line break after it), so it may be \
+                   truncated; if the row is complete, end the file with a line break";
+        match errors.last_mut() {
+            Some(e) if e.line == line && !e.message.contains("truncated") => {
+                e.message = format!("{why} ({})", e.message);
+            }
+            Some(e) if e.line == line => {}
+            _ => errors.push(err(line, why.into())),
         }
     }
     if errors.is_empty() {
@@ -243,5 +283,49 @@ mod tests {
         assert!(rows[0].message.contains("unknown decision"));
         let e = read_reviewed(Path::new("r.csv"), b"path,spun\na,b\n").unwrap_err();
         assert!(e.to_string().contains("byte_start"), "{e}");
+    }
+
+    #[test]
+    fn truncated_reports_are_refused_naming_the_line() {
+        let whole = "path,byte_start,byte_end,spun,suggestion,decision,note\n\
+                     a.txt,4,12,final yr,last year,reject,\n\
+                     a.txt,20,28,Center East,Middle East,accept,ok\n";
+        assert_eq!(
+            read_reviewed(Path::new("r.csv"), whole.as_bytes())
+                .unwrap()
+                .len(),
+            2
+        );
+        // Every cut inside the last row is refused (at line 3), never read as a shorter row.
+        let last = whole[..whole.len() - 1].rfind('\n').unwrap() + 1;
+        for cut in last + 1..whole.len() {
+            let Err(Error::ReportRows { rows }) =
+                read_reviewed(Path::new("r.csv"), &whole.as_bytes()[..cut])
+            else {
+                panic!("cut at {cut} was accepted")
+            };
+            assert_eq!(rows.len(), 1, "{rows:?}");
+            assert_eq!(rows[0].line, 3, "{rows:?}");
+            assert!(
+                rows[0].message.contains("truncated"),
+                "{cut}: {}",
+                rows[0].message
+            );
+        }
+        // A row missing only a column that is not required is fine; a missing decision is not.
+        let short = "path,byte_start,byte_end,spun,suggestion,decision,note\n\
+                     a.txt,4,12,final yr,last year,accept\n\
+                     a.txt,20,28,Center East,Middle East\n";
+        let Err(Error::ReportRows { rows }) = read_reviewed(Path::new("r.csv"), short.as_bytes())
+        else {
+            panic!("expected row errors")
+        };
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].line, 3);
+        assert!(
+            rows[0].message.contains("no `decision`"),
+            "{}",
+            rows[0].message
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! End-to-end tests of `despin scan` and `despin fix` on single files and stdin.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -8,7 +10,7 @@ const SPUN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spun.txt
 const CLEAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clean.txt");
 
 fn despin(args: &[&str]) -> Command {
-    let mut c = Command::cargo_bin("despin").unwrap();
+    let mut c = common::despin();
     c.args(args).args(["--no-default-dict", "--dict", DICT]);
     c
 }
@@ -28,7 +30,7 @@ fn fix_stdin(input: &[u8]) -> (i32, Vec<u8>, String) {
 #[test]
 fn fix_repairs_spun_file_to_stdout() {
     let out = despin(&["fix", SPUN]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         text,
@@ -51,7 +53,7 @@ fn clean_text_is_untouched_and_exits_zero() {
 fn bytes_outside_repairs_are_preserved() {
     let input = "\u{FEFF}Final yr\r\n\tthe  Center  East,\r\n\r\nFINAL YR  ";
     let (code, out, _) = fix_stdin(input.as_bytes());
-    assert_eq!(code, 1);
+    assert_eq!(code, 0);
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "\u{FEFF}Last year\r\n\tthe  Middle  East,\r\n\r\nLAST YEAR  "
@@ -96,7 +98,7 @@ fn longest_match_wins() {
 #[test]
 fn curly_quotes_dashes_and_case_normalise() {
     let (code, out, _) = fix_stdin("The MOST UP–TO–DATE figures.".as_bytes());
-    assert_eq!(code, 1);
+    assert_eq!(code, 0);
     assert_eq!(String::from_utf8(out).unwrap(), "The MOST RECENT figures.");
 }
 
@@ -177,7 +179,7 @@ fn fix_writes_output_file() {
     let out = dir.path().join("clean.txt");
     despin(&["fix", SPUN, "-o", out.to_str().unwrap()])
         .assert()
-        .code(1)
+        .code(0)
         .stdout("");
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("Middle East"));
@@ -205,8 +207,7 @@ fn malformed_dictionary_names_file_and_line() {
         "spun,original,prior\nok,fine,0.5\nbad,,0.5\nworse,x,7\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("despin")
-        .unwrap()
+    let out = common::despin()
         .args(["scan", "--no-default-dict", "--dict", d.to_str().unwrap()])
         .write_stdin("x")
         .output()
@@ -234,13 +235,11 @@ fn min_confidence_filters_what_fix_applies() {
 
 #[test]
 fn bad_arguments_exit_two() {
-    Command::cargo_bin("despin")
-        .unwrap()
+    common::despin()
         .args(["scan", "--format", "xml"])
         .assert()
         .code(2);
-    Command::cargo_bin("despin")
-        .unwrap()
+    common::despin()
         .args(["fix", "--min-confidence", "3"])
         .assert()
         .code(2);
@@ -248,8 +247,7 @@ fn bad_arguments_exit_two() {
 
 #[test]
 fn embedded_dictionaries_work_without_files() {
-    let out = Command::cargo_bin("despin")
-        .unwrap()
+    let out = common::despin()
         .args(["fix"])
         .write_stdin("It rose final yr.")
         .output()

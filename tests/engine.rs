@@ -122,6 +122,67 @@ fn damaged_compiled_file_is_an_error_not_a_panic() {
     assert!(err.contains("p.fst"), "{err}");
 }
 
+/// Every single-byte change and every truncation of a compiled dictionary is a typed
+/// `Error::Compiled` naming the origin, from memory and from a memory-mapped file.
+#[test]
+fn every_single_byte_damage_is_detected() {
+    use despin::dict::compiled::CompiledError;
+    use despin::error::Error;
+    let good = dict("p", PROFILE).to_bytes();
+    let origin = std::path::Path::new("mine.fst");
+    assert!(Dictionary::from_compiled_bytes(origin, good.clone()).is_ok());
+    let expect_error =
+        |bytes: Vec<u8>, what: &str| match Dictionary::from_compiled_bytes(origin, bytes) {
+            Err(Error::Compiled { path, reason }) => {
+                assert_eq!(path, origin, "{what}");
+                reason
+            }
+            other => panic!("{what}: {other:?}"),
+        };
+    let mut checksum = 0;
+    for i in 0..good.len() {
+        for flip in [0x01, 0x80, 0xff] {
+            let mut bytes = good.clone();
+            bytes[i] ^= flip;
+            let reason = expect_error(bytes, &format!("byte {i} ^ {flip:#x}"));
+            checksum += usize::from(matches!(reason, CompiledError::Checksum { .. }));
+        }
+    }
+    // Past the 8-byte magic, damage is caught by the checksum.
+    assert_eq!(checksum, 3 * (good.len() - 8));
+    for cut in 0..good.len() {
+        expect_error(good[..cut].to_vec(), &format!("cut at {cut}"));
+    }
+
+    // The same through `open` (memory-mapped).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.fst");
+    let mut bytes = good.clone();
+    bytes[good.len() / 2] ^= 0x10;
+    std::fs::write(&path, &bytes).unwrap();
+    match Dictionary::open(&path) {
+        Err(Error::Compiled {
+            path: p,
+            reason: CompiledError::Checksum { .. },
+        }) => assert_eq!(p, path),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A file of another format version is refused with advice to rebuild it.
+#[test]
+fn other_format_version_is_refused() {
+    let mut bytes = dict("p", PROFILE).to_bytes();
+    bytes[7] = 1;
+    let err = Dictionary::from_compiled_bytes(std::path::Path::new("old.fst"), bytes)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("old.fst") && err.contains("format version 1") && err.contains("dict build"),
+        "{err}"
+    );
+}
+
 const WORDS: [&str; 12] = [
     "final", "yr", "center", "east", "prime", "primer", "area", "areas", "the", "Final", "YR", "an",
 ];

@@ -1,9 +1,9 @@
 //! `despin eval` and `despin dict learn` end to end, and agreement with the reference scorer.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command as Std;
-
-use assert_cmd::Command;
 
 const DICT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict.csv");
 
@@ -42,8 +42,7 @@ fn assert_same_counts(ours: &serde_json::Value, theirs: &serde_json::Value, labe
 }
 
 fn eval_json(dir: &Path, extra: &[&str]) -> serde_json::Value {
-    let out = Command::cargo_bin("despin")
-        .unwrap()
+    let out = common::despin()
         .args([
             "eval",
             "--json",
@@ -104,11 +103,14 @@ fn eval_scores_repairs_and_clean_text() {
 /// The project's reference scorer lives outside the repository; compare when it's there.
 #[test]
 fn eval_agrees_with_reference_scorer() {
-    let score_py = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/score.py");
+    let score_py = common::shared_dir().join("eval/score.py");
     if !score_py.exists() || Std::new("python3").arg("--version").output().is_err() {
-        eprintln!(
-            "skipped: reference scorer {} or python3 not available",
-            score_py.display()
+        common::skip(
+            "eval_agrees_with_reference_scorer",
+            &format!(
+                "the reference scorer {} or python3 is not available",
+                score_py.display()
+            ),
         );
         return;
     }
@@ -119,8 +121,7 @@ fn eval_agrees_with_reference_scorer() {
                     ceasefire last year. Top diplomats from the region agreed. The Middle East envoy left early.";
     write_pair(dir.path(), "a", spun, original);
     let ours = eval_json(dir.path(), &[]);
-    let fixed = Command::cargo_bin("despin")
-        .unwrap()
+    let fixed = common::despin()
         .args(["fix", "--no-default-dict", "--dict", DICT])
         .arg(dir.path().join("a.txt"))
         .output()
@@ -153,8 +154,7 @@ fn learn_from_pairs_then_repair_a_new_document() {
         "Senators debated the bill for hours.",
     );
     let learned = dir.path().join("learned.csv");
-    Command::cargo_bin("despin")
-        .unwrap()
+    common::despin()
         .args(["dict", "learn", "--spun"])
         .arg(dir.path())
         .arg("--original")
@@ -169,8 +169,7 @@ fn learn_from_pairs_then_repair_a_new_document() {
         csv.contains("invoices,bills,"),
         "inflected form proposed: {csv}"
     );
-    let out = Command::cargo_bin("despin")
-        .unwrap()
+    let out = common::despin()
         .args(["fix", "--no-default-dict", "--assume-spun", "--dict"])
         .arg(&learned)
         .write_stdin("Two invoices passed.")
@@ -183,17 +182,19 @@ fn learn_from_pairs_then_repair_a_new_document() {
 /// scorer give the same counts for every article.
 #[test]
 fn eval_agrees_with_reference_scorer_on_the_development_set() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval");
+    let root = common::shared_dir().join("eval");
     let dev = root.join("dev");
     if !dev.is_dir() || Std::new("python3").arg("--version").output().is_err() {
-        eprintln!(
-            "skipped: development set {} or python3 not available",
-            dev.display()
+        common::skip(
+            "eval_agrees_with_reference_scorer_on_the_development_set",
+            &format!(
+                "the development set {} or python3 is not available",
+                dev.display()
+            ),
         );
         return;
     }
-    let out = Command::cargo_bin("despin")
-        .unwrap()
+    let out = common::despin()
         .args(["eval", "--json", "--spun"])
         .arg(&dev)
         .arg("--original")
@@ -208,12 +209,7 @@ fn eval_agrees_with_reference_scorer_on_the_development_set() {
         let name = f["file"].as_str().unwrap();
         let spun = dev.join(name);
         let reference = dev.join(name.replace(".txt", ".reference.txt"));
-        let fixed = Command::cargo_bin("despin")
-            .unwrap()
-            .arg("fix")
-            .arg(&spun)
-            .output()
-            .unwrap();
+        let fixed = common::despin().arg("fix").arg(&spun).output().unwrap();
         let rep = tmp.path().join(name);
         std::fs::write(&rep, &fixed.stdout).unwrap();
         let theirs = reference_score(&root.join("score.py"), &spun, &reference, &rep);

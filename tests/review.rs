@@ -1,6 +1,8 @@
 //! The review loop end to end: scan -> reviewer decisions -> apply / learn, and the
 //! dictionary tools. Every test uses its own small dictionary, never the embedded ones.
 
+mod common;
+
 use std::path::PathBuf;
 
 use assert_cmd::Command;
@@ -22,6 +24,8 @@ const TEXT_B: &str = "\u{FEFF}Final yr was  hard.\tThe Center East waits.\n";
 /// A temporary working directory with the test dictionary and two spun files.
 struct Work {
     dir: tempfile::TempDir,
+    /// Let despin find the despin.toml of the work directory (tests of the configuration).
+    discover_config: bool,
 }
 
 impl Work {
@@ -31,7 +35,18 @@ impl Work {
         std::fs::create_dir(dir.path().join("docs")).unwrap();
         std::fs::write(dir.path().join("docs/a.txt"), TEXT_A).unwrap();
         std::fs::write(dir.path().join("b.txt"), TEXT_B).unwrap();
-        Work { dir }
+        Work {
+            dir,
+            discover_config: false,
+        }
+    }
+
+    /// A work directory whose despin.toml despin reads.
+    fn with_config() -> Work {
+        Work {
+            discover_config: true,
+            ..Work::new()
+        }
     }
 
     fn path(&self, p: &str) -> PathBuf {
@@ -46,10 +61,14 @@ impl Work {
         std::fs::write(self.path(p), s).unwrap();
     }
 
-    /// `despin ARGS` run in the work directory, ignoring any despin.toml around it.
+    /// `despin ARGS` run in the work directory, ignoring any despin.toml around it unless
+    /// the work directory is [`Work::with_config`].
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("despin").unwrap();
+        let mut c = common::despin();
         c.current_dir(self.dir.path()).args(args);
+        if self.discover_config {
+            common::with_config(&mut c);
+        }
         c
     }
 
@@ -156,12 +175,12 @@ const EXPECTED_B: &str = "\u{FEFF}Last year was  hard.\tThe Center East waits.\n
 fn apply_in_place_gives_exact_files_and_reapply_is_a_no_op() {
     let work = Work::new();
     work.write("review.csv", &reviewed(&work).to_csv());
-    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place", "--exit-code"]);
     assert_eq!(code, 1, "{err}");
     assert_eq!(work.read("docs/a.txt"), EXPECTED_A);
     assert_eq!(work.read("b.txt"), EXPECTED_B);
 
-    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place", "--exit-code"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("4 already applied"), "{err}");
     assert_eq!(work.read("docs/a.txt"), EXPECTED_A);
@@ -173,7 +192,7 @@ fn apply_out_mirrors_paths_and_leaves_inputs() {
     let work = Work::new();
     work.write("review.csv", &reviewed(&work).to_csv());
     let (code, _, err) = work.run(&["apply", "review.csv", "--out", "clean"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert_eq!(work.read("clean/docs/a.txt"), EXPECTED_A);
     assert_eq!(work.read("clean/b.txt"), EXPECTED_B);
     assert_eq!(work.read("docs/a.txt"), TEXT_A);
@@ -185,7 +204,7 @@ fn dry_run_prints_a_diff_and_writes_nothing() {
     let work = Work::new();
     work.write("review.csv", &reviewed(&work).to_csv());
     let (code, out, err) = work.run(&["apply", "review.csv", "--dry-run"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert!(out.contains("--- a/docs/a.txt"), "{out}");
     assert!(
         out.contains("+Talks in the Middle East stalled final yr."),
@@ -213,7 +232,7 @@ fn accept_empty_matches_fix_at_zero_confidence() {
     let work = Work::new();
     work.write("review.csv", &work.scan_report());
     let (code, _, err) = work.run(&["apply", "review.csv", "--accept-empty", "--out", "out"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     for f in ["docs/a.txt", "b.txt"] {
         let out = work
             .cmd(&[
@@ -241,7 +260,7 @@ fn moved_text_is_relocated_and_ambiguous_rows_are_refused() {
     let moved = format!("PREFACE. {TEXT_A}");
     work.write("docs/a.txt", &moved);
     let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert_eq!(work.read("docs/a.txt"), format!("PREFACE. {EXPECTED_A}"));
 
     let work = Work::new();
@@ -344,7 +363,7 @@ fn hand_edited_report_with_bom_crlf_extra_columns_and_neutralised_cells() {
     let csv_text = format!("\u{FEFF}{}", r.to_csv().replace('\n', "\r\n"));
     work.write("review.csv", &csv_text);
     let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert_eq!(
         work.read("docs/a.txt"),
         EXPECTED_A.replace("Machine learning", "-AI-")
@@ -355,9 +374,9 @@ fn hand_edited_report_with_bom_crlf_extra_columns_and_neutralised_cells() {
 #[test]
 fn libreoffice_round_trip() {
     let Some(soffice) = find_soffice() else {
-        eprintln!(
-            "SKIPPED libreoffice_round_trip: `soffice` not found \
-             (install the Debian package libreoffice-calc to run it)"
+        common::skip(
+            "libreoffice_round_trip",
+            "`soffice` was not found (install the Debian package libreoffice-calc to run it)",
         );
         return;
     };
@@ -391,7 +410,7 @@ fn libreoffice_round_trip() {
         "LibreOffice should have rewritten the file"
     );
     let (code, _, err) = work.run(&["apply", "lo/review.csv", "--in-place"]);
-    assert_eq!(code, 1, "{err}\n{saved}");
+    assert_eq!(code, 0, "{err}\n{saved}");
     assert_eq!(
         work.read("docs/a.txt"),
         EXPECTED_A.replace("Machine learning", "=AI")
@@ -489,7 +508,7 @@ fn learned_decisions_change_the_next_scan() {
 
 #[test]
 fn learned_dictionary_from_config_is_loaded_by_later_runs() {
-    let work = Work::new();
+    let work = Work::with_config();
     work.write("review.csv", &reviewed(&work).to_csv());
     work.write(
         "despin.toml",
@@ -623,14 +642,14 @@ fn dict_add_lookup_and_stats() {
 
 #[test]
 fn config_threshold_and_dictionaries_with_command_line_precedence() {
-    let work = Work::new();
+    let work = Work::with_config();
     work.write(
         "despin.toml",
         "min_confidence = 0.96\n[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\n",
     );
     // Only "final yr" (0.97) passes the configured threshold.
     let (code, out, err) = work.run(&["fix", "b.txt"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
         "\u{FEFF}Last year was  hard.\tThe Center East waits.\n"
@@ -657,4 +676,292 @@ fn config_threshold_and_dictionaries_with_command_line_precedence() {
     let (code, _, err) = work.run(&["fix", "b.txt"]);
     assert_eq!(code, 2);
     assert!(err.contains("despin.toml"), "{err}");
+}
+
+/// Arbitrary reports applied to arbitrary text: bytes outside the accepted spans never
+/// change, and each accepted span is exactly its row's suggestion.
+mod apply_property {
+    use despin::apply::{plan, ApplyOptions, Outcome};
+    use despin::repair::keep_spacing;
+    use despin::review::read_reviewed;
+    use proptest::prelude::*;
+
+    const WORDS: [&str; 12] = [
+        "final", "yr", "a", "an", "An", "é", "xü", " ", "  ", "\n", ".", "final yr",
+    ];
+    const SPUNS: [&str; 6] = ["final yr", "yr", "é", "a", "", "x"];
+    const SUGGESTIONS: [&str; 5] = ["last year", "year", "an owl", "Ü", "q r"];
+    const WINDOW: usize = 8;
+
+    /// How a row's `byte_start` is chosen.
+    #[derive(Clone, Debug)]
+    enum Offset {
+        /// The k-th occurrence of `spun` in the text (the honest case).
+        Occurrence(usize),
+        /// That occurrence moved by d bytes (stale or garbage).
+        Near(usize, i64),
+        /// Anything up to a little past the end of the text.
+        Any(usize),
+        /// Huge numbers that overflow naive arithmetic.
+        Huge(u64),
+    }
+
+    fn offset() -> impl Strategy<Value = Offset> {
+        prop_oneof![
+            4 => (0..4usize).prop_map(Offset::Occurrence),
+            2 => (0..4usize, -12i64..12).prop_map(|(k, d)| Offset::Near(k, d)),
+            2 => (0..200usize).prop_map(Offset::Any),
+            1 => prop_oneof![
+                Just(u64::MAX),
+                Just(i64::MAX as u64),
+                Just(i64::MAX as u64 + 1),
+                any::<u64>()
+            ]
+            .prop_map(Offset::Huge),
+        ]
+    }
+
+    fn start_of(text: &str, spun: &str, o: &Offset) -> u64 {
+        let nth = |k: usize| -> i64 {
+            let found: Vec<usize> = if spun.is_empty() {
+                vec![]
+            } else {
+                text.match_indices(spun).map(|(i, _)| i).collect()
+            };
+            if found.is_empty() {
+                (k * 7) as i64
+            } else {
+                found[k % found.len()] as i64
+            }
+        };
+        match *o {
+            Offset::Occurrence(k) => nth(k) as u64,
+            Offset::Near(k, d) => (nth(k) + d).max(0) as u64,
+            Offset::Any(n) => n as u64,
+            Offset::Huge(n) => n,
+        }
+    }
+
+    fn row() -> impl Strategy<Value = (usize, Offset, Option<u64>, usize, usize)> {
+        (
+            0..SPUNS.len(),
+            offset(),
+            // `byte_end`: usually start + len(spun), sometimes anything.
+            prop_oneof![4 => Just(None), 1 => any::<u64>().prop_map(Some)],
+            0..SUGGESTIONS.len(),
+            0..3usize,
+        )
+    }
+
+    /// After `a`/`an` correction, the gap before a replaced span may differ from the
+    /// original only in that article: the length of `gap` as it reads in `after`.
+    fn gap_in_after(gap: &str, after: &str) -> Option<usize> {
+        if after.starts_with(gap) {
+            return Some(gap.len());
+        }
+        let trimmed = gap.trim_end_matches([' ', '\t', '\u{a0}']);
+        let spaces = &gap[trimmed.len()..];
+        let head = trimmed.trim_end_matches(|c: char| c.is_alphanumeric());
+        let article = &trimmed[head.len()..];
+        if !["a", "an"].contains(&article.to_lowercase().as_str()) {
+            return None;
+        }
+        ["a", "an", "A", "An", "AN"]
+            .into_iter()
+            .filter(|a| a.to_lowercase() != article.to_lowercase())
+            .map(|a| format!("{head}{a}{spaces}"))
+            .find(|g| after.starts_with(g.as_str()))
+            .map(|g| g.len())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn only_accepted_spans_change(
+            words in proptest::collection::vec(proptest::sample::select(WORDS.to_vec()), 0..40),
+            rows in proptest::collection::vec(row(), 0..6),
+        ) {
+            let text: String = words.concat();
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("a.txt"), &text).unwrap();
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["path", "byte_start", "byte_end", "spun", "suggestion", "decision"])
+                .unwrap();
+            for (s, off, end, g, d) in &rows {
+                let spun = SPUNS[*s];
+                let start = start_of(&text, spun, off);
+                let end = end.unwrap_or(start.wrapping_add(spun.len() as u64));
+                let (start, end) = (start.to_string(), end.to_string());
+                let decision = ["accept", "reject", ""][*d];
+                w.write_record(["a.txt", &start, &end, spun, SUGGESTIONS[*g], decision])
+                    .unwrap();
+            }
+            let csv = w.into_inner().unwrap();
+            let report = dir.path().join("r.csv");
+            // Offsets a usize cannot hold are refused by the reader, naming the line.
+            let reviewed = match read_reviewed(&report, &csv) {
+                Ok(r) => r,
+                Err(e) => {
+                    let m = e.to_string();
+                    prop_assert!(m.contains("r.csv:") && m.contains("byte"), "{m}");
+                    return Ok(());
+                }
+            };
+            let options = ApplyOptions { accept_empty: false, window: WINDOW };
+            let planned = match plan(&report, &reviewed, dir.path(), &options) {
+                Ok(p) => p,
+                Err(e) => {
+                    // Refused whole (overlaps, empty cells): every problem names its line.
+                    let m = e.to_string();
+                    prop_assert!(m.lines().all(|l| l.contains("r.csv:")), "{m}");
+                    return Ok(());
+                }
+            };
+            if reviewed.is_empty() {
+                prop_assert!(planned.files.is_empty());
+                return Ok(());
+            }
+            prop_assert_eq!(planned.files.len(), 1);
+            let f = &planned.files[0];
+            prop_assert_eq!(&f.before, &text);
+            let by_line = |line: u64| reviewed.iter().find(|r| r.line == line).unwrap();
+            let mut spans = Vec::new();
+            let shifted = f.rows.iter().any(|r| r.outcome == Outcome::AlreadyApplied);
+            for o in &f.rows {
+                let r = by_line(o.line);
+                let accepted = r.decision == despin::review::Decision::Accept;
+                match (&o.outcome, &o.span) {
+                    (Outcome::Applied | Outcome::Relocated { .. }, Some(span)) => {
+                        prop_assert!(accepted);
+                        // The replaced bytes held exactly `spun`.
+                        prop_assert_eq!(&text[span.clone()], r.spun.as_str());
+                        if !shifted {
+                            prop_assert!(span.start.abs_diff(r.byte_start) <= WINDOW);
+                        }
+                        spans.push((span.clone(), keep_spacing(&r.spun, &r.suggestion)));
+                    }
+                    (Outcome::Applied | Outcome::Relocated { .. }, None) => {
+                        prop_assert!(false, "applied row without a span")
+                    }
+                    (Outcome::Left, _) => prop_assert!(!accepted),
+                    (_, span) => prop_assert!(accepted && span.is_none()),
+                }
+            }
+            spans.sort_by_key(|s| s.0.start);
+            let (mut b, mut a) = (0, 0);
+            for (span, replacement) in &spans {
+                prop_assert!(span.start >= b, "overlapping spans {spans:?}");
+                let gap = &text[b..span.start];
+                let g = gap_in_after(gap, &f.after[a..]);
+                prop_assert!(g.is_some(), "{gap:?} changed: {:?} -> {:?}", text, f.after);
+                a += g.unwrap_or_default();
+                prop_assert!(
+                    f.after[a..].starts_with(replacement.as_str()),
+                    "{:?} -> {:?}: expected {replacement:?} at {a}", text, f.after
+                );
+                a += replacement.len();
+                b = span.end;
+            }
+            prop_assert_eq!(&f.after[a..], &text[b..]);
+        }
+    }
+}
+
+#[test]
+fn accepted_row_with_empty_spun_or_offsets_past_the_end_is_refused_naming_the_line() {
+    let work = Work::new();
+    let mut r = reviewed(&work);
+    // Empty `spun`: would insert "last year" inside a word.
+    r.set("b.txt", "Final yr", "spun", "");
+    let line = 2 + r
+        .rows
+        .iter()
+        .position(|row| row[r.col("spun")].is_empty())
+        .unwrap();
+    work.write("review.csv", &r.to_csv());
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "review.csv:{line}: accepted row has an empty `spun`"
+        )),
+        "{err}"
+    );
+    assert_eq!(work.read("docs/a.txt"), TEXT_A);
+    assert_eq!(work.read("b.txt"), TEXT_B);
+
+    // Offsets past the end of the file: refused, not relocated to the phrase near the end.
+    let mut r = reviewed(&work);
+    let (s, e) = (r.col("byte_start"), r.col("byte_end"));
+    let row = r.row("a.txt", "Center East");
+    row[s] = "100000".into();
+    row[e] = "100011".into();
+    work.write("review.csv", &r.to_csv());
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("review.csv:") && err.contains("beyond the end of the file"),
+        "{err}"
+    );
+    assert!(work.read("docs/a.txt").contains("Center East"));
+}
+
+#[test]
+fn truncated_report_is_refused_naming_the_line() {
+    let work = Work::new();
+    let csv = reviewed(&work).to_csv();
+    let lines = csv.lines().count();
+    // Cut inside the last row's `suggestion`, and cut after its last comma.
+    for cut in [csv.len() - 20, csv.len() - 1] {
+        work.write("review.csv", &csv[..cut]);
+        let (code, _, err) = work.run(&["apply", "review.csv", "--in-place", "--accept-empty"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!("review.csv:{lines}: ")) && err.contains("truncated"),
+            "{err}"
+        );
+        assert_eq!(work.read("docs/a.txt"), TEXT_A);
+        assert_eq!(work.read("b.txt"), TEXT_B);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_names_round_trip_through_reports() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let work = Work::new();
+    let odd = OsStr::from_bytes(b"odd/caf\xff 100%41.txt");
+    std::fs::create_dir(work.path("odd")).unwrap();
+    std::fs::write(work.dir.path().join(odd), "It rose final yr.\n").unwrap();
+    let label = "odd/caf%FF 100%2541.txt";
+    // A single-file scan and a directory (batch) scan name it the same lossless way.
+    for target in [odd, OsStr::new("odd")] {
+        let out = work
+            .cmd(&[
+                "scan",
+                "--format",
+                "csv",
+                "--no-default-dict",
+                "--dict",
+                "dict.csv",
+            ])
+            .arg(target)
+            .output()
+            .unwrap();
+        let mut r = Report::parse(&String::from_utf8(out.stdout).unwrap());
+        assert_eq!(r.rows.len(), 1, "{}", r.to_csv());
+        assert_eq!(r.rows[0][r.col("path")], label);
+        r.set(label, "final yr", "decision", "accept");
+        work.write("review.csv", &r.to_csv());
+        let (code, _, err) = work.run(&["apply", "review.csv", "--out", "clean"]);
+        assert_ne!(code, 2, "{err}");
+        let copy = work.dir.path().join("clean").join(odd);
+        assert_eq!(std::fs::read(&copy).unwrap(), b"It rose last year.\n");
+        std::fs::remove_file(copy).unwrap();
+    }
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    assert_ne!(code, 2, "{err}");
+    let fixed = std::fs::read(work.dir.path().join(odd)).unwrap();
+    assert_eq!(fixed, b"It rose last year.\n");
 }

@@ -11,10 +11,12 @@ use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND};
 
 /// Apply the rows of a reviewed CSV report whose `decision` is `accept`.
 ///
-/// Exit codes: 0 nothing to change, 1 files changed (or would change), 2 error or refused rows.
+/// Exit codes: 0 success (files changed or not), 1 with --exit-code when files changed (or
+/// would change), 2 error or refused rows.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The report (`despin scan --format csv`) with its `decision` column filled in.
+    /// The report (`despin scan --format csv`) with its `decision` column filled in; `-`
+    /// reads it from stdin.
     #[arg(value_name = "REPORT.csv")]
     pub report: PathBuf,
 
@@ -35,6 +37,10 @@ pub struct Args {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Exit 1 when files changed (or, with --dry-run, would change), for CI checks.
+    #[arg(long)]
+    pub exit_code: bool,
+
     /// Directory that relative paths in the report are relative to (default: the current
     /// directory, where `despin scan` is normally run).
     #[arg(long, value_name = "DIR")]
@@ -50,8 +56,15 @@ pub fn run(args: Args) -> Result<i32> {
     if target.is_none() && !args.dry_run {
         bail!("say where to write: --in-place, --out DIR, or --dry-run to only see the changes");
     }
-    let data = std::fs::read(&args.report)
-        .with_context(|| format!("cannot read report {}", args.report.display()))?;
+    let data = if args.report.as_os_str() == "-" {
+        let mut d = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut d)
+            .context("cannot read the report from stdin")?;
+        d
+    } else {
+        std::fs::read(&args.report)
+            .with_context(|| format!("cannot read report {}", args.report.display()))?
+    };
     let rows = review::read_reviewed(&args.report, &data)?;
     let base = args.base.clone().unwrap_or_else(|| PathBuf::from("."));
     let options = ApplyOptions {
@@ -95,7 +108,7 @@ pub fn run(args: Args) -> Result<i32> {
     );
     Ok(if refused > 0 {
         EXIT_ERROR
-    } else if changed > 0 {
+    } else if args.exit_code && changed > 0 {
         EXIT_FOUND
     } else {
         EXIT_CLEAN

@@ -6,10 +6,15 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use despin::batch::{self, Batch, BatchOptions, FileResult, Input, Outcome, Summary, WalkOptions};
+use despin::batch::{
+    self, Batch, BatchOptions, FileResult, Input, Outcome, Summary, Target, WalkOptions,
+};
+use despin::config::{FilesSection, ReportSection};
 use despin::format::{FileType, FormatOptions};
 use despin::output::AtomicFile;
-use despin::report::{write_summary, DocSummary, Format, ReportWriter};
+use despin::report::{
+    write_summary, DocSummary, Format, ReportWriter, Row, STATUS_FAILED, STATUS_SKIPPED,
+};
 use despin::scan::Scanner;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -24,11 +29,13 @@ pub struct BatchArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1G")]
     pub max_filesize: u64,
 
-    /// Only files matching GLOB (ripgrep syntax; `!GLOB` excludes). Repeatable.
+    /// Only files matching GLOB (ripgrep syntax; `!GLOB` excludes). Repeatable; added to
+    /// `files.globs` of despin.toml.
     #[arg(short = 'g', long = "glob", value_name = "GLOB")]
     pub globs: Vec<String>,
 
-    /// Skip files and directories matching GLOB. Repeatable.
+    /// Skip files and directories matching GLOB. Repeatable; added to `files.exclude` of
+    /// despin.toml.
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
 
@@ -49,7 +56,13 @@ pub struct BatchArgs {
     pub files_from: Option<PathBuf>,
 
     /// Worker threads (default: one per core).
-    #[arg(short = 'j', long, value_name = "N", default_value = "0")]
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        default_value = "0",
+        hide_default_value = true
+    )]
     pub threads: usize,
 
     /// Treat every file as this format instead of choosing by extension:
@@ -61,8 +74,9 @@ pub struct BatchArgs {
     #[arg(long = "field", value_name = "NAME", default_value = "text")]
     pub fields: Vec<String>,
 
-    /// Write every finding of the run (applied and suggested) to FILE, atomically: CSV for
-    /// `.csv`, JSON Lines otherwise.
+    /// Write every finding of the run (applied and suggested), and a row for each file not
+    /// scanned (skipped or failed, with the reason), to FILE, atomically: CSV for `.csv`, JSON
+    /// Lines otherwise. Default: `report.path` in despin.toml, if set.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
@@ -80,6 +94,23 @@ impl BatchArgs {
     pub fn wants_batch(&self, paths: &[PathBuf]) -> bool {
         self.files_from.is_some() || self.report.is_some() || paths.iter().any(|p| p.is_dir())
     }
+
+    /// The walk these options ask for: `[files]` of despin.toml, then the command line.
+    pub fn walk_options(&self, files: &FilesSection) -> WalkOptions {
+        WalkOptions {
+            hidden: self.hidden,
+            no_ignore: self.no_ignore,
+            follow_links: self.follow,
+            globs: files.globs.iter().chain(&self.globs).cloned().collect(),
+            excludes: files
+                .exclude
+                .iter()
+                .chain(&self.excludes)
+                .cloned()
+                .collect(),
+            ..WalkOptions::default()
+        }
+    }
 }
 
 /// What the caller does besides scanning.
@@ -93,21 +124,29 @@ pub struct Run<'a> {
     pub stdout: Option<Format>,
     /// Instead of rows, print files ranked by spin score (scan --summary).
     pub summary: bool,
+    /// When repairing, exit 1 if any fix was applied (`fix --exit-code`).
+    pub exit_on_change: bool,
+    /// `[files]` and `[report]` of despin.toml.
+    pub files: FilesSection,
+    pub report: ReportSection,
 }
+
+/// Names of files listed after the summary line; the report has them all.
+const NAMES_SHOWN: usize = 20;
 
 pub fn run(r: Run<'_>) -> Result<i32> {
     let args = r.args;
-    let mut walk = r.walk;
-    walk.hidden = args.hidden;
-    walk.no_ignore = args.no_ignore;
-    walk.follow_links = args.follow;
-    walk.globs = args.globs.clone();
-    walk.excludes = args.excludes.clone();
+    let walk = r.walk;
     let mut options = r.options;
     options.file_type = args.file_type;
+    options.type_rules = batch::type_rules(&r.files.types)?;
     options.max_filesize = args.max_filesize;
     options.format = FormatOptions {
         fields: args.fields.clone(),
+    };
+    let out_dir = match &options.target {
+        Some(Target::OutDir(d)) => Some(d.clone()),
+        _ => None,
     };
 
     let inputs: Box<dyn Iterator<Item = Input>> = match &args.files_from {
@@ -116,13 +155,27 @@ pub fn run(r: Run<'_>) -> Result<i32> {
                 bail!("give either paths or --files-from, not both");
             }
             let text = read_list(list)?;
-            Box::new(batch::from_list(&text, &walk)?.into_iter())
+            let inputs = batch::from_list(&text, &walk)?;
+            if out_dir.is_some() {
+                batch::check_mirror_list(&inputs)?;
+            }
+            Box::new(inputs.into_iter())
         }
         None if r.roots.is_empty() => bail!("no input: give a directory, files or --files-from"),
-        None => Box::new(batch::walk(r.roots, &walk)?),
+        None => {
+            if out_dir.is_some() {
+                batch::check_mirror_roots(r.roots)?;
+            }
+            Box::new(batch::walk(r.roots, &walk)?)
+        }
     };
+    if let Some(d) = &out_dir {
+        // One clear error up front rather than the same one for every file.
+        despin::output::check_writable_dir(d).context("cannot write to the output directory")?;
+    }
 
-    let mut report = match &args.report {
+    let report_path = args.report.clone().or_else(|| r.report.path.clone());
+    let mut report = match &report_path {
         Some(p) => {
             let fmt = match p.extension().and_then(|e| e.to_str()) {
                 Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
@@ -140,6 +193,7 @@ pub fn run(r: Run<'_>) -> Result<i32> {
         .filter(|_| !r.summary)
         .map(|f| ReportWriter::new(std::io::BufWriter::new(std::io::stdout().lock()), f, true));
 
+    let mut unscanned: Vec<String> = Vec::new();
     let progress = if !args.quiet && std::io::stderr().is_terminal() {
         progress_bar(r.roots, &walk)
     } else {
@@ -155,7 +209,7 @@ pub fn run(r: Run<'_>) -> Result<i32> {
         tell(&progress, f);
         if let (true, Some(e)) = (r.summary, &f.evidence) {
             docs.push(DocSummary::new(
-                &f.path.display().to_string(),
+                &despin::report::path_label(&f.path),
                 e,
                 f.rows.len(),
             ));
@@ -168,6 +222,16 @@ pub fn run(r: Run<'_>) -> Result<i32> {
                 w.write(row).context("cannot write the report")?;
             }
         }
+        if let Some(row) = unscanned_row(f) {
+            if let Outcome::Skipped(why) = &f.outcome {
+                if unscanned.len() < NAMES_SHOWN {
+                    unscanned.push(format!("{} ({})", f.path.display(), why.as_str()));
+                }
+            }
+            if let Some(w) = report.as_mut() {
+                w.write(&row).context("cannot write the report")?;
+            }
+        }
         Ok(())
     })?;
     progress.finish_and_clear();
@@ -177,7 +241,7 @@ pub fn run(r: Run<'_>) -> Result<i32> {
     if r.summary {
         write_summary(std::io::stdout().lock(), &mut docs).context("cannot write to stdout")?;
     }
-    if let (Some(w), Some(p)) = (report, &args.report) {
+    if let (Some(w), Some(p)) = (report, &report_path) {
         let f = w
             .finish()
             .with_context(|| format!("cannot write report {}", p.display()))?;
@@ -193,11 +257,29 @@ pub fn run(r: Run<'_>) -> Result<i32> {
             "{}",
             summary_line(&summary, started.elapsed().as_secs_f64())
         );
+        let n: u64 = summary.skipped.values().sum();
+        if n > 0 {
+            let more = n.saturating_sub(unscanned.len() as u64);
+            let tail = if more > 0 {
+                format!(
+                    ", and {more} more{}",
+                    if report_path.is_some() {
+                        " (all in the report)"
+                    } else {
+                        ""
+                    }
+                )
+            } else {
+                String::new()
+            };
+            eprintln!("despin: skipped: {}{tail}", unscanned.join(", "));
+        }
     }
+    // scan checks (1 = findings); fix acts, and succeeds with 0 unless asked otherwise.
     let found = if r.stdout.is_some() {
         summary.findings > 0
     } else {
-        summary.fixes > 0
+        r.exit_on_change && summary.fixes > 0
     };
     Ok(if summary.failed > 0 {
         EXIT_ERROR
@@ -206,6 +288,16 @@ pub fn run(r: Run<'_>) -> Result<i32> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// The report row of a file that was not scanned, if it was not.
+fn unscanned_row(f: &FileResult) -> Option<Row> {
+    let path = despin::report::path_label(&f.path);
+    match &f.outcome {
+        Outcome::Skipped(why) => Some(Row::unscanned(&path, STATUS_SKIPPED, why.as_str())),
+        Outcome::Failed(e) => Some(Row::unscanned(&path, STATUS_FAILED, &e.to_string())),
+        Outcome::Done { .. } => None,
+    }
 }
 
 fn read_list(p: &PathBuf) -> Result<String> {
@@ -256,7 +348,13 @@ fn progress_bar(roots: &[PathBuf], walk: &WalkOptions) -> ProgressBar {
         .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
-    let (pb2, roots, walk) = (pb.clone(), roots.to_vec(), walk.clone());
+    let (pb2, roots) = (pb.clone(), roots.to_vec());
+    // Only counts files: no report of left-out paths, no clean-up.
+    let walk = WalkOptions {
+        report_omitted: false,
+        clear_stale_temps: false,
+        ..walk.clone()
+    };
     std::thread::spawn(move || {
         let Ok(files) = batch::walk(&roots, &walk) else {
             return;

@@ -16,19 +16,26 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 
-    /// Ignore despin.toml files.
+    /// Ignore despin.toml files (as does a non-empty DESPIN_NO_CONFIG in the environment,
+    /// unless --config names a file).
     #[arg(long, global = true, conflicts_with = "config")]
     pub no_config: bool,
 }
 
+/// Environment variable that, set to anything but empty or `0`, makes despin ignore
+/// `despin.toml` files it would discover (test harnesses and scripts that want hermetic runs).
+pub const NO_CONFIG_ENV: &str = "DESPIN_NO_CONFIG";
+
 impl ConfigArgs {
-    /// The config file in force, if any.
+    /// The config file in force, if any: `--config FILE`, else none with `--no-config` or
+    /// `DESPIN_NO_CONFIG`, else the nearest despin.toml.
     pub fn load(&self) -> Result<Option<Config>> {
-        if self.no_config {
-            return Ok(None);
-        }
         if let Some(p) = &self.config {
             return Ok(Some(Config::load(p)?));
+        }
+        let env_off = std::env::var_os(NO_CONFIG_ENV).is_some_and(|v| !v.is_empty() && v != "0");
+        if self.no_config || env_off {
+            return Ok(None);
         }
         let cwd = std::env::current_dir().context("cannot find the current directory")?;
         Ok(Config::discover(&cwd)?)
@@ -52,7 +59,8 @@ pub struct DictArgs {
     #[arg(long = "dict", value_name = "PATH")]
     pub dicts: Vec<PathBuf>,
 
-    /// Embedded dictionaries to use, comma-separated (default: all embedded: news, news-learned, science).
+    /// Embedded dictionaries to use, comma-separated, layered in the order given (default:
+    /// all embedded, lowest layer first: news-learned, news, science).
     #[arg(long = "dicts", value_name = "NAMES", value_delimiter = ',')]
     pub names: Option<Vec<String>>,
 

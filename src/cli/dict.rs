@@ -130,7 +130,7 @@ struct AddArgs {
     spun: String,
     /// The original wording (alternatives separated by `|`, best first).
     original: String,
-    /// Confidence prior in \[0,1\].
+    /// Confidence prior, between 0 and 1.
     #[arg(long, default_value = "0.9", value_parser = parse_confidence)]
     prior: f32,
     /// fingerprint, swap or allow.
@@ -152,7 +152,8 @@ struct AddArgs {
 
 #[derive(clap::Args, Debug)]
 struct StatsArgs {
-    /// Dictionaries to count (default: the ones scan would use).
+    /// Dictionaries to count (default: the ones scan would use). Embedded dictionaries also
+    /// show their licence and the attribution it requires.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
 
@@ -199,7 +200,7 @@ fn run_learn(a: LearnArgs) -> Result<i32> {
         Vec::new()
     };
     let done = learn::learn(&mut entries, &rows, &mut |p| {
-        std::fs::read_to_string(p).ok()
+        std::fs::read_to_string(despin::report::label_path(p)).ok()
     });
     let text = source::to_csv(
         "Learned by `despin dict learn` from review decisions: accepted phrases, and\n\
@@ -224,7 +225,7 @@ fn run_check(a: CheckArgs) -> Result<i32> {
     for p in &a.files {
         let data =
             std::fs::read(p).with_context(|| format!("cannot read dictionary {}", p.display()))?;
-        if data.starts_with(despin::dict::compiled::MAGIC) {
+        if data.starts_with(despin::dict::compiled::MAGIC_PREFIX) {
             bail!(
                 "{}: is a compiled dictionary; check its CSV sources instead",
                 p.display()
@@ -518,6 +519,12 @@ fn run_stats(a: StatsArgs) -> Result<i32> {
             }
         )
         .context("cannot write to stdout")?;
+        if let Some(licence) = s.licence {
+            writeln!(out, "  licence: {licence}").context("cannot write to stdout")?;
+        }
+        if let Some(a) = s.attribution.filter(|a| !a.is_empty()) {
+            writeln!(out, "  attribution: {a}").context("cannot write to stdout")?;
+        }
     }
     Ok(EXIT_CLEAN)
 }

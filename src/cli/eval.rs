@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
-use despin::eval::{clean_changes, pair_files, score, Counts};
+use despin::eval::{clean_changes, pair_files, score, Counts, Pairs};
 use despin::{input, repair};
 use serde::Serialize;
 
-use super::common::{parse_confidence, DictArgs};
+use super::common::{parse_confidence, DictArgs, Threshold};
 use super::EXIT_CLEAN;
 
 /// Score despin's repairs of spun files against their originals (precision, recall and
@@ -27,9 +27,10 @@ pub struct Args {
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub clean: Vec<PathBuf>,
 
-    /// Apply findings with at least this confidence, as `despin fix` would.
-    #[arg(long, default_value = "0.5", value_parser = parse_confidence, value_name = "X")]
-    pub min_confidence: f32,
+    /// Apply findings with at least this confidence, as `despin fix` would (default 0.5, or
+    /// `min_confidence` in despin.toml).
+    #[arg(long, value_parser = parse_confidence, value_name = "X")]
+    pub min_confidence: Option<f32>,
 
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -70,11 +71,26 @@ fn file_score(file: String, counts: Counts) -> FileScore {
     }
 }
 
+/// Name the spun files that have no original (a typo in a name must not shrink the set
+/// silently).
+pub fn warn_unpaired(p: &Pairs) {
+    for u in &p.unpaired {
+        eprintln!(
+            "despin: warning: {}: no original found, left out",
+            u.display()
+        );
+    }
+}
+
 pub fn run(args: Args) -> Result<i32> {
     let scanner = args.dict.scanner()?;
-    let fix =
-        |text: &str| repair::repair(text, &scanner.scan(text).findings, args.min_confidence).text;
-    let pairs = pair_files(&args.spun, &args.original)?;
+    let min_confidence = args
+        .dict
+        .min_confidence(args.min_confidence, Threshold::Fix)?;
+    let fix = |text: &str| repair::repair(text, &scanner.scan(text).findings, min_confidence).text;
+    let found = pair_files(&args.spun, &args.original)?;
+    warn_unpaired(&found);
+    let pairs = found.pairs;
     if pairs.is_empty() {
         bail!(
             "no spun/original pairs found under {} and {}",

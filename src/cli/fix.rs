@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use despin::batch::{self, BatchOptions, Target, WalkOptions};
+use despin::batch::{self, BatchOptions, Target};
+use despin::config::Overrides;
 use despin::{input, output, repair};
 
 use super::batch::BatchArgs;
@@ -12,6 +13,9 @@ use super::common::{parse_confidence, DictArgs, Threshold};
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
 /// Repair spun phrases at or above the confidence threshold.
+///
+/// Exit codes: 0 success (whether or not anything was repaired; 1 with --exit-code when
+/// something was), 2 error (batch runs go on past a failing file and exit 2 at the end).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// File to repair (`-` or nothing reads stdin; the result goes to stdout), or files and
@@ -28,8 +32,9 @@ pub struct Args {
     #[arg(long, conflicts_with = "output")]
     pub in_place: bool,
 
-    /// With --in-place, keep each changed file's original as PATH+SUFFIX (files ending in
-    /// SUFFIX are not processed).
+    /// With --in-place, keep each changed file's original as PATH+SUFFIX (a file named like
+    /// the backup of another, `a.txt.orig` beside `a.txt`, is not processed). The suffix must
+    /// not be empty.
     #[arg(long, value_name = "SUFFIX", requires = "in_place")]
     pub backup: Option<String>,
 
@@ -42,6 +47,11 @@ pub struct Args {
     #[arg(long, value_parser = parse_confidence, value_name = "X")]
     pub min_confidence: Option<f32>,
 
+    /// Exit 1 when something was repaired (default: 0 on success, changed or not), for CI
+    /// checks that want to fail on spun text.
+    #[arg(long)]
+    pub exit_code: bool,
+
     #[command(flatten)]
     pub dict: DictArgs,
 
@@ -50,7 +60,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<i32> {
-    let scanner = args.dict.scanner()?;
+    if let Some(b) = &args.backup {
+        // `--backup "$SUFFIX"` with an unset variable must not mean "no backup".
+        if b.is_empty() {
+            bail!("--backup needs a non-empty suffix (such as .orig); nothing was written");
+        }
+        if b.contains('/') || b.contains(std::path::MAIN_SEPARATOR) {
+            bail!("--backup {b:?}: a suffix cannot contain a path separator; nothing was written");
+        }
+    }
+    let settings = args.dict.effective(Overrides::default())?;
+    let scanner = args.dict.scanner_for(&settings)?;
     let min_confidence = args
         .dict
         .min_confidence(args.min_confidence, Threshold::Fix)?;
@@ -62,16 +82,17 @@ pub fn run(args: Args) -> Result<i32> {
         (None, false) => None,
     };
     if let Some(target) = target {
-        let mut walk = WalkOptions::default();
+        let mut walk = args.batch.walk_options(&settings.files.value);
         match &target {
             Target::OutDir(out) => {
-                walk.hidden = args.batch.hidden;
-                walk.globs = args.batch.globs.clone();
-                walk.excludes = args.batch.excludes.clone();
                 batch::check_out_dir(&args.paths, out, &walk)?;
                 walk.skip_dirs = vec![out.clone()];
+                walk.report_omitted = true;
             }
-            Target::InPlace { backup } => walk.skip_suffix = backup.clone(),
+            Target::InPlace { backup } => {
+                walk.skip_suffix = backup.clone();
+                walk.clear_stale_temps = true;
+            }
         }
         return super::batch::run(super::batch::Run {
             scanner: &scanner,
@@ -82,12 +103,16 @@ pub fn run(args: Args) -> Result<i32> {
                 min_confidence,
                 report_min_confidence: 0.0,
                 file_type: None,
+                type_rules: Vec::new(),
                 format: Default::default(),
                 max_filesize: despin::batch::DEFAULT_MAX_FILESIZE,
             },
             walk,
             stdout: None,
             summary: false,
+            exit_on_change: args.exit_code,
+            files: settings.files.value.clone(),
+            report: settings.report.value.clone(),
         });
     }
     if args.batch.wants_batch(&args.paths) || args.paths.len() > 1 {
@@ -111,9 +136,9 @@ pub fn run(args: Args) -> Result<i32> {
             stdout.flush().context("cannot write to stdout")?;
         }
     }
-    Ok(if repaired.applied.is_empty() {
-        EXIT_CLEAN
-    } else {
+    Ok(if args.exit_code && !repaired.applied.is_empty() {
         EXIT_FOUND
+    } else {
+        EXIT_CLEAN
     })
 }

@@ -54,7 +54,9 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
         bail!("give --spun and --original");
     };
     let mut pairs = Vec::new();
-    for (s, o) in pair_files(spun, original)? {
+    let found = pair_files(spun, original)?;
+    super::eval::warn_unpaired(&found);
+    for (s, o) in found.pairs {
         pairs.push((input::read_file(&s)?, input::read_file(&o)?));
     }
     if pairs.is_empty() {

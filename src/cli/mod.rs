@@ -14,9 +14,10 @@ mod scan;
 
 use clap::{Parser, Subcommand};
 
-/// Exit code: ran fine, nothing found.
+/// Exit code: ran fine (`scan`: nothing found; `fix`/`apply`: done, changed or not).
 pub const EXIT_CLEAN: i32 = 0;
-/// Exit code: ran fine, findings reported (or fixes applied).
+/// Exit code: `scan` reported findings; `fix`/`apply --exit-code` changed (or would change)
+/// something.
 pub const EXIT_FOUND: i32 = 1;
 /// Exit code: an error occurred (the message says which file and why).
 pub const EXIT_ERROR: i32 = 2;
@@ -24,16 +25,38 @@ pub const EXIT_ERROR: i32 = 2;
 /// Find and repair synonym-spun text ("Center East" for "Middle East", "final yr" for
 /// "last year", "counterfeit consciousness" for "artificial intelligence").
 ///
-/// despin matches text against phrase dictionaries (embedded by default: `news`, `news-learned`, `science`)
-/// and suggests or applies the original wording. Everything it does not repair stays
-/// byte-for-byte identical.
+/// despin matches text against phrase dictionaries (embedded by default, layered lowest
+/// first: `news-learned`, `news`, `science`; later layers win on the same span) and suggests
+/// or applies the original wording. Everything it does not repair stays byte-for-byte
+/// identical. `--version` shows the licences and required attributions of the data.
 ///
-/// Exit codes: 0 nothing found, 1 findings, 2 error.
+/// Exit codes: 0 success (scan: nothing found), 1 scan found something (or, with
+/// --exit-code, fix/apply changed something), 2 error.
 #[derive(Parser, Debug)]
-#[command(name = "despin", version, about, long_about, after_help = EXAMPLES)]
+#[command(name = "despin", version = version_text(), about, long_about, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// The version line, then the licence of despin and of each embedded dictionary with the
+/// attribution it requires (CC BY data must be credited wherever it is shipped).
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut t = format!(
+            "{}\nLicence: {}\nEmbedded dictionaries (layer order, lowest first):",
+            env!("CARGO_PKG_VERSION"),
+            env!("CARGO_PKG_LICENSE")
+        );
+        for e in despin::dict::embedded_dicts() {
+            t.push_str(&format!("\n  {} ({}): {}", e.name, e.file, e.licence));
+            if !e.attribution.is_empty() {
+                t.push_str(&format!("\n    Attribution: {}", e.attribution));
+            }
+        }
+        t
+    })
 }
 
 const EXAMPLES: &str = "Examples:
@@ -95,10 +118,26 @@ pub fn main() -> i32 {
             if is_broken_pipe(&e) {
                 return EXIT_CLEAN;
             }
-            eprintln!("despin: error: {e:#}");
+            eprintln!("despin: error: {}", message(&e));
             EXIT_ERROR
         }
     }
+}
+
+/// The error and its causes joined by `: `, leaving out a cause whose text the message already
+/// ends with (library errors quote their source: "a.txt: No such file or directory").
+fn message(e: &anyhow::Error) -> String {
+    let mut m = String::new();
+    for cause in e.chain() {
+        let c = cause.to_string();
+        if m.is_empty() {
+            m = c;
+        } else if !m.ends_with(&c) {
+            m.push_str(": ");
+            m.push_str(&c);
+        }
+    }
+    m
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

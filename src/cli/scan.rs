@@ -6,7 +6,8 @@ use anyhow::{bail, Context, Result};
 use despin::input;
 use despin::report::{write_summary, DocSummary, Format, ReportWriter, Row};
 
-use despin::batch::{BatchOptions, WalkOptions};
+use despin::batch::BatchOptions;
+use despin::config::Overrides;
 
 use super::batch::{self, BatchArgs};
 use super::common::{parse_confidence, DictArgs, Threshold};
@@ -21,9 +22,10 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
 
     /// Output format: brief (one line per finding), csv (for review in a spreadsheet, then
-    /// `despin apply`), json (JSON Lines, one object per finding).
-    #[arg(long, default_value = "brief", value_parser = parse_format)]
-    pub format: Format,
+    /// `despin apply`), json (JSON Lines, one object per finding). Default: brief, or
+    /// `report.format` in despin.toml.
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<Format>,
 
     /// Only report findings with at least this confidence (default 0, or
     /// `scan.min_confidence` in despin.toml).
@@ -54,7 +56,13 @@ pub fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 pub fn run(args: Args) -> Result<i32> {
-    let scanner = args.dict.scanner()?;
+    let settings = args.dict.effective(Overrides::default())?;
+    let scanner = args.dict.scanner_for(&settings)?;
+    let format = match (args.format, &settings.report.value.format) {
+        (Some(f), _) => f,
+        (None, Some(f)) => parse_format(f).map_err(anyhow::Error::msg)?,
+        (None, None) => Format::Brief,
+    };
     let min_confidence = args
         .dict
         .min_confidence(args.min_confidence, Threshold::Scan)?;
@@ -69,12 +77,16 @@ pub fn run(args: Args) -> Result<i32> {
                 min_confidence: 1.0,
                 report_min_confidence: min_confidence,
                 file_type: None,
+                type_rules: Vec::new(),
                 format: Default::default(),
                 max_filesize: despin::batch::DEFAULT_MAX_FILESIZE,
             },
-            walk: WalkOptions::default(),
-            stdout: Some(args.format),
+            walk: args.batch.walk_options(&settings.files.value),
+            stdout: Some(format),
             summary: args.summary,
+            exit_on_change: false,
+            files: settings.files.value.clone(),
+            report: settings.report.value.clone(),
         });
     }
     let paths = if args.paths.is_empty() {
@@ -84,11 +96,7 @@ pub fn run(args: Args) -> Result<i32> {
     };
     let stdout = std::io::stdout().lock();
     // A summary replaces the findings, so no CSV header either.
-    let format = if args.summary {
-        Format::Brief
-    } else {
-        args.format
-    };
+    let format = if args.summary { Format::Brief } else { format };
     let mut writer = ReportWriter::new(std::io::BufWriter::new(stdout), format, false);
     let mut found = false;
     let mut docs = Vec::new();
@@ -99,7 +107,7 @@ pub fn run(args: Args) -> Result<i32> {
             if p.is_dir() {
                 bail!("{}: is a directory", p.display());
             }
-            (p.display().to_string(), input::read_file(p)?)
+            (despin::report::path_label(p), input::read_file(p)?)
         };
         let result = scanner.scan(&text);
         if args.summary {
@@ -117,7 +125,7 @@ pub fn run(args: Args) -> Result<i32> {
             .filter(|f| f.confidence >= min_confidence)
         {
             let mut row = Row::new(&label, &text, f);
-            if args.format == Format::Json {
+            if format == Format::Json {
                 row.doc_score = Some(result.evidence.score);
             }
             writer.write(&row).context("cannot write to stdout")?;

@@ -6,7 +6,10 @@
 //! * malformed rows (including keys that normalise to nothing), as the parser refuses them;
 //! * conflicts: the same key, kind, context and document condition with different first
 //!   originals, so which one wins depends on layer order;
-//! * cycles: an original that is itself a spun key, so a repaired text would be flagged again.
+//! * cycles: an original that is itself a spun key, so a repaired text would be flagged again;
+//! * impossible inflections: a function word ("however", "each", "at", "next") given a
+//!   plural or verb ending ("howevers", "eachs", "ats", "nexts"), as a spun phrase or an
+//!   original. Such words never inflect, so the row was made by appending a suffix blindly.
 //!
 //! [`fires_on_clean`] scans known-clean text and reports the entries that fire there: each
 //! hit is a false positive waiting to happen.
@@ -28,6 +31,8 @@ pub enum ProblemKind {
     Conflict,
     /// An original is itself a spun key.
     Cycle,
+    /// A function word with an inflection it never takes ("howevers", "ats").
+    Inflection,
     /// The entry fires on known-clean text.
     FiresOnClean,
 }
@@ -39,6 +44,7 @@ impl ProblemKind {
             ProblemKind::Malformed => "malformed",
             ProblemKind::Conflict => "conflict",
             ProblemKind::Cycle => "cycle",
+            ProblemKind::Inflection => "impossible inflection",
             ProblemKind::FiresOnClean => "fires on clean text",
         }
     }
@@ -151,8 +157,208 @@ pub fn check_sources(sources: &[(PathBuf, Parsed)]) -> Vec<Problem> {
             }
         }
     }
+
+    // Impossible inflections, in every row (allow rows included: they would never match).
+    for (p, parsed) in sources {
+        for e in &parsed.entries {
+            let phrases = std::iter::once(("spun phrase", &e.spun))
+                .chain(e.originals.iter().map(|o| ("original", o)));
+            for (role, phrase) in phrases {
+                if let Some((word, stem)) = impossible_inflection(phrase) {
+                    problems.push(Problem {
+                        path: p.clone(),
+                        line: e.line,
+                        kind: ProblemKind::Inflection,
+                        message: format!(
+                            "{role} {phrase:?}: {word:?} is {stem:?} with an ending it never takes"
+                        ),
+                    });
+                }
+            }
+        }
+    }
     problems.sort_by(|a, b| (&a.path, a.line, a.kind).cmp(&(&b.path, b.line, b.kind)));
     problems
+}
+
+/// Function words (closed classes: determiners, pronouns, prepositions, conjunctions,
+/// modal verbs, sentence adverbs) that never take `-s`, `-ed` or `-ing`. Words that also
+/// live as nouns or verbs ("can", "will", "must", "near", "own", "still", "past", "last")
+/// are left out on purpose.
+const FUNCTION_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "across",
+    "after",
+    "against",
+    "all",
+    "almost",
+    "along",
+    "already",
+    "also",
+    "although",
+    "am",
+    "among",
+    "an",
+    "and",
+    "another",
+    "any",
+    "are",
+    "around",
+    "at",
+    "because",
+    "been",
+    "before",
+    "behind",
+    "below",
+    "beneath",
+    "beside",
+    "between",
+    "beyond",
+    "both",
+    "but",
+    "by",
+    "could",
+    "despite",
+    "during",
+    "each",
+    "either",
+    "every",
+    "few",
+    "for",
+    "from",
+    "furthermore",
+    "he",
+    "hence",
+    "her",
+    "him",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "into",
+    "it",
+    "its",
+    "many",
+    "may",
+    "me",
+    "might",
+    "moreover",
+    "much",
+    "my",
+    "neither",
+    "nevertheless",
+    "next",
+    "no",
+    "nonetheless",
+    "nor",
+    "not",
+    "of",
+    "on",
+    "onto",
+    "or",
+    "our",
+    "shall",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "therefore",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "thus",
+    "till",
+    "to",
+    "too",
+    "toward",
+    "under",
+    "underneath",
+    "unless",
+    "until",
+    "upon",
+    "very",
+    "via",
+    "was",
+    "we",
+    "were",
+    "what",
+    "whatever",
+    "when",
+    "whenever",
+    "where",
+    "whereas",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
+    "you",
+    "your",
+];
+
+/// Real words that look like a function word plus an ending.
+const REAL_WORDS: &[&str] = &[
+    "afters", "ams", "ands", "ares", "as", "besides", "buts", "fors", "hers", "hows", "ifs", "ins",
+    "is", "its", "mays", "nos", "noted", "noting", "ours", "sos", "theirs", "tilled", "tilling",
+    "tills", "toed", "toing", "towards", "us", "whens", "wheres", "whiled", "whiles", "whiling",
+    "whys", "yours",
+];
+
+/// The first word of `phrase` that is a function word with an inflectional ending, with
+/// that function word.
+fn impossible_inflection(phrase: &str) -> Option<(String, &'static str)> {
+    // Whole words only: "add-ons" and "it's" are not inflections of "on" and "it".
+    let words = phrase.split_whitespace().map(|w| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    });
+    for word in words {
+        if !word.chars().all(char::is_alphabetic) || REAL_WORDS.contains(&word.as_str()) {
+            continue;
+        }
+        // (ending, letters the stem must end with, letter the ending replaced)
+        let endings: [(&str, &[&str], &str); 6] = [
+            ("s", &[""], ""),
+            ("es", &["ch", "sh", "s", "x"], ""),
+            ("ed", &[""], ""),
+            ("d", &["e"], ""),
+            ("ing", &[""], ""),
+            ("ing", &[""], "e"),
+        ];
+        for (ending, stem_ends, restore) in endings {
+            let Some(stem) = word.strip_suffix(ending) else {
+                continue;
+            };
+            // A two-letter stem with a restored "e" would make "thing" an inflection of "the".
+            if stem.len() < 2 + restore.len() || !stem_ends.iter().any(|e| stem.ends_with(e)) {
+                continue;
+            }
+            let stem = format!("{stem}{restore}");
+            if let Some(f) = FUNCTION_WORDS.iter().find(|f| **f == stem) {
+                return Some((word, f));
+            }
+        }
+    }
+    None
 }
 
 /// One entry that fired on clean text.
@@ -267,6 +473,50 @@ mod tests {
                 ("b.csv".into(), 3, ProblemKind::Conflict),
             ],
             "{p:?}"
+        );
+    }
+
+    #[test]
+    fn finds_impossible_inflections_of_function_words() {
+        let a = "spun,original\nhowevers,buts\neachs,boths\nats,ins\nnext week,following week\n\
+                 nexts,followings\nwhich means,that means\nthe thing's,the object's\n\
+                 beings,creatures\ntowards,to\nits own,their own\nwhiled away,passed\n\
+                 she sings,she singed\nand so on,and thus\ntoes,feet\nthing,object\n\
+                 add-ons,extras\nnoted that,said that\n";
+        let sources = vec![(
+            PathBuf::from("a.csv"),
+            parse_source(Path::new("a.csv"), a.as_bytes()),
+        )];
+        let got: Vec<(u64, String)> = check_sources(&sources)
+            .into_iter()
+            .filter(|p| p.kind == ProblemKind::Inflection)
+            .map(|p| (p.line, p.message))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    2,
+                    "spun phrase \"howevers\": \"howevers\" is \"however\" with an ending it never takes"
+                        .to_string()
+                ),
+                (
+                    3,
+                    "spun phrase \"eachs\": \"eachs\" is \"each\" with an ending it never takes".into()
+                ),
+                (
+                    3,
+                    "original \"boths\": \"boths\" is \"both\" with an ending it never takes".into()
+                ),
+                (
+                    4,
+                    "spun phrase \"ats\": \"ats\" is \"at\" with an ending it never takes".into()
+                ),
+                (
+                    6,
+                    "spun phrase \"nexts\": \"nexts\" is \"next\" with an ending it never takes".into()
+                ),
+            ]
         );
     }
 }

@@ -3,7 +3,8 @@
 //! Layout (all integers little-endian):
 //!
 //! ```text
-//! magic    8 bytes  b"DESPIN\0\x01"
+//! magic    8 bytes  b"DESPIN\0" + format version (2)
+//! checksum u32 CRC-32 (IEEE) of every byte after it
 //! name     u32 length + UTF-8 bytes (the dictionary's name)
 //! fst      u64 length + bytes of an fst::Map (key -> first_entry << 8 | entry_count)
 //! table    u32 entry count N, (N+1) u32 record offsets, then the records
@@ -15,8 +16,10 @@
 //! Invariants: entries are sorted by key, so the entries of one key are contiguous and the
 //! FST value locates all of them; one key has at most 255 entries. The table is decoded
 //! lazily, one record at a time, so a memory-mapped dictionary of millions of entries opens
-//! in constant time. Every read is bounds-checked: a damaged file yields no entry, never a
-//! panic.
+//! without parsing. A file read from disk is checked against its checksum once, at load
+//! ([`verify`]), before the FST is touched: `fst` trusts its bytes and can panic on damaged
+//! ones. Every read of the side table is bounds-checked as well: a damaged record yields no
+//! entry, never a panic.
 //!
 //! Also compiled into `build.rs`, which embeds the default dictionaries in this format.
 
@@ -24,8 +27,54 @@ use std::ops::Range;
 
 use crate::dict::source::{EntryKind, SourceEntry};
 
-/// First bytes of every compiled dictionary.
-pub const MAGIC: &[u8; 8] = b"DESPIN\0\x01";
+/// First bytes of every compiled dictionary, of any format version.
+pub const MAGIC_PREFIX: &[u8; 7] = b"DESPIN\0";
+/// The format version this code writes and reads.
+pub const FORMAT_VERSION: u8 = 2;
+/// First bytes of a compiled dictionary of this format version.
+pub const MAGIC: &[u8; 8] = b"DESPIN\0\x02";
+/// Bytes before the checksummed part: magic and the checksum itself.
+const CHECKED_FROM: usize = 12;
+
+/// Why bytes are not a usable compiled dictionary.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CompiledError {
+    /// The bytes do not start with the despin header.
+    #[error("missing despin dictionary header (build one with `despin dict build`)")]
+    NotCompiled,
+    /// Written by a despin with another format version.
+    #[error(
+        "format version {found}, but this despin reads version {FORMAT_VERSION}: \
+         rebuild it from its CSV sources with `despin dict build`"
+    )]
+    Version {
+        /// The version byte found.
+        found: u8,
+    },
+    /// The checksum in the header does not match the contents.
+    #[error(
+        "checksum mismatch (stored {stored:08x}, computed {computed:08x}): the file is damaged \
+         or truncated; rebuild it with `despin dict build`"
+    )]
+    Checksum {
+        /// The checksum the header holds.
+        stored: u32,
+        /// The checksum of the bytes as read.
+        computed: u32,
+    },
+    /// A part is cut short or lies outside the file.
+    #[error("truncated {0}")]
+    Truncated(&'static str),
+    /// A part is inconsistent with the rest.
+    #[error("{0}")]
+    Malformed(&'static str),
+    /// The FST part is not an FST.
+    #[error("corrupt FST: {0}")]
+    Fst(String),
+    /// The entries cannot be encoded (too many entries under one key, too large...).
+    #[error("{0}")]
+    Encode(String),
+}
 /// Most entries one key may have.
 pub const MAX_ENTRIES_PER_KEY: usize = 255;
 
@@ -81,6 +130,7 @@ pub fn encode(name: &str, source: &str, entries: &[SourceEntry]) -> Result<Vec<u
     let mut out =
         Vec::with_capacity(32 + name.len() + fst_bytes.len() + records.len() + 4 * offsets.len());
     out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&[0; 4]); // the checksum, filled in below
     out.extend_from_slice(&(name.len() as u32).to_le_bytes());
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(&(fst_bytes.len() as u64).to_le_bytes());
@@ -90,7 +140,32 @@ pub fn encode(name: &str, source: &str, entries: &[SourceEntry]) -> Result<Vec<u
         out.extend_from_slice(&o.to_le_bytes());
     }
     out.extend_from_slice(&records);
+    let sum = crc32fast::hash(&out[CHECKED_FROM..]);
+    out[8..CHECKED_FROM].copy_from_slice(&sum.to_le_bytes());
     Ok(out)
+}
+
+/// Check the header and the checksum of a compiled dictionary: any damage to its bytes
+/// (a flipped bit, a truncation) is caught here. One pass over the bytes.
+pub fn verify(bytes: &[u8]) -> Result<(), CompiledError> {
+    check_magic(bytes)?;
+    let stored = u32_at(bytes, 8).ok_or(CompiledError::Truncated("header"))?;
+    let computed = crc32fast::hash(&bytes[CHECKED_FROM..]);
+    if stored != computed {
+        return Err(CompiledError::Checksum { stored, computed });
+    }
+    Ok(())
+}
+
+fn check_magic(bytes: &[u8]) -> Result<(), CompiledError> {
+    if bytes.get(..7) != Some(&MAGIC_PREFIX[..]) {
+        return Err(CompiledError::NotCompiled);
+    }
+    match bytes.get(7) {
+        Some(&FORMAT_VERSION) => Ok(()),
+        Some(&found) => Err(CompiledError::Version { found }),
+        None => Err(CompiledError::Truncated("header")),
+    }
 }
 
 /// Where the parts of a compiled dictionary lie in its bytes.
@@ -111,38 +186,42 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
         .map(|s| u32::from_le_bytes(s.try_into().unwrap()))
 }
 
-/// Check the header of a compiled dictionary and locate its parts.
-pub fn layout(bytes: &[u8]) -> Result<Layout, String> {
-    if bytes.get(..8) != Some(&MAGIC[..]) {
-        return Err("missing despin dictionary header (build one with `despin dict build`)".into());
-    }
-    let name_len = u32_at(bytes, 8).ok_or("truncated header")? as usize;
-    let name = bytes.get(12..12 + name_len).ok_or("truncated name")?;
+/// Check the header of a compiled dictionary and locate its parts. Does not read the
+/// checksum: call [`verify`] first on bytes that may be damaged.
+pub fn layout(bytes: &[u8]) -> Result<Layout, CompiledError> {
+    use CompiledError::{Malformed, Truncated};
+    check_magic(bytes)?;
+    let name_len = u32_at(bytes, CHECKED_FROM).ok_or(Truncated("header"))? as usize;
+    let name_start = CHECKED_FROM + 4;
+    let name = bytes
+        .get(name_start..name_start + name_len)
+        .ok_or(Truncated("name"))?;
     let name = std::str::from_utf8(name)
-        .map_err(|_| "name is not UTF-8")?
+        .map_err(|_| Malformed("name is not UTF-8"))?
         .to_string();
-    let at = 12 + name_len;
+    let at = name_start + name_len;
     let fst_len = bytes
         .get(at..at + 8)
         .map(|s| u64::from_le_bytes(s.try_into().unwrap()))
-        .ok_or("truncated FST length")?;
+        .ok_or(Truncated("FST length"))?;
     let fst_start = at + 8;
     let fst_end = usize::try_from(fst_len)
         .ok()
         .and_then(|l| fst_start.checked_add(l))
-        .ok_or("bad FST length")?;
+        .ok_or(Malformed("bad FST length"))?;
     if fst_end > bytes.len() {
-        return Err("truncated FST".into());
+        return Err(Truncated("FST"));
     }
-    let len = u32_at(bytes, fst_end).ok_or("truncated table")? as usize;
+    let len = u32_at(bytes, fst_end).ok_or(Truncated("entry table"))? as usize;
     let table_end_of_offsets = fst_end + 4 + 4 * (len + 1);
     if table_end_of_offsets > bytes.len() {
-        return Err("truncated table".into());
+        return Err(Truncated("entry table"));
     }
     // The last offset is the length of the record area: a cheap check for truncation.
-    let records_len = u32_at(bytes, table_end_of_offsets - 4).ok_or("truncated table")? as usize;
+    let records_len =
+        u32_at(bytes, table_end_of_offsets - 4).ok_or(Truncated("entry table"))? as usize;
     if table_end_of_offsets + records_len != bytes.len() {
-        return Err("truncated or padded entry table".into());
+        return Err(Malformed("truncated or padded entry table"));
     }
     Ok(Layout {
         name,

@@ -4,14 +4,15 @@
 //! (see [`compiled`] for the byte layout). It can come from three places, all giving the
 //! same findings for the same entries:
 //!
-//! * embedded in the binary (the `dictionaries/*.csv` of this repository, compiled by
-//!   `build.rs`), selected by name;
+//! * embedded in the binary (the dictionaries listed in `dictionaries/MANIFEST.csv`, compiled
+//!   by `build.rs`), selected by name;
 //! * a CSV source file, compiled in memory when loaded;
 //! * a compiled file written by `despin dict build`, opened through a memory map, so even a
 //!   dictionary of millions of entries loads in constant time.
 //!
 //! A [`DictSet`] stacks dictionaries in layers: later layers (user dictionaries) take
-//! precedence over earlier ones (the defaults) on the same span.
+//! precedence over earlier ones (the defaults) on the same span. The embedded dictionaries
+//! are layered in the order of the manifest, lowest first ([`embedded_dicts`]).
 
 pub mod check;
 pub mod compiled;
@@ -39,12 +40,32 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-/// Names of the dictionaries embedded in this build, in build order.
-pub fn embedded_names() -> Vec<&'static str> {
-    embedded::EMBEDDED.iter().map(|(n, _)| *n).collect()
+/// A dictionary embedded in this build, as listed in `dictionaries/MANIFEST.csv`.
+#[derive(Debug)]
+pub struct Embedded {
+    /// Name used to select it (`--dicts`).
+    pub name: &'static str,
+    /// Its source file in `dictionaries/`.
+    pub file: &'static str,
+    /// Licence of its data (SPDX expression).
+    pub licence: &'static str,
+    /// Attribution its licence requires wherever it is shipped; empty when none is required.
+    pub attribution: &'static str,
+    bytes: &'static [u8],
 }
 
-/// Dictionaries used when the user names none: every embedded one.
+/// The dictionaries embedded in this build, in layer order (lowest first), which is the
+/// order of `dictionaries/MANIFEST.csv`.
+pub fn embedded_dicts() -> &'static [Embedded] {
+    embedded::EMBEDDED
+}
+
+/// Names of the dictionaries embedded in this build, in layer order (lowest first).
+pub fn embedded_names() -> Vec<&'static str> {
+    embedded::EMBEDDED.iter().map(|e| e.name).collect()
+}
+
+/// Dictionaries used when the user names none: every embedded one, in layer order.
 pub fn default_names() -> Vec<&'static str> {
     embedded_names()
 }
@@ -87,6 +108,8 @@ pub struct Dictionary {
     fst: fst::Map<Bytes>,
     table: Bytes,
     len: usize,
+    /// The manifest row, for an embedded dictionary.
+    embedded: Option<&'static Embedded>,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -99,7 +122,8 @@ impl std::fmt::Debug for Dictionary {
 }
 
 impl Dictionary {
-    fn from_backing(backing: Backing, origin: PathBuf) -> Result<Dictionary> {
+    /// `verify`: check the checksum first (bytes from outside this process).
+    fn from_backing(backing: Backing, origin: PathBuf, verify: bool) -> Result<Dictionary> {
         let all = Bytes {
             backing,
             start: 0,
@@ -114,17 +138,21 @@ impl Dictionary {
             end: len_all,
             ..all
         };
-        let bad = |reason: String| Error::Compiled {
+        let bad = |reason: compiled::CompiledError| Error::Compiled {
             path: origin.clone(),
             reason,
         };
+        if verify {
+            compiled::verify(whole.as_ref()).map_err(bad)?;
+        }
         let layout = compiled::layout(whole.as_ref()).map_err(bad)?;
         let fst_bytes = Bytes {
             start: layout.fst.start,
             end: layout.fst.end,
             ..whole.clone()
         };
-        let fst = fst::Map::new(fst_bytes).map_err(|e| bad(format!("corrupt FST: {e}")))?;
+        let fst = fst::Map::new(fst_bytes)
+            .map_err(|e| bad(compiled::CompiledError::Fst(e.to_string())))?;
         let table = Bytes {
             start: layout.table.start,
             end: layout.table.end,
@@ -138,22 +166,27 @@ impl Dictionary {
             fst,
             table,
             len: layout.len,
+            embedded: None,
         })
     }
 
     /// An embedded dictionary by name.
     pub fn embedded(name: &str) -> Result<Dictionary> {
-        let (_, bytes) = embedded::EMBEDDED
+        let e = embedded::EMBEDDED
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|e| e.name == name)
             .ok_or_else(|| Error::UnknownDictionary {
                 name: name.to_string(),
                 known: embedded_names().join(", "),
             })?;
-        Dictionary::from_backing(
-            Backing::Static(bytes),
+        // Embedded bytes were written by build.rs in this build: nothing to verify.
+        let mut dict = Dictionary::from_backing(
+            Backing::Static(e.bytes),
             PathBuf::from(format!("<embedded {name}>")),
-        )
+            false,
+        )?;
+        dict.embedded = Some(e);
+        Ok(dict)
     }
 
     /// Compile entries in memory into a dictionary called `name`.
@@ -161,11 +194,18 @@ impl Dictionary {
         let source = origin
             .file_name()
             .map_or_else(|| name.to_string(), |f| f.to_string_lossy().into_owned());
-        let bytes = compiled::encode(name, &source, entries).map_err(|reason| Error::Compiled {
+        let bytes = compiled::encode(name, &source, entries).map_err(|e| Error::Compiled {
             path: origin.to_path_buf(),
-            reason,
+            reason: compiled::CompiledError::Encode(e),
         })?;
-        Dictionary::from_backing(Backing::Owned(bytes.into()), origin.to_path_buf())
+        Dictionary::from_backing(Backing::Owned(bytes.into()), origin.to_path_buf(), false)
+    }
+
+    /// Load a compiled dictionary (as written by `despin dict build`) held in memory.
+    /// Its header and checksum are verified first, so damaged bytes give
+    /// [`Error::Compiled`] naming `origin`, never a panic.
+    pub fn from_compiled_bytes(origin: &Path, bytes: Vec<u8>) -> Result<Dictionary> {
+        Dictionary::from_backing(Backing::Owned(bytes.into()), origin.to_path_buf(), true)
     }
 
     /// Parse and compile a CSV source held in memory. Any malformed row refuses the whole file.
@@ -181,7 +221,9 @@ impl Dictionary {
 
     /// Load a user dictionary: a compiled file (memory-mapped) or a CSV source.
     ///
-    /// Compiled files are recognised by their header, not their extension.
+    /// Compiled files are recognised by their header, not their extension, and verified
+    /// against their checksum once, here (one pass over the file), so a damaged file is an
+    /// [`Error::Compiled`] naming it.
     pub fn open(path: &Path) -> Result<Dictionary> {
         let io = |source| Error::Io {
             path: path.to_path_buf(),
@@ -193,14 +235,20 @@ impl Dictionary {
             use std::io::Read;
             let mut f = &file;
             let n = f.read(&mut head).map_err(io)?;
-            n == 8 && &head == compiled::MAGIC
+            n == 8 && head.starts_with(compiled::MAGIC_PREFIX)
         };
         if is_compiled {
             // SAFETY: the map is read-only; despin never writes dictionary files in place
             // (it writes a temporary file and renames it), so the mapped bytes don't change
             // under us unless another program truncates the file, which all mmap users accept.
-            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
-            return Dictionary::from_backing(Backing::Mapped(Arc::new(map)), path.to_path_buf());
+            // Populated up front: the checksum reads every page anyway, and faulting them in
+            // one call halves the load time of a large dictionary.
+            let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(io)?;
+            return Dictionary::from_backing(
+                Backing::Mapped(Arc::new(map)),
+                path.to_path_buf(),
+                true,
+            );
         }
         let data = std::fs::read(path).map_err(io)?;
         let name = path
@@ -217,6 +265,11 @@ impl Dictionary {
     /// Where it was loaded from.
     pub fn origin(&self) -> &Path {
         &self.origin
+    }
+
+    /// For an embedded dictionary, its manifest row (licence and attribution).
+    pub fn embedded_info(&self) -> Option<&'static Embedded> {
+        self.embedded
     }
 
     /// Number of entries.

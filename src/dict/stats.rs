@@ -1,4 +1,5 @@
-//! Dictionary statistics (`despin dict stats`): entries per kind and per tag.
+//! Dictionary statistics (`despin dict stats`): entries per kind and per tag, and for an
+//! embedded dictionary its licence and the attribution that licence requires.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,10 @@ pub struct Stats {
     pub with_context: usize,
     /// Entries with a document condition (`requires`).
     pub with_requires: usize,
+    /// Licence of an embedded dictionary's data (from `dictionaries/MANIFEST.csv`).
+    pub licence: Option<&'static str>,
+    /// Attribution that licence requires (empty: none).
+    pub attribution: Option<&'static str>,
 }
 
 impl Stats {
@@ -33,6 +38,8 @@ impl Stats {
             origin: dict.origin().display().to_string(),
             entries: dict.len(),
             keys: dict.fst().len(),
+            licence: dict.embedded_info().map(|e| e.licence),
+            attribution: dict.embedded_info().map(|e| e.attribution),
             ..Stats::default()
         };
         for e in dict.entries() {

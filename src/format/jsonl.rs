@@ -6,7 +6,7 @@
 //! located in the file and a repair replaces only the escaped bytes of the repaired words
 //! (the replacement JSON-escaped); the rest of the literal keeps its original escapes. A line
 //! that is not a JSON object is reported by line number and passed through unchanged; blank
-//! lines pass silently.
+//! lines pass silently. A UTF-8 byte order mark before the first line is kept and skipped.
 
 use super::{Escape, Segment, Warning};
 
@@ -19,8 +19,15 @@ pub fn segments<'a>(
     let mut out = Vec::new();
     let mut at = 0;
     for (n, line) in file.split_inclusive('\n').enumerate() {
-        let start = at;
+        let mut start = at;
         at += line.len();
+        let line = match line.strip_prefix('\u{FEFF}') {
+            Some(rest) if n == 0 => {
+                start += '\u{FEFF}'.len_utf8();
+                rest
+            }
+            _ => line,
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -58,6 +65,29 @@ pub fn segments<'a>(
         });
     }
     out
+}
+
+/// The top-level fields of a line holding one JSON object: each key (decoded) with the byte
+/// range of its value, in line order. `Err` says why the line is not one JSON object.
+pub fn object_fields(line: &str) -> Result<Vec<(String, std::ops::Range<usize>)>, String> {
+    serde_json::from_str::<serde::de::IgnoredAny>(line)
+        .map_err(|e| format!("malformed JSON: {e}"))?;
+    let mut lex = Lexer {
+        s: line.as_bytes(),
+        i: 0,
+    };
+    lex.ws();
+    if lex.peek() != Some(b'{') {
+        return Err("not a JSON object".to_string());
+    }
+    let mut fields = Vec::new();
+    lex.object_fields(|lex, key| {
+        let start = lex.i;
+        lex.value();
+        let key = decode(key).map_or_else(|| key.to_string(), |k| k.0);
+        fields.push((key, start..lex.i));
+    });
+    Ok(fields)
 }
 
 /// The segment of the string literal `line[lit]` (quotes included), at file offset `base`.
@@ -249,6 +279,39 @@ mod tests {
         assert_eq!(segs[0].text, "x \"q\" y");
         assert_eq!(segs[0].to_file(0), file.find("x \\").unwrap());
         assert_eq!(w.iter().map(|w| w.line).collect::<Vec<_>>(), [2, 3]);
+    }
+
+    #[test]
+    fn bom_before_the_first_record_is_skipped() {
+        let file = "\u{FEFF}{\"text\":\"a b\"}\n";
+        let mut w = Vec::new();
+        let segs = segments(file, &["text".to_string()], &mut w);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(segs[0].to_file(0), file.find('a').unwrap());
+    }
+
+    #[test]
+    fn object_fields_give_raw_value_ranges() {
+        let line = r#" {"id":1e2, "t\u0065xt" : "x\"y" ,"o":{"a":[1,2]}} "#;
+        let f = object_fields(line).unwrap();
+        let got: Vec<(&str, &str)> = f
+            .iter()
+            .map(|(k, r)| (k.as_str(), &line[r.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("id", "1e2"),
+                ("text", r#""x\"y""#),
+                ("o", r#"{"a":[1,2]}"#)
+            ]
+        );
+        assert!(object_fields("[1]")
+            .unwrap_err()
+            .contains("not a JSON object"));
+        assert!(object_fields("{bad")
+            .unwrap_err()
+            .contains("malformed JSON"));
     }
 
     #[test]

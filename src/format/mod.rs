@@ -133,6 +133,14 @@ impl<'a> Segment<'a> {
         f + (offset - t)
     }
 
+    /// The text offset of a file offset that [`Segment::to_file`] gives for some character
+    /// boundary of the text (its inverse).
+    pub fn to_text(&self, file_offset: usize) -> usize {
+        let i = self.anchors.partition_point(|a| a.1 <= file_offset).max(1) - 1;
+        let (t, f) = self.anchors[i];
+        t + file_offset.saturating_sub(f)
+    }
+
     fn is_verbatim(&self) -> bool {
         self.anchors.len() == 1
     }
@@ -219,6 +227,9 @@ pub struct Processed {
     pub findings: Vec<Finding>,
     /// For each finding, whether it was applied.
     pub applied: Vec<bool>,
+    /// For each finding, the spin score of the document it is in (its record, in JSON
+    /// Lines).
+    pub doc_scores: Vec<f32>,
     /// The repaired file, when repairing and something changed.
     pub output: Option<String>,
     /// The edits made, in file coordinates and order (replacements encoded); every byte
@@ -243,6 +254,7 @@ pub fn process(
     let mut done = Processed {
         findings: Vec::new(),
         applied: Vec::new(),
+        doc_scores: Vec::new(),
         output: None,
         edits: Vec::new(),
         evidence: DocEvidence::default(),
@@ -264,6 +276,9 @@ pub fn process(
             last = segs.len();
         }
         let part = process_document(scanner, file, &segs[first..last], repair_at);
+        let n = part.findings.len();
+        done.doc_scores
+            .extend(std::iter::repeat_n(part.evidence.score, n));
         done.findings.extend(part.findings);
         done.applied.extend(part.applied);
         done.edits.extend(part.edits);
@@ -356,6 +371,7 @@ fn process_document(
         }
     }
     Processed {
+        doc_scores: Vec::new(),
         findings,
         applied,
         output: None,
@@ -381,6 +397,9 @@ mod tests {
         assert_eq!(s.to_file(1), 11);
         assert_eq!(s.to_file(3), 17);
         assert_eq!(s.to_file(4), 18);
+        for t in [0, 1, 3, 4] {
+            assert_eq!(s.to_text(s.to_file(t)), t);
+        }
     }
 
     #[test]
