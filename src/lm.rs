@@ -86,16 +86,44 @@ impl ContextModel {
         let Some(ln_prev) = self.ln_word(prev) else {
             return self.ln_word_or_floor(word);
         };
-        let mut key = Vec::with_capacity(prev.len() + word.len() + 1);
-        key.extend_from_slice(prev.as_bytes());
-        key.push(b' ');
-        key.extend_from_slice(word.as_bytes());
-        if let Some(l) = self.cost(&key) {
+        // Most pairs fit a stack buffer; the model is asked for every candidate's neighbours.
+        let n = prev.len() + word.len() + 1;
+        let mut buf = [0u8; 64];
+        let mut heap = Vec::new();
+        let key: &mut [u8] = if n <= buf.len() {
+            &mut buf[..n]
+        } else {
+            heap.resize(n, 0);
+            &mut heap
+        };
+        key[..prev.len()].copy_from_slice(prev.as_bytes());
+        key[prev.len()] = b' ';
+        key[prev.len() + 1..].copy_from_slice(word.as_bytes());
+        if let Some(l) = self.cost(key) {
             return l;
         }
         let backoff = BACKOFF.ln() + self.ln_word_or_floor(word);
         let cap = table::ABSENT_PAIR_CAP_LN - ln_prev;
         backoff.min(cap)
+    }
+
+    /// How much the neighbours raise the phrase's probability (nats):
+    /// `score_window(left, phrase, right) - score_window(&[], phrase, &[])`, computed from the
+    /// two boundary terms only (the phrase's inner terms cancel), since the scanner asks it
+    /// for every candidate.
+    pub fn context_fit(&self, left: Option<&str>, phrase: &[&str], right: Option<&str>) -> f32 {
+        let mut fit = 0.0;
+        if let (Some(l), Some(&first)) = (left.filter(|t| is_word(t)), phrase.first()) {
+            if is_word(first) {
+                fit += self.ln_next(l, first) - self.ln_word_or_floor(first);
+            }
+        }
+        if let (Some(&last), Some(r)) = (phrase.last(), right) {
+            if is_word(last) && is_word(r) && self.ln_word(r).is_some() {
+                fit += self.ln_next(last, r);
+            }
+        }
+        fit
     }
 
     /// ln P of `phrase` followed by `right`, given `left`: the score to compare one phrase
@@ -167,6 +195,22 @@ mod tests {
         prefers(&["the"], &["chief"], &["leader"], &["executive"]);
         prefers(&["as"], &["mentioned"], &["said"], &["above"]);
         prefers(&["the"], &["chief"], &["leader"], &["financial", "officer"]);
+    }
+
+    #[test]
+    fn context_fit_is_the_difference_of_window_scores() {
+        let m = ContextModel::embedded();
+        for (l, p, r) in [
+            (Some("the"), &["prime", "minister"][..], Some("said")),
+            (Some("talks"), &["final", "yr"][..], Some(",")),
+            (None, &["u", ".", "s"][..], Some("officials")),
+            (Some("qzxv"), &["year"][..], None),
+        ] {
+            let (ls, rs) = (l.as_slice(), r.as_slice());
+            let full = m.score_window(ls, p, rs) - m.score_window(&[], p, &[]);
+            let fit = m.context_fit(l, p, r);
+            assert!((full - fit).abs() < 1e-3, "{l:?} {p:?} {r:?}: {full} {fit}");
+        }
     }
 
     #[test]

@@ -334,31 +334,44 @@ struct Verdict {
     lr: f32,
 }
 
+/// Verdicts already reached in one document, by match and entry: evidence and selection
+/// ask about the same matches.
+#[derive(Default)]
+struct Verdicts(FxMap<(usize, usize, usize, usize), Verdict>);
+
+impl Verdicts {
+    fn get(&mut self, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
+        *self
+            .0
+            .entry((c.first, c.last, c.layer, e.index))
+            .or_insert_with(|| judge(doc, c, e))
+    }
+}
+
 fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
     let lm = ContextModel::embedded();
-    let left: Vec<&str> = (c.first > 0 && doc.tokens[c.first].sep != Sep::Break)
-        .then(|| doc.norm_str(c.first - 1))
-        .into_iter()
-        .collect();
-    let right: Vec<&str> = (c.last + 1 < doc.tokens.len()
-        && doc.tokens[c.last + 1].sep != Sep::Break)
-        .then(|| doc.norm_str(c.last + 1))
-        .into_iter()
-        .collect();
-    // How much the context raises a phrase's probability above its own.
-    let fit = |toks: &[&str]| {
-        let in_context = lm.score_window(&left, toks, &right);
-        (in_context, in_context - lm.score_window(&[], toks, &[]))
-    };
+    let left_word =
+        (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| doc.norm_str(c.first - 1));
+    let right_word = (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break)
+        .then(|| doc.norm_str(c.last + 1));
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
-    let (_, spun_fit) = fit(&spun);
+    let spun_fit = lm.context_fit(left_word, &spun, right_word);
+    let (left, right) = (left_word.as_slice(), right_word.as_slice());
     let mut best: Option<(usize, f32, f32)> = None;
+    let several = e.originals().nth(1).is_some();
     for (k, o) in e.originals().enumerate() {
         let od = Doc::new(o);
         let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
-        let (score, f) = fit(&toks);
+        let fit = lm.context_fit(left_word, &toks, right_word);
+        // Alternatives are ranked by how likely each is in place (not only how well it
+        // fits): only needed when there are several.
+        let score = if several {
+            lm.score_window(left, &toks, right)
+        } else {
+            0.0
+        };
         if best.is_none_or(|b| score > b.1) {
-            best = Some((k, score, f));
+            best = Some((k, score, fit));
         }
     }
     best.map_or(Verdict { best: 0, lr: 0.0 }, |(best, _, f)| Verdict {
@@ -612,6 +625,7 @@ impl Scanner {
         doc: &Doc<'_>,
         cands: &[Candidate],
         req: &mut Requires<'_, '_>,
+        verdicts: &mut Verdicts,
     ) -> DocEvidence {
         if self.options.assume_spun {
             let mut profiles: Vec<String> = Vec::new();
@@ -667,24 +681,42 @@ impl Scanner {
         }
         // Swap density: a spinner replaces common words everywhere, so a spun document holds
         // many distinct swaps of its profile, far more than clean text does by chance.
-        let mut swaps: HashMap<String, std::collections::HashSet<(usize, usize)>> = HashMap::new();
-        for c in cands {
+        // Per profile: distinct swap entries whose conditions hold, with their matches.
+        let mut held: HashMap<String, HashMap<(usize, usize), Vec<usize>>> = HashMap::new();
+        for (ci, c) in cands.iter().enumerate() {
             let dict = &self.dicts.layers()[c.layer];
             for e in dict.entries_for(c.value) {
-                if e.kind == EntryKind::Swap
-                    && self.conditions_hold(doc, req, &e, c)
-                    && judge(doc, c, &e).lr >= 0.0
-                {
+                if e.kind == EntryKind::Swap && self.conditions_hold(doc, req, &e, c) {
                     for p in e.profiles() {
-                        swaps
-                            .entry(p.to_string())
+                        held.entry(p.to_string())
                             .or_default()
-                            .insert((c.layer, e.index));
+                            .entry((c.layer, e.index))
+                            .or_default()
+                            .push(ci);
                     }
                 }
             }
         }
         let words = count_words(doc);
+        // Only swaps the context model finds plausible somewhere count; the model is asked
+        // only where the unfiltered count would be dense enough to matter.
+        let mut swaps: HashMap<String, usize> = HashMap::new();
+        for (p, entries) in held {
+            if swap_strength(entries.len(), words) <= 0.0 {
+                continue;
+            }
+            let plausible = entries
+                .iter()
+                .filter(|((layer, index), at)| {
+                    let Some(e) = self.dicts.layers()[*layer].entry(*index) else {
+                        return false;
+                    };
+                    at.iter()
+                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).lr >= 0.0)
+                })
+                .count();
+            swaps.insert(p, plausible);
+        }
         for p in swaps.keys() {
             per.entry(p.clone()).or_default();
         }
@@ -699,7 +731,7 @@ impl Scanner {
         let mut profiles: Vec<ProfileEvidence> = per
             .into_iter()
             .map(|(profile, (hits, distinct))| {
-                let distinct_swaps = swaps.get(&profile).map_or(0, |s| s.len());
+                let distinct_swaps = swaps.get(&profile).copied().unwrap_or(0);
                 let (keys_seen, keys_expected, swap_profile) =
                     match vanishing.profiles.iter().position(|p| *p == profile) {
                         Some(i) => (seen[i], vanishing.rate[i] * words as f32, true),
@@ -779,7 +811,8 @@ impl Scanner {
             doc: &doc,
             memo: HashMap::new(),
         };
-        let evidence = self.evidence(&doc, &cands, &mut req);
+        let mut verdicts = Verdicts::default();
+        let evidence = self.evidence(&doc, &cands, &mut req, &mut verdicts);
 
         let mut findings = Vec::new();
         let mut next_free = 0;
@@ -813,7 +846,7 @@ impl Scanner {
                     next_free = c.last + 1;
                     break;
                 }
-                let Verdict { best, lr: gain } = judge(&doc, &c, &e);
+                let Verdict { best, lr: gain } = verdicts.get(&doc, &c, &e);
                 let vetoed = e.kind == EntryKind::Swap && gain < -LM_VETO;
                 if vetoed || (!strict[k] && gain < LM_WAIVE) {
                     continue;

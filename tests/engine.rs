@@ -285,8 +285,10 @@ in keeping with,according to,0.9,swap,spinner:a
     assert!(r.evidence.score > 0.5, "{:?}", r.evidence);
     let fixed = repair(spun, &r.findings, 0.5).text;
     assert!(
-        fixed.starts_with("Officials said people also left before noon. However, talks went on, \
-             according to the country's envoy"),
+        fixed.starts_with(
+            "Officials said people also left before noon. However, talks went on, \
+             according to the country's envoy"
+        ),
         "{fixed}"
     );
     // A few of them in ordinary prose are no evidence at all, even in a short paragraph.
