@@ -30,9 +30,10 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::format::{self, FileType, FormatOptions, Warning};
 use crate::input::{self, NotText};
-use crate::output::{self, TEMP_PREFIX};
+use crate::output::{self, AtomicFile, TEMP_PREFIX};
+use crate::pipeline::{self, FileError};
 use crate::report::Row;
-use crate::scan::{DocEvidence, Scanner};
+use crate::scan::{DocEvidence, Finding, Scanner};
 
 /// Which files a walk yields.
 #[derive(Clone, Debug, Default)]
@@ -564,8 +565,8 @@ pub struct FileResult {
     pub bytes: u64,
     /// What happened.
     pub outcome: Outcome,
-    /// Findings as report rows (file coordinates, `status` and `doc_score` set).
-    pub rows: Vec<Row>,
+    /// Findings reported (handed to the rows callback of [`Batch::run`] before this result).
+    pub findings: usize,
     /// Parts passed through unchanged because they could not be parsed.
     pub warnings: Vec<Warning>,
     /// The file's spin evidence, when it was scanned.
@@ -597,7 +598,7 @@ impl Summary {
     fn add(&mut self, r: &FileResult) {
         self.files += 1;
         self.bytes += r.bytes;
-        self.findings += r.rows.len() as u64;
+        self.findings += r.findings as u64;
         self.warnings += r.warnings.len() as u64;
         match &r.outcome {
             Outcome::Done { changed, fixes } => {
@@ -635,11 +636,16 @@ impl<'s> Batch<'s> {
         })
     }
 
-    /// Process every input, calling `each` with the results in input order. Stops early only
-    /// if `each` fails.
+    /// Process every input, in input order calling `row` with each finding reported (as a
+    /// report row: file coordinates, `status` and `doc_score` set), then `each` with the
+    /// file's result. Stops early only if a callback fails.
+    ///
+    /// Files are processed in parallel; a plain-text file too large to scan whole is
+    /// streamed ([`crate::pipeline`]) in its turn, its rows handed out as they are found.
     pub fn run<E>(
         &self,
         inputs: impl Iterator<Item = Input>,
+        mut row: impl FnMut(&Row) -> std::result::Result<(), E>,
         mut each: impl FnMut(&FileResult) -> std::result::Result<(), E>,
     ) -> std::result::Result<Summary, E> {
         let chunk = CHUNK_PER_THREAD * self.pool.current_num_threads();
@@ -647,12 +653,21 @@ impl<'s> Batch<'s> {
         let mut inputs = inputs.peekable();
         while inputs.peek().is_some() {
             let batch: Vec<Input> = inputs.by_ref().take(chunk).collect();
-            let results: Vec<FileResult> = self
+            let steps: Vec<Step> = self
                 .pool
                 .install(|| batch.into_par_iter().map(|i| self.process(i)).collect());
-            for r in &results {
-                summary.add(r);
-                each(r)?;
+            for step in steps {
+                let r = match step {
+                    Step::Done(r, rows) => {
+                        for x in &rows {
+                            row(x)?;
+                        }
+                        r
+                    }
+                    Step::Stream(file) => self.stream(file, &mut row)?,
+                };
+                summary.add(&r);
+                each(&r)?;
             }
         }
         if let Some(Target::OutDir(out)) = &self.options.target {
@@ -661,13 +676,29 @@ impl<'s> Batch<'s> {
         Ok(summary)
     }
 
-    /// Process one input.
-    pub fn process(&self, input: Input) -> FileResult {
+    /// The type of a file: `--type`, else the first matching `[files]` type rule, else by
+    /// extension.
+    fn file_type(&self, path: &Path) -> FileType {
+        self.options.file_type.unwrap_or_else(|| {
+            let rule = self
+                .options
+                .type_rules
+                .iter()
+                .find(|(g, _)| g.is_match(path));
+            rule.map_or_else(|| FileType::from_path(path), |(_, t)| *t)
+        })
+    }
+
+    /// Process one input whole, or say it is to be streamed.
+    fn process(&self, input: Input) -> Step {
+        let done = |r| Step::Done(r, Vec::new());
         let file = match input {
             Input::File(f) => f,
-            Input::Loop(path) => return bare(path, Outcome::Skipped(SkipReason::SymlinkLoop)),
-            Input::Omitted(path, why) => return bare(path, Outcome::Skipped(why)),
-            Input::Error(e) => return bare(PathBuf::new(), Outcome::Failed(e)),
+            Input::Loop(path) => {
+                return done(bare(path, Outcome::Skipped(SkipReason::SymlinkLoop)))
+            }
+            Input::Omitted(path, why) => return done(bare(path, Outcome::Skipped(why))),
+            Input::Error(e) => return done(bare(PathBuf::new(), Outcome::Failed(e))),
         };
         if let Ok(meta) = std::fs::metadata(&file.path) {
             if meta.len() > self.options.max_filesize {
@@ -675,10 +706,13 @@ impl<'s> Batch<'s> {
                     Ok(()) => Outcome::Skipped(SkipReason::TooLarge),
                     Err(e) => Outcome::Failed(e),
                 };
-                return FileResult {
+                return done(FileResult {
                     bytes: meta.len(),
                     ..bare(file.path, outcome)
-                };
+                });
+            }
+            if pipeline::streams(self.scanner, self.file_type(&file.path), meta.len()) {
+                return Step::Stream(file);
             }
         }
         let bytes = match std::fs::read(&file.path) {
@@ -688,7 +722,7 @@ impl<'s> Batch<'s> {
                     path: file.path.clone(),
                     source,
                 };
-                return bare(file.path, Outcome::Failed(e));
+                return done(bare(file.path, Outcome::Failed(e)));
             }
         };
         let mut result = FileResult {
@@ -698,7 +732,7 @@ impl<'s> Batch<'s> {
                 changed: false,
                 fixes: 0,
             },
-            rows: Vec::new(),
+            findings: 0,
             warnings: Vec::new(),
             evidence: None,
         };
@@ -712,17 +746,10 @@ impl<'s> Batch<'s> {
                         NotText::InvalidUtf8 { .. } => SkipReason::NotUtf8,
                     }),
                 };
-                return result;
+                return done(result);
             }
         };
-        let ty = self.options.file_type.unwrap_or_else(|| {
-            let rule = self
-                .options
-                .type_rules
-                .iter()
-                .find(|(g, _)| g.is_match(&file.path));
-            rule.map_or_else(|| FileType::from_path(&file.path), |(_, t)| *t)
-        });
+        let ty = self.file_type(&file.path);
         let repair_at = self
             .options
             .target
@@ -730,16 +757,14 @@ impl<'s> Batch<'s> {
             .map(|_| self.options.min_confidence);
         let p = format::process(self.scanner, ty, text, &self.options.format, repair_at);
         let label = crate::report::path_label(&file.path);
+        let mut rows = Vec::new();
         for ((f, &applied), &doc_score) in p.findings.iter().zip(&p.applied).zip(&p.doc_scores) {
-            if f.confidence < self.options.report_min_confidence && !applied {
-                continue;
-            }
-            let mut row = Row::new(&label, text, f);
-            row.status = Some(if applied { "applied" } else { "suggested" }.to_string());
             // The score of the finding's own document (its record, in JSON Lines).
-            row.doc_score = Some(doc_score);
-            result.rows.push(row);
+            if let Some(r) = self.row(&label, text, 0, f, applied, doc_score) {
+                rows.push(r);
+            }
         }
+        result.findings = rows.len();
         result.warnings = p.warnings;
         result.evidence = Some(p.evidence);
         let fixes = p.applied.iter().filter(|&&a| a).count();
@@ -748,7 +773,150 @@ impl<'s> Batch<'s> {
             Ok(()) => Outcome::Done { changed, fixes },
             Err(e) => Outcome::Failed(e),
         };
-        result
+        Step::Done(result, rows)
+    }
+
+    /// The report row of a finding, unless it is below the reporting threshold. `window`
+    /// holds the finding and starts at file offset `base`.
+    fn row(
+        &self,
+        label: &str,
+        window: &str,
+        base: usize,
+        f: &Finding,
+        applied: bool,
+        doc_score: f32,
+    ) -> Option<Row> {
+        if f.confidence < self.options.report_min_confidence && !applied {
+            return None;
+        }
+        let mut row = Row::in_window(label, window, base, f);
+        row.status = Some(if applied { "applied" } else { "suggested" }.to_string());
+        row.doc_score = Some(doc_score);
+        Some(row)
+    }
+
+    /// Stream a plain-text file too large to scan whole, handing its rows to `each_row` as
+    /// they are found. Its output goes to a temporary file committed at the end, so the
+    /// target never holds half a file.
+    fn stream<E>(
+        &self,
+        file: InputFile,
+        each_row: &mut impl FnMut(&Row) -> std::result::Result<(), E>,
+    ) -> std::result::Result<FileResult, E> {
+        let mut result = bare(
+            file.path.clone(),
+            Outcome::Done {
+                changed: false,
+                fixes: 0,
+            },
+        );
+        let label = crate::report::path_label(&file.path);
+        let repair_at = self
+            .options
+            .target
+            .as_ref()
+            .map(|_| self.options.min_confidence);
+        let dest = match &self.options.target {
+            None => None,
+            Some(Target::OutDir(out)) => Some(out.join(&file.rel)),
+            Some(Target::InPlace { .. }) => Some(file.path.clone()),
+        };
+        let mut sink = match dest.as_deref().map(AtomicFile::create).transpose() {
+            Ok(s) => s,
+            Err(e) => {
+                result.outcome = Outcome::Failed(e);
+                return Ok(result);
+            }
+        };
+        if let (Some(s), Some(Target::OutDir(_))) = (sink.as_mut(), &self.options.target) {
+            s.set_like(&file.path);
+        }
+        if let Some(s) = sink.as_mut() {
+            s.set_sync(matches!(self.options.target, Some(Target::InPlace { .. })));
+        }
+        let mut writer = sink
+            .as_mut()
+            .map(|s| std::io::BufWriter::with_capacity(1 << 20, s));
+        let mut found = 0usize;
+        let streamed = pipeline::stream_file(
+            self.scanner,
+            &file.path,
+            repair_at,
+            writer.as_mut().map(|w| w as &mut dyn std::io::Write),
+            |x: pipeline::Found<'_>| match self
+                .row(&label, x.window, x.base, x.finding, x.applied, x.score)
+            {
+                Some(r) => {
+                    found += 1;
+                    each_row(&r)
+                }
+                None => Ok(()),
+            },
+        );
+        let io = |path: &Path, source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let flushed = match writer.map(|w| w.into_inner().map(|_| ())) {
+            Some(Err(e)) => Err(e.into_error()),
+            _ => Ok(()),
+        };
+        result.findings = found;
+        let done = match streamed {
+            Ok(d) => d,
+            Err(FileError::Found(e)) => return Err(e),
+            Err(FileError::NotText(nt)) => {
+                drop(sink);
+                result.bytes = std::fs::metadata(&file.path).map_or(0, |m| m.len());
+                result.outcome = match self.copy_unread(&file) {
+                    Ok(()) => Outcome::Skipped(match nt {
+                        NotText::Binary => SkipReason::Binary,
+                        NotText::InvalidUtf8 { .. } => SkipReason::NotUtf8,
+                    }),
+                    Err(e) => Outcome::Failed(e),
+                };
+                return Ok(result);
+            }
+            Err(FileError::Read(e)) => {
+                result.outcome = Outcome::Failed(io(&file.path, e));
+                return Ok(result);
+            }
+            Err(FileError::Write(e)) => {
+                result.outcome = Outcome::Failed(io(dest.as_deref().unwrap_or(&file.path), e));
+                return Ok(result);
+            }
+        };
+        result.bytes = done.bytes;
+        result.evidence = Some(done.evidence);
+        let commit = || -> Result<()> {
+            if let Err(e) = flushed {
+                return Err(io(dest.as_deref().unwrap_or(&file.path), e));
+            }
+            let Some(sink) = sink else { return Ok(()) };
+            match &self.options.target {
+                Some(Target::InPlace { backup }) => {
+                    if !done.changed {
+                        return Ok(()); // dropped: the file stays as it is
+                    }
+                    if let Some(suffix) = backup {
+                        let mut b = file.path.clone().into_os_string();
+                        b.push(suffix);
+                        output::copy_atomic(&file.path, Path::new(&b))?;
+                    }
+                    sink.commit()
+                }
+                _ => sink.commit(),
+            }
+        };
+        result.outcome = match commit() {
+            Ok(()) => Outcome::Done {
+                changed: done.changed,
+                fixes: done.fixes,
+            },
+            Err(e) => Outcome::Failed(e),
+        };
+        Ok(result)
     }
 
     /// With an output directory, copy a file that is not read (too large) by streaming it.
@@ -787,10 +955,16 @@ fn bare(path: PathBuf, outcome: Outcome) -> FileResult {
         path,
         bytes: 0,
         outcome,
-        rows: Vec::new(),
+        findings: 0,
         warnings: Vec::new(),
         evidence: None,
     }
+}
+
+/// A file processed whole (with its rows), or one to stream in its turn.
+enum Step {
+    Done(FileResult, Vec<Row>),
+    Stream(InputFile),
 }
 
 /// Remove temporary files that an interrupted run (kill -9) left in an output tree.

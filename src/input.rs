@@ -3,6 +3,7 @@
 //! despin only ever edits text it can decode exactly; anything else is refused with a reason
 //! (so batch runs can skip it and copy it unchanged) rather than lossily converted.
 
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -48,9 +49,50 @@ pub fn as_text(bytes: &[u8]) -> std::result::Result<&str, NotText> {
     })
 }
 
+/// [`as_text`] for a reader, without holding its content: reads it to the end, in blocks,
+/// and says whether all of it is text (and where it is not).
+pub fn check_reader(mut r: impl Read) -> std::io::Result<std::result::Result<(), NotText>> {
+    const BLOCK: usize = 1 << 20;
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + 4);
+    // Bytes checked so far, and the line breaks among them.
+    let (mut offset, mut lines) = (0usize, 0usize);
+    let mut first = true;
+    loop {
+        let carried = buf.len();
+        let n = r.by_ref().take(BLOCK as u64).read_to_end(&mut buf)?;
+        if first {
+            if buf[..buf.len().min(8192)].contains(&0) {
+                return Ok(Err(NotText::Binary));
+            }
+            first = false;
+        }
+        let bad = |valid: usize, buf: &[u8]| NotText::InvalidUtf8 {
+            offset: offset + valid,
+            line: 1 + lines + buf[..valid].iter().filter(|&&b| b == b'\n').count(),
+        };
+        match std::str::from_utf8(&buf) {
+            Ok(_) => {}
+            // A character cut by the block end: carry its bytes into the next block.
+            Err(e) if e.error_len().is_none() && n > 0 => {
+                let valid = e.valid_up_to();
+                lines += buf[..valid].iter().filter(|&&b| b == b'\n').count();
+                offset += valid;
+                buf.drain(..valid);
+                continue;
+            }
+            Err(e) => return Ok(Err(bad(e.valid_up_to(), &buf))),
+        }
+        if n == 0 && carried == buf.len() {
+            return Ok(Ok(()));
+        }
+        lines += buf.iter().filter(|&&b| b == b'\n').count();
+        offset += buf.len();
+        buf.clear();
+    }
+}
+
 /// Read all of stdin as UTF-8 text.
 pub fn read_stdin() -> Result<String> {
-    use std::io::Read;
     let mut buf = Vec::new();
     std::io::stdin()
         .lock()

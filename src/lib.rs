@@ -17,6 +17,7 @@
 //! * [`config`]: `despin.toml` settings and where each came from.
 //! * [`format`](mod@format): which parts of a text, Markdown, HTML or JSON Lines file are prose;
 //! * [`input`] / [`output`]: decoding input text and atomic output files;
+//! * [`pipeline`]: one file through the formats, whole or streamed in pieces;
 //! * [`batch`]: walking trees and processing them in parallel, in a deterministic order.
 //!
 //! ```
@@ -48,6 +49,7 @@ pub mod input;
 pub mod lm;
 pub mod normalize;
 pub mod output;
+pub mod pipeline;
 pub mod repair;
 pub mod report;
 pub mod review;

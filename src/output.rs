@@ -110,6 +110,18 @@ impl AtomicFile {
         })
     }
 
+    /// Whether [`AtomicFile::commit`] flushes to disk first (default yes; see
+    /// [`write_atomic_with`]).
+    pub fn set_sync(&mut self, sync: bool) {
+        self.sync = sync;
+    }
+
+    /// Give a new file the permissions (and, as root, the owner) of `like` (see
+    /// [`write_atomic_like`]).
+    pub fn set_like(&mut self, like: &Path) {
+        self.like = Some(like.to_path_buf());
+    }
+
     /// Flush to disk and move into place, keeping the permissions (and, as root, the owner)
     /// of the file it replaces, or of the file it copies.
     pub fn commit(self) -> Result<()> {

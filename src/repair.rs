@@ -177,6 +177,23 @@ pub struct Repaired {
 /// Apply every finding whose confidence is at least `min_confidence`, replacing it with its
 /// first suggestion. Findings must come from one scan of `text` (sorted, non-overlapping).
 pub fn repair(text: &str, findings: &[Finding], min_confidence: f32) -> Repaired {
+    let (edits, applied) = plan(text, findings, min_confidence, 0);
+    Repaired {
+        text: apply_edits(text, &edits),
+        applied,
+        edits,
+    }
+}
+
+/// The edits [`repair`] makes, and the indices of the findings applied, without building the
+/// repaired text. No edit touches a byte before `floor`: a text repaired in consecutive
+/// windows passes the end of what it has already written (or edited).
+pub fn plan(
+    text: &str,
+    findings: &[Finding],
+    min_confidence: f32,
+    floor: usize,
+) -> (Vec<Edit>, Vec<usize>) {
     let choices: Vec<(usize, &str)> = findings
         .iter()
         .enumerate()
@@ -185,7 +202,7 @@ pub fn repair(text: &str, findings: &[Finding], min_confidence: f32) -> Repaired
         .collect();
     let mut edits = Vec::with_capacity(choices.len());
     let mut applied = Vec::with_capacity(choices.len());
-    let mut floor = 0;
+    let mut floor = floor;
     for (i, suggestion) in choices {
         let f = &findings[i];
         if f.start < floor || text.get(f.start..f.end) != Some(f.spun.as_str()) {
@@ -196,11 +213,26 @@ pub fn repair(text: &str, findings: &[Finding], min_confidence: f32) -> Repaired
         edits.push(e);
         applied.push(i);
     }
-    Repaired {
-        text: apply_edits(text, &edits),
-        applied,
-        edits,
-    }
+    (edits, applied)
+}
+
+/// Where the bytes an edit just after `text` could still change begin: an edit at the
+/// start of the following text may rewrite the indefinite article before it
+/// ([`edit_with_article`]), which it finds across the spaces before the edit, in the word
+/// before them and one character before that word. Everything before the returned offset is
+/// final.
+pub fn settled_before(text: &str) -> usize {
+    let trimmed = text.trim_end_matches([' ', '\t', '\u{00A0}']);
+    let word_start = trimmed
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(trimmed.len(), |(i, _)| i);
+    trimmed[..word_start]
+        .char_indices()
+        .next_back()
+        .map_or(0, |(i, _)| i)
 }
 
 #[cfg(test)]

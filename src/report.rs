@@ -96,6 +96,13 @@ pub const BATCH_COLUMNS: [&str; 3] = ["status", "doc_score", "reason"];
 impl Row {
     /// Build a row for `finding` found in `text` (the whole file) at `path`.
     pub fn new(path: &str, text: &str, finding: &Finding) -> Row {
+        Row::in_window(path, text, 0, finding)
+    }
+
+    /// [`Row::new`] when only part of the file is at hand: `window`, which starts at file
+    /// offset `base` and holds the finding with [`CONTEXT_BYTES`] (plus one character) on
+    /// each side, or up to the file's start or end.
+    pub fn in_window(path: &str, window: &str, base: usize, finding: &Finding) -> Row {
         Row {
             path: path.to_string(),
             line: finding.line,
@@ -113,7 +120,7 @@ impl Row {
                 .join("|"),
             confidence: finding.confidence,
             dictionary: format!("{}:{}", finding.dictionary, finding.entry_line),
-            context: context_window(text, finding.start, finding.end),
+            context: context_window(window, finding.start - base, finding.end - base),
             decision: String::new(),
             status: None,
             doc_score: None,

@@ -94,6 +94,16 @@ pub struct DocEvidence {
 }
 
 impl DocEvidence {
+    /// Fold in the evidence of the next piece of a text scanned in pieces: words add up,
+    /// the strongest piece's profiles and score stand for the whole.
+    pub(crate) fn add_piece(&mut self, piece: DocEvidence) {
+        self.words += piece.words;
+        if piece.score > self.score {
+            self.score = piece.score;
+            self.profiles = piece.profiles;
+        }
+    }
+
     /// Evidence for an entry: the best among its profiles, or among all if it has none.
     fn for_entry(&self, entry: &EntryRef<'_>) -> f32 {
         let mut any = false;
@@ -392,7 +402,7 @@ fn sigmoid(x: f32) -> f32 {
 /// Texts longer than this are scanned in pieces split at paragraph breaks (or, failing
 /// those, line breaks or spaces), so memory stays bounded and token offsets fit the
 /// scanner's 32-bit tables whatever the size of the input.
-pub const MAX_CHUNK_BYTES: usize = 64 << 20;
+pub const MAX_CHUNK_BYTES: usize = 8 << 20;
 
 /// A text prepared for matching: tokens and their normalised forms.
 struct Doc<'t> {
@@ -769,32 +779,33 @@ impl Scanner {
 
     /// Scan one document.
     pub fn scan(&self, text: &str) -> ScanResult {
-        if text.len() <= self.chunk_limit {
-            let mut r = self.scan_piece(text);
-            locate(text, &mut r.findings);
-            return r;
-        }
-        // A huge text: scan it piece by piece; evidence is per piece (a multi-megabyte
-        // "document" is usually many documents), reported as the strongest piece's.
-        let mut all = ScanResult::default();
-        let mut offset = 0;
-        while offset < text.len() {
-            let end = split_point(text, offset, self.chunk_limit);
-            let mut r = self.scan_piece(&text[offset..end]);
-            for f in &mut r.findings {
-                f.start += offset;
-                f.end += offset;
+        let mut r = if text.len() <= self.chunk_limit {
+            self.scan_piece(text)
+        } else {
+            // A huge text: scan it piece by piece; evidence is per piece (a multi-megabyte
+            // "document" is usually many documents), reported as the strongest piece's.
+            let mut all = ScanResult::default();
+            let mut offset = 0;
+            while offset < text.len() {
+                let end = offset + piece_len(&text.as_bytes()[offset..], self.chunk_limit);
+                let mut r = self.scan_piece(&text[offset..end]);
+                for f in &mut r.findings {
+                    f.start += offset;
+                    f.end += offset;
+                }
+                all.findings.append(&mut r.findings);
+                all.evidence.add_piece(r.evidence);
+                offset = end;
             }
-            all.findings.append(&mut r.findings);
-            all.evidence.words += r.evidence.words;
-            if r.evidence.score > all.evidence.score {
-                all.evidence.score = r.evidence.score;
-                all.evidence.profiles = r.evidence.profiles;
-            }
-            offset = end;
-        }
-        locate(text, &mut all.findings);
-        all
+            all
+        };
+        locate(text, &mut r.findings);
+        r
+    }
+
+    /// The size above which texts are scanned in pieces (see [`MAX_CHUNK_BYTES`]).
+    pub fn chunk_limit(&self) -> usize {
+        self.chunk_limit
     }
 
     /// Set the size above which texts are scanned in pieces (see [`MAX_CHUNK_BYTES`]).
@@ -803,8 +814,9 @@ impl Scanner {
         self
     }
 
-    /// Scan a text of at most `chunk_limit` bytes; findings are not located yet.
-    fn scan_piece(&self, text: &str) -> ScanResult {
+    /// Scan one piece of a text as [`Scanner::scan`] cuts it ([`piece_len`]); findings are
+    /// not located yet (line and column 0).
+    pub(crate) fn scan_piece(&self, text: &str) -> ScanResult {
         let doc = Doc::new(text);
         let cands = self.candidates(&doc);
         let mut req = Requires {
@@ -902,30 +914,32 @@ impl Scanner {
     }
 }
 
-/// Where a piece of at most `limit` bytes starting at `from` should end: after the last
-/// paragraph break in range, else the last line break, else the last whitespace, else the
-/// last character boundary (a single "word" longer than the limit).
-fn split_point(text: &str, from: usize, limit: usize) -> usize {
-    let hard = from.saturating_add(limit);
-    if hard >= text.len() {
-        return text.len();
+/// The length of the piece at the start of `rest` (the rest of a text, or at least its next
+/// `limit` plus four bytes): all of it if it fits in `limit` bytes, else up to the last
+/// paragraph break within `limit` bytes, else the last line break, else the last whitespace,
+/// else the last character boundary (a single "word" longer than the limit). Works on bytes
+/// so a reader streaming a file cuts it exactly where a scan of the whole text would.
+pub(crate) fn piece_len(rest: &[u8], limit: usize) -> usize {
+    if limit >= rest.len() {
+        return rest.len();
     }
-    let window = &text.as_bytes()[from..hard];
-    let cut = |at: Option<usize>, len: usize| at.map(|i| from + i + len).filter(|&e| e > from);
+    let window = &rest[..limit];
+    let cut = |at: Option<usize>, len: usize| at.map(|i| i + len).filter(|&e| e > 0);
     if let Some(e) = cut(window.windows(2).rposition(|w| w == b"\n\n"), 2)
         .or_else(|| cut(window.iter().rposition(|&b| b == b'\n'), 1))
         .or_else(|| cut(window.iter().rposition(|&b| b == b' ' || b == b'\t'), 1))
     {
         return e;
     }
-    let mut e = hard;
-    while !text.is_char_boundary(e) {
+    let inside = |i: usize| i < rest.len() && (rest[i] & 0xC0) == 0x80;
+    let mut e = limit;
+    while e > 0 && inside(e) {
         e -= 1;
     }
-    if e == from {
+    if e == 0 {
         // A limit smaller than one character: take the whole character.
-        e = hard;
-        while !text.is_char_boundary(e) {
+        e = limit;
+        while inside(e) {
             e += 1;
         }
     }
@@ -960,19 +974,63 @@ fn count_words(doc: &Doc<'_>) -> usize {
 /// Fill in 1-based line and character column of each finding (findings sorted by start).
 /// Public so that formats which scan extracted text can relocate findings in the file.
 pub fn locate(text: &str, findings: &mut [Finding]) {
-    let bytes = text.as_bytes();
-    let bom = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
-    let (mut pos, mut line, mut line_start) = (0usize, 1usize, 0usize);
-    for f in findings.iter_mut() {
-        for (k, &b) in bytes[pos..f.start].iter().enumerate() {
+    Locator::default().locate(text, 0, findings);
+}
+
+/// A running position (line, column) in a text read front to back, possibly in pieces:
+/// each byte is looked at once, so locating many findings on one long line stays linear.
+#[derive(Clone, Debug)]
+pub struct Locator {
+    /// Text offset reached.
+    pos: usize,
+    /// 1-based line at `pos`.
+    line: usize,
+    /// Characters between the start of the line and `pos`.
+    column: usize,
+}
+
+impl Default for Locator {
+    fn default() -> Self {
+        Locator {
+            pos: 0,
+            line: 1,
+            column: 0,
+        }
+    }
+}
+
+impl Locator {
+    /// Locate `findings` (sorted, in text offsets, none before the position reached) in
+    /// `window`, the part of the text starting at offset `base` that holds them and every
+    /// byte from the position reached up to them. A byte order mark at offset 0 is not a
+    /// column.
+    pub fn locate(&mut self, window: &str, base: usize, findings: &mut [Finding]) {
+        for f in findings.iter_mut() {
+            self.advance(window, base, f.start);
+            f.line = self.line;
+            f.column = self.column + 1;
+        }
+    }
+
+    /// Move to text offset `to` (at most `base + window.len()`).
+    pub fn advance(&mut self, window: &str, base: usize, to: usize) {
+        if to <= self.pos {
+            return;
+        }
+        let bytes = &window.as_bytes()[self.pos - base..to - base];
+        let skip = if self.pos == 0 && bytes.starts_with("\u{FEFF}".as_bytes()) {
+            3
+        } else {
+            0
+        };
+        for &b in &bytes[skip..] {
             if b == b'\n' {
-                line += 1;
-                line_start = pos + k + 1;
+                self.line += 1;
+                self.column = 0;
+            } else if (b & 0xC0) != 0x80 {
+                self.column += 1;
             }
         }
-        pos = f.start;
-        let from = if line_start == 0 { bom } else { line_start };
-        f.line = line;
-        f.column = text[from..f.start].chars().count() + 1;
+        self.pos = to;
     }
 }

@@ -606,3 +606,24 @@ fn jsonl_records_are_separate_documents_for_evidence() {
         "{\"text\":\"Two countries said it at 9 Eastern Time.\"}\n{\"text\":\"The memo mentioned it.\"}\n"
     );
 }
+
+#[test]
+fn a_deeply_nested_record_does_not_stop_the_batch() {
+    let t = Tree::new();
+    let deep = format!("{{\"x\":{}{}}}\n", "[".repeat(60_000), "]".repeat(60_000));
+    t.write(
+        "in/a.jsonl",
+        format!("{{\"text\":\"final yr\"}}\n{deep}").as_bytes(),
+    );
+    t.write("in/b.txt", SPUN.as_bytes());
+    let out = t.despin(&["fix", "in", "--out", "out", "--report", "r.csv"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a.jsonl:2: unsupported JSON"), "{err}");
+    assert_eq!(
+        t.text("out/a.jsonl"),
+        format!("{{\"text\":\"last year\"}}\n{deep}")
+    );
+    assert_eq!(t.text("out/b.txt"), FIXED);
+    let report = t.text("r.csv");
+    assert_eq!(report.lines().count(), 1 + 3, "{report}");
+}

@@ -1,7 +1,7 @@
 //! A damaged compiled dictionary is refused with a message naming the file (exit 2), never a
 //! panic (exit 101): every single-byte change and every truncation of a small one.
 
-use assert_cmd::Command;
+mod common;
 
 const SOURCE: &str = "spun,original,prior,kind,context\n\
 final yr,last year,0.97,fingerprint,\n\
@@ -11,8 +11,7 @@ individuals,people,0.6,swap,\n";
 const TEXT: &str = "Talks in the Center East stalled final yr, individuals mentioned that.\n";
 
 fn despin(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("despin")
-        .unwrap()
+    common::despin()
         .current_dir(dir)
         .args(args)
         .output()

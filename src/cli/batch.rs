@@ -65,8 +65,8 @@ pub struct BatchArgs {
     )]
     pub threads: usize,
 
-    /// Treat every file as this format instead of choosing by extension:
-    /// text, markdown, html or jsonl.
+    /// Treat every file as this format instead of choosing by extension (stdin: instead of
+    /// text): text, markdown, html or jsonl.
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
     pub file_type: Option<FileType>,
 
@@ -175,7 +175,7 @@ pub fn run(r: Run<'_>) -> Result<i32> {
     }
 
     let report_path = args.report.clone().or_else(|| r.report.path.clone());
-    let mut report = match &report_path {
+    let report = match &report_path {
         Some(p) => {
             let fmt = match p.extension().and_then(|e| e.to_str()) {
                 Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
@@ -202,38 +202,44 @@ pub fn run(r: Run<'_>) -> Result<i32> {
     let batch = Batch::new(r.scanner, options, args.threads)?;
     let started = Instant::now();
     let mut seen = 0u64;
-    let summary = batch.run(inputs, |f: &FileResult| -> Result<()> {
-        seen += 1;
-        progress.inc(f.bytes);
-        progress.set_message(format!("{seen} files"));
-        tell(&progress, f);
-        if let (true, Some(e)) = (r.summary, &f.evidence) {
-            docs.push(DocSummary::new(
-                &despin::report::path_label(&f.path),
-                e,
-                f.rows.len(),
-            ));
-        }
-        for row in &f.rows {
+    // Rows of findings and rows of files not scanned both go to the report.
+    let report = std::cell::RefCell::new(report);
+    let summary = batch.run(
+        inputs,
+        |row: &Row| -> Result<()> {
             if let Some(w) = out.as_mut() {
                 w.write(row).context("cannot write to stdout")?;
             }
-            if let Some(w) = report.as_mut() {
+            if let Some(w) = report.borrow_mut().as_mut() {
                 w.write(row).context("cannot write the report")?;
             }
-        }
-        if let Some(row) = unscanned_row(f) {
-            if let Outcome::Skipped(why) = &f.outcome {
-                if unscanned.len() < NAMES_SHOWN {
-                    unscanned.push(format!("{} ({})", f.path.display(), why.as_str()));
+            Ok(())
+        },
+        |f: &FileResult| -> Result<()> {
+            seen += 1;
+            progress.inc(f.bytes);
+            progress.set_message(format!("{seen} files"));
+            tell(&progress, f);
+            if let (true, Some(e)) = (r.summary, &f.evidence) {
+                docs.push(DocSummary::new(
+                    &despin::report::path_label(&f.path),
+                    e,
+                    f.findings,
+                ));
+            }
+            if let Some(row) = unscanned_row(f) {
+                if let Outcome::Skipped(why) = &f.outcome {
+                    if unscanned.len() < NAMES_SHOWN {
+                        unscanned.push(format!("{} ({})", f.path.display(), why.as_str()));
+                    }
+                }
+                if let Some(w) = report.borrow_mut().as_mut() {
+                    w.write(&row).context("cannot write the report")?;
                 }
             }
-            if let Some(w) = report.as_mut() {
-                w.write(&row).context("cannot write the report")?;
-            }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     progress.finish_and_clear();
     if let Some(w) = out {
         w.finish().context("cannot write to stdout")?;
@@ -241,7 +247,7 @@ pub fn run(r: Run<'_>) -> Result<i32> {
     if r.summary {
         write_summary(std::io::stdout().lock(), &mut docs).context("cannot write to stdout")?;
     }
-    if let (Some(w), Some(p)) = (report, &report_path) {
+    if let (Some(w), Some(p)) = (report.into_inner(), &report_path) {
         let f = w
             .finish()
             .with_context(|| format!("cannot write report {}", p.display()))?;

@@ -8,6 +8,9 @@ use despin::config::{Config, Effective, Overrides};
 use despin::dict::{default_names, DictSet, Dictionary};
 use despin::scan::{ScanOptions, Scanner};
 
+/// Environment variable overriding the scanner's piece size in bytes (tests only).
+pub const PIECE_BYTES_VAR: &str = "DESPIN_PIECE_BYTES";
+
 /// Which configuration file to use.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct ConfigArgs {
@@ -112,12 +115,23 @@ impl DictArgs {
                 .with_context(|| format!("cannot load dictionary {}", p.display()))?;
             set.push(d);
         }
-        Ok(Scanner::new(
+        let scanner = Scanner::new(
             set,
             ScanOptions {
                 assume_spun: self.assume_spun,
             },
-        ))
+        );
+        // Undocumented, for tests: a small piece size makes small files take the paths of
+        // huge ones (pieces, streaming).
+        Ok(
+            match std::env::var(PIECE_BYTES_VAR)
+                .ok()
+                .and_then(|v| v.parse().ok())
+            {
+                Some(n) => scanner.with_chunk_limit(n),
+                None => scanner,
+            },
+        )
     }
 
     /// The threshold for `which`: `cli` if given, else the config's, else the default.

@@ -26,8 +26,8 @@ enum Command {
     /// Learn from a reviewed report: accepted rows become entries, rejected rows allow
     /// entries (in their context), in a user dictionary.
     Learn(LearnArgs),
-    /// Check dictionary sources: malformed rows, conflicting originals, cycles, and with
-    /// --clean entries that fire on known-clean text. Exit 0 clean, 1 problems, 2 error.
+    /// Check dictionary sources: malformed rows, conflicting originals, cycles, impossible
+    /// inflections ("howevers", "ats"), and with --clean entries that fire on known-clean text. Exit 0 clean, 1 problems, 2 error.
     Check(CheckArgs),
     /// Compile dictionary sources into one memory-mappable file, loadable with --dict.
     Build(BuildArgs),

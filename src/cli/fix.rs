@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use despin::batch::{self, BatchOptions, Target};
 use despin::config::Overrides;
-use despin::{input, output, repair};
+use despin::format::FormatOptions;
+use despin::output::AtomicFile;
 
 use super::batch::BatchArgs;
 use super::common::{parse_confidence, DictArgs, Threshold};
+use super::single::Single;
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
 /// Repair spun phrases at or above the confidence threshold.
@@ -118,25 +120,38 @@ pub fn run(args: Args) -> Result<i32> {
     if args.batch.wants_batch(&args.paths) || args.paths.len() > 1 {
         bail!("repairing several files or a directory needs --out OUTDIR or --in-place");
     }
-    let (label, text) = match args.paths.first() {
-        None => ("-".to_string(), input::read_stdin()?),
-        Some(p) if p.as_os_str() == "-" => ("-".to_string(), input::read_stdin()?),
-        Some(p) => (p.display().to_string(), input::read_file(p)?),
+    let single = Single {
+        scanner: &scanner,
+        file_type: args.batch.file_type,
+        format: FormatOptions {
+            fields: args.batch.fields.clone(),
+        },
+        repair_at: Some(min_confidence),
     };
-    let result = scanner.scan(&text);
-    let repaired = repair::repair(&text, &result.findings, min_confidence);
-    match &args.output {
-        Some(out) => output::write_atomic(out, repaired.text.as_bytes())
-            .with_context(|| format!("cannot write repaired {label}"))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(repaired.text.as_bytes())
-                .context("cannot write to stdout")?;
-            stdout.flush().context("cannot write to stdout")?;
+    let path = args.paths.first().map(PathBuf::as_path);
+    let no_rows = |_, _| Ok(());
+    let done = match &args.output {
+        Some(out) => {
+            let file = AtomicFile::create(out)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            let done = single.run(path, Some(&mut w), no_rows)?;
+            let file = w
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            file.commit()
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            done
         }
-    }
-    Ok(if args.exit_code && !repaired.applied.is_empty() {
+        None => {
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            let done = single.run(path, Some(&mut stdout), no_rows)?;
+            stdout.flush().context("cannot write to stdout")?;
+            done
+        }
+    };
+    Ok(if args.exit_code && done.fixes > 0 {
         EXIT_FOUND
     } else {
         EXIT_CLEAN

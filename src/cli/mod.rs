@@ -11,6 +11,7 @@ mod filter;
 mod fix;
 mod learn_pairs;
 mod scan;
+mod single;
 
 use clap::{Parser, Subcommand};
 

@@ -3,14 +3,15 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use despin::input;
-use despin::report::{write_summary, DocSummary, Format, ReportWriter, Row};
+use despin::format::FormatOptions;
+use despin::report::{write_summary, DocSummary, Format, ReportWriter};
 
 use despin::batch::BatchOptions;
 use despin::config::Overrides;
 
 use super::batch::{self, BatchArgs};
 use super::common::{parse_confidence, DictArgs, Threshold};
+use super::single::Single;
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
 /// List suspected spun phrases.
@@ -100,36 +101,38 @@ pub fn run(args: Args) -> Result<i32> {
     let mut writer = ReportWriter::new(std::io::BufWriter::new(stdout), format, false);
     let mut found = false;
     let mut docs = Vec::new();
+    let single = Single {
+        scanner: &scanner,
+        file_type: args.batch.file_type,
+        format: FormatOptions {
+            fields: args.batch.fields.clone(),
+        },
+        repair_at: None,
+    };
     for p in &paths {
-        let (label, text) = if p.as_os_str() == "-" {
-            ("-".to_string(), input::read_stdin()?)
-        } else {
-            if p.is_dir() {
-                bail!("{}: is a directory", p.display());
-            }
-            (despin::report::path_label(p), input::read_file(p)?)
-        };
-        let result = scanner.scan(&text);
-        if args.summary {
-            docs.push(DocSummary::new(
-                &label,
-                &result.evidence,
-                result.findings.len(),
-            ));
-            found |= !result.findings.is_empty();
-            continue;
+        if p.is_dir() {
+            bail!("{}: is a directory", p.display());
         }
-        for f in result
-            .findings
-            .iter()
-            .filter(|f| f.confidence >= min_confidence)
-        {
-            let mut row = Row::new(&label, &text, f);
-            if format == Format::Json {
-                row.doc_score = Some(result.evidence.score);
+        let json = format == Format::Json;
+        let summary = args.summary;
+        let done = single.run(Some(p), None, |mut row, _| {
+            if summary || row.confidence < min_confidence {
+                return Ok(());
             }
-            writer.write(&row).context("cannot write to stdout")?;
+            if !json {
+                row.doc_score = None;
+            }
             found = true;
+            writer.write(&row).context("cannot write to stdout")
+        })?;
+        if args.summary {
+            let label = if p.as_os_str() == "-" {
+                "-".to_string()
+            } else {
+                despin::report::path_label(p)
+            };
+            docs.push(DocSummary::new(&label, &done.evidence, done.findings));
+            found |= done.findings > 0;
         }
     }
     let stdout = writer.finish().context("cannot write to stdout")?;

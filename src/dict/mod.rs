@@ -7,8 +7,8 @@
 //! * embedded in the binary (the dictionaries listed in `dictionaries/MANIFEST.csv`, compiled
 //!   by `build.rs`), selected by name;
 //! * a CSV source file, compiled in memory when loaded;
-//! * a compiled file written by `despin dict build`, opened through a memory map, so even a
-//!   dictionary of millions of entries loads in constant time.
+//! * a compiled file written by `despin dict build`, opened through a memory map and
+//!   verified against its checksum once (one pass over the file, no parsing).
 //!
 //! A [`DictSet`] stacks dictionaries in layers: later layers (user dictionaries) take
 //! precedence over earlier ones (the defaults) on the same span. The embedded dictionaries

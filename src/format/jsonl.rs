@@ -5,10 +5,15 @@
 //! (`\n`, `\u00e9`, a surrogate pair), where it starts and ends in the file, so findings are
 //! located in the file and a repair replaces only the escaped bytes of the repaired words
 //! (the replacement JSON-escaped); the rest of the literal keeps its original escapes. A line
-//! that is not a JSON object is reported by line number and passed through unchanged; blank
-//! lines pass silently. A UTF-8 byte order mark before the first line is kept and skipped.
+//! that is not a JSON object, or nests arrays and objects deeper than [`MAX_DEPTH`], is
+//! reported by line number and passed through unchanged; blank lines pass silently. A UTF-8
+//! byte order mark before the first line is kept and skipped.
 
 use super::{Escape, Segment, Warning};
+
+/// Records nested deeper than this are passed through unchanged with a warning: the limit
+/// `serde_json` (and so `despin filter`) puts on nesting, far beyond any real article record.
+pub const MAX_DEPTH: usize = 128;
 
 /// The segments of the named fields of every line.
 pub fn segments<'a>(
@@ -35,6 +40,21 @@ pub fn segments<'a>(
             warnings.push(Warning {
                 line: n + 1,
                 message: format!("malformed JSON ({e}); line left unchanged"),
+            });
+            continue;
+        }
+        let depth = Lexer {
+            s: line.as_bytes(),
+            i: 0,
+        }
+        .max_depth();
+        if depth > MAX_DEPTH {
+            warnings.push(Warning {
+                line: n + 1,
+                message: format!(
+                    "unsupported JSON: nested {depth} levels deep (at most {MAX_DEPTH}); \
+                     line left unchanged"
+                ),
             });
             continue;
         }
@@ -196,26 +216,34 @@ impl Lexer<'_> {
         start..self.i
     }
 
-    /// Skip any value.
+    /// Skip any value. Iterative, so a record nested ten thousand deep cannot overflow the
+    /// stack (such records are refused before, see [`MAX_DEPTH`], but skipping must not
+    /// depend on that).
     fn value(&mut self) {
         self.ws();
         match self.peek() {
             Some(b'"') => {
                 self.string();
             }
-            Some(b'{') => self.object_fields(|lex, _| lex.value()),
-            Some(b'[') => {
-                self.i += 1;
-                loop {
-                    self.ws();
-                    match self.peek() {
-                        Some(b']') | None => {
-                            self.i += 1;
-                            break;
+            Some(b'{' | b'[') => {
+                let mut depth = 0usize;
+                while let Some(c) = self.peek() {
+                    match c {
+                        b'"' => {
+                            self.string();
+                            continue;
                         }
-                        Some(b',') => self.i += 1,
-                        _ => self.value(),
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.i += 1;
+                                return;
+                            }
+                        }
+                        _ => {}
                     }
+                    self.i += 1;
                 }
             }
             _ => {
@@ -227,6 +255,27 @@ impl Lexer<'_> {
                 }
             }
         }
+    }
+
+    /// The deepest nesting of arrays and objects in the rest of the input.
+    fn max_depth(&mut self) -> usize {
+        let (mut depth, mut max) = (0usize, 0usize);
+        while let Some(c) = self.peek() {
+            match c {
+                b'"' => {
+                    self.string();
+                    continue;
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            self.i += 1;
+        }
+        max
     }
 
     /// Walk an object; `each(lexer, raw key)` must consume the value.
