@@ -876,6 +876,8 @@ impl Scanner {
                     }
                     _ => e.prior,
                 };
+                // Rounded as reported: a confidence that shows as 0 is no finding.
+                let confidence = (confidence * 1000.0).round() / 1000.0;
                 if confidence <= 0.0 {
                     continue;
                 }
@@ -900,7 +902,7 @@ impl Scanner {
                         )
                         .map(|o| case::transfer(spun, o))
                         .collect(),
-                    confidence: (confidence * 1000.0).round() / 1000.0,
+                    confidence,
                     kind: e.kind.as_str(),
                     dictionary: dict.name().to_string(),
                     entry_source: e.source.to_string(),
