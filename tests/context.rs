@@ -135,8 +135,5 @@ fn leaked_templates_are_spinner_evidence() {
     let plain = "Officials mentioned the plan would cost 40 million dollars.";
     assert!(s.scan(plain).evidence.score < 0.05);
     // Braces around a non-word, or code-like text with spaces inside, are no template.
-    assert_eq!(
-        s.scan("The set { } was empty and {1} too.").evidence.score,
-        0.0
-    );
+    assert!(s.scan("The set { } was empty and {1} too.").evidence.score < 0.05);
 }
