@@ -747,15 +747,21 @@ impl Scanner {
                         Some(i) => (seen[i], vanishing.rate[i] * words as f32, true),
                         None => (0, 0.0, false),
                     };
-                let strength: f32 = distinct.values().sum::<f32>()
+                let base: f32 = distinct.values().sum::<f32>()
                     + 0.25 * (hits - distinct.len()) as f32
                     + swap_strength(distinct_swaps, words)
                     + if swap_profile {
                         LEAK_STRENGTH * leaked as f32
-                            + VANISH_WEIGHT * vanish_llr(keys_seen, keys_expected)
                     } else {
                         0.0
                     };
+                // Vanishing keys weigh other evidence; alone they never make a text spun.
+                let kv = if swap_profile {
+                    VANISH_WEIGHT * vanish_llr(keys_seen, keys_expected)
+                } else {
+                    0.0
+                };
+                let strength = if base > 0.0 { base + kv } else { 0.0 };
                 let strength = strength.max(0.0);
                 ProfileEvidence {
                     profile,
