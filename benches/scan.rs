@@ -7,6 +7,7 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use despin::dict::DictSet;
 use despin::format::{self, FileType, FormatOptions};
+use despin::lm::ContextModel;
 use despin::normalize::Tokens;
 use despin::scan::{ScanOptions, Scanner};
 
@@ -113,6 +114,21 @@ fn bench(c: &mut Criterion) {
         b.iter(|| scanner.scan(&text))
     });
     g.bench_function("tokenize, 1 MiB", |b| b.iter(|| Tokens::new(&text).count()));
+    g.finish();
+
+    // The context model: opening it (once per process) and judging one candidate (two
+    // windows), the cost the scanner pays per candidate match.
+    let mut g = c.benchmark_group("context model");
+    g.bench_function("open", |b| {
+        b.iter(|| fst::Map::new(despin::lm::embedded_table()).unwrap().len())
+    });
+    let lm = ContextModel::embedded();
+    g.bench_function("judge one candidate", |b| {
+        b.iter(|| {
+            lm.score_window(&["stalled"], &["last", "year"], &[","])
+                - lm.score_window(&["stalled"], &["final", "yr"], &[","])
+        })
+    });
     g.finish();
 }
 

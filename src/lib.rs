@@ -47,6 +47,7 @@ pub mod eval;
 pub mod filter;
 pub mod format;
 pub mod input;
+pub mod lm;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;

@@ -7,24 +7,35 @@
 //!    with one space between tokens that had whitespace between them. Every final state
 //!    reached at the end of a token is a candidate, so a key can only match whole tokens:
 //!    "prime" never matches inside "primer". Paragraph breaks stop the walk.
-//! 2. **Evidence.** Fingerprint candidates whose conditions hold, and an unusual density of
-//!    distinct swaps of one profile, give the document a spin score per spinner profile
+//! 2. **Evidence.** Fingerprint candidates whose conditions hold, an unusual density of
+//!    distinct swaps of one profile that the context model finds plausible, leaked spinner
+//!    templates (`{dollars}`) and the absence of the words a profile replaces ("keys
+//!    vanish", [`VANISH_SPUN`]) give the document a spin score per spinner profile
 //!    ([`DocEvidence`]).
 //! 3. **Select.** Left to right, at each token the longest candidate whose entry passes its
 //!    conditions wins (later dictionary layers first, `allow` entries before others); the scan
 //!    resumes after it, so findings never overlap and come out in text order.
 //!
-//! A swap's confidence is its prior times the evidence for its spinner profile: the same
-//! word is repaired in a spun article and left alone in a clean one.
+//! Every candidate is judged in its context by the [`ContextModel`]: the best-fitting
+//! original is suggested first, a swap whose text as written fits clearly better than any
+//! original is vetoed ([`LM_VETO`]), a swap whose context condition fails may still fire
+//! where the model clearly prefers the original ([`LM_WAIVE`]), and a swap's confidence is
+//! its prior times the evidence for its spinner profile, moved by the model's verdict
+//! ([`LM_WEIGHT`]): the same word is repaired in a spun article and left alone in a clean
+//! one, and left alone in a spun one where it reads as normal English.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
 use crate::case;
 use crate::dict::condition::{all_hold, TokenAccess};
+use crate::dict::fxhash::FxHasher;
 use crate::dict::walk::Walker;
 use crate::dict::{DictSet, EntryKind, EntryRef};
+use crate::lm::ContextModel;
 use crate::normalize::{fold_token, Sep, Token, Tokens};
 
 /// One phrase found in a text.
@@ -63,6 +74,10 @@ pub struct ProfileEvidence {
     pub hits: usize,
     /// Distinct fingerprint entries.
     pub distinct: usize,
+    /// Occurrences of the profile's vanishing keys (see [`VANISH_SPUN`]).
+    pub keys_seen: usize,
+    /// Occurrences of those keys expected in clean text of this length.
+    pub keys_expected: f32,
     /// Evidence in \[0,1\] that the document was spun by this profile.
     pub evidence: f32,
 }
@@ -124,12 +139,48 @@ pub const EVIDENCE_SCALE: f32 = 1.2;
 /// entered at prior 0.5 ("not by default") is never applied at the default threshold.
 pub const MAX_EVIDENCE: f32 = 0.95;
 
-/// Evidence at or above which a swap may fire even where its context condition fails: a
-/// deterministic spinner replaces a word wherever it occurs, so once a document is shown to
-/// be its output, the context that guards the word in uncertain documents matters less.
-pub const RELAX_EVIDENCE: f32 = 0.9;
-/// Confidence factor for a swap firing with its context condition waived.
-pub const RELAXED_PENALTY: f32 = 0.8;
+/// How much the context model's verdict moves a swap's confidence: the confidence is
+/// `sigmoid(logit(prior * evidence) + LM_WEIGHT * gain)`, at most `prior * MAX_EVIDENCE`,
+/// where the gain is the log-likelihood ratio (nats) of the context given the best original
+/// against the context given the text as written (clamped to +-[`LM_GAIN_CLAMP`]).
+pub const LM_WEIGHT: f32 = 0.3;
+/// Largest gain, either way, the confidence takes into account.
+pub const LM_GAIN_CLAMP: f32 = 6.0;
+/// A swap whose text as written fits its context this many nats better than every original
+/// is vetoed: the spinner did not produce it, or its original is not one we know.
+/// Fingerprints, rare in English by definition, are not vetoed (only their alternatives are
+/// ordered by the model).
+pub const LM_VETO: f32 = 3.0;
+/// A swap whose context condition fails may still fire where the context model prefers the
+/// original by at least this many nats: a deterministic spinner replaces a word wherever it
+/// occurs, and the model judges the context better than a hand-written word list.
+pub const LM_WAIVE: f32 = 3.0;
+
+/// Keys vanish: a spinner replaces every occurrence of the words it knows, so in its output
+/// the originals of its swaps ("said", "people", "company") are far rarer than word
+/// frequencies predict. A profile's *vanishing keys* are the one-word originals of its
+/// unconditioned swaps (prior at least [`VANISH_MIN_PRIOR`]) with Zipf frequency in
+/// [`VANISH_ZIPF`], that are not themselves a dictionary key. Their lower-case occurrences
+/// are compared with the count the model's word frequencies predict for the document's
+/// length: a Poisson log-likelihood ratio between survival rates [`VANISH_SPUN`] and
+/// [`VANISH_CLEAN`], times [`VANISH_WEIGHT`], adds to (or, where the keys are plentiful,
+/// subtracts from) the profile's evidence strength.
+pub const VANISH_SPUN: f32 = 0.35;
+/// Share of the predicted key occurrences clean text shows (see [`VANISH_SPUN`]).
+pub const VANISH_CLEAN: f32 = 0.7;
+/// Weight of the keys-vanish log-likelihood ratio (nats) in the evidence strength.
+pub const VANISH_WEIGHT: f32 = 0.25;
+/// Zipf range of vanishing keys: frequent enough to be expected in a short article, but not
+/// the handful of function words whose rate depends on style more than on spinning.
+pub const VANISH_ZIPF: (f32, f32) = (4.5, 6.5);
+/// Dictionaries with more entries than this give no vanishing keys: finding them means reading
+/// every entry, and a memory-mapped dictionary of millions of entries must open at once.
+pub const VANISH_MAX_ENTRIES: usize = 200_000;
+/// Least prior of a swap whose original counts as a vanishing key.
+pub const VANISH_MIN_PRIOR: f32 = 0.7;
+/// Evidence strength of each distinct leaked template (`{dollars}`): a spinner that protects
+/// tokens left its placeholder in the text, which nothing else writes.
+pub const LEAK_STRENGTH: f32 = 1.5;
 
 /// Scanner settings.
 #[derive(Clone, Debug, Default)]
@@ -145,6 +196,207 @@ pub struct Scanner {
     dicts: DictSet,
     options: ScanOptions,
     chunk_limit: usize,
+    /// Built on first use from the dictionaries, shared by clones.
+    vanishing: Arc<OnceLock<VanishingKeys>>,
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Each profile's vanishing keys (see [`VANISH_SPUN`]).
+#[derive(Debug, Default)]
+struct VanishingKeys {
+    /// Profile names.
+    profiles: Vec<String>,
+    /// Per profile, the keys' summed word probability.
+    rate: Vec<f32>,
+    /// Key -> indices of the profiles it belongs to.
+    keys: FxMap<String, Vec<u16>>,
+}
+
+impl VanishingKeys {
+    fn build(dicts: &DictSet, lm: &ContextModel) -> VanishingKeys {
+        let mut out = VanishingKeys::default();
+        let is_key = |w: &str| dicts.layers().iter().any(|d| !d.lookup(w).is_empty());
+        for dict in dicts
+            .layers()
+            .iter()
+            .filter(|d| d.len() <= VANISH_MAX_ENTRIES)
+        {
+            for e in dict.entries() {
+                if e.kind != EntryKind::Swap
+                    || !e.context.is_empty()
+                    || !e.requires.is_empty()
+                    || e.prior < VANISH_MIN_PRIOR
+                {
+                    continue;
+                }
+                for o in e.originals() {
+                    let zipf = lm.zipf(o);
+                    if o.contains(|c: char| !c.is_ascii_lowercase())
+                        || !(VANISH_ZIPF.0..=VANISH_ZIPF.1).contains(&zipf)
+                        || is_key(o)
+                    {
+                        continue;
+                    }
+                    for p in e.profiles() {
+                        let pi = match out.profiles.iter().position(|q| q == p) {
+                            Some(i) => i,
+                            None => {
+                                out.profiles.push(p.to_string());
+                                out.rate.push(0.0);
+                                out.profiles.len() - 1
+                            }
+                        };
+                        let slot = out.keys.entry(o.to_string()).or_default();
+                        if !slot.contains(&(pi as u16)) {
+                            slot.push(pi as u16);
+                            out.rate[pi] += lm.ln_word(o).map_or(0.0, f32::exp);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Per profile, lower-case occurrences of its keys that touch no `-`.
+    fn count(&self, doc: &Doc<'_>) -> Vec<usize> {
+        let mut seen = vec![0; self.profiles.len()];
+        if self.keys.is_empty() {
+            return seen;
+        }
+        let bytes = doc.text.as_bytes();
+        let hyphen = |i: usize| {
+            doc.tokens[i].start + 1 == doc.tokens[i].end && bytes[doc.tokens[i].start] == b'-'
+        };
+        for (i, t) in doc.tokens.iter().enumerate() {
+            if !t.is_word || !bytes[t.start].is_ascii_lowercase() {
+                continue;
+            }
+            let Some(profiles) = self.keys.get(doc.norm_str(i)) else {
+                continue;
+            };
+            let touches = (t.sep == Sep::Adjacent && i > 0 && hyphen(i - 1))
+                || (i + 1 < doc.tokens.len()
+                    && doc.tokens[i + 1].sep == Sep::Adjacent
+                    && hyphen(i + 1));
+            if touches || &bytes[t.start..t.end] != doc.norm_bytes(i) {
+                continue;
+            }
+            for &p in profiles {
+                seen[p as usize] += 1;
+            }
+        }
+        seen
+    }
+}
+
+/// Poisson log-likelihood ratio (nats) of `seen` key occurrences where clean text would show
+/// `expected`: spun (survival [`VANISH_SPUN`]) against clean ([`VANISH_CLEAN`]).
+fn vanish_llr(seen: usize, expected: f32) -> f32 {
+    seen as f32 * (VANISH_SPUN / VANISH_CLEAN).ln() - (VANISH_SPUN - VANISH_CLEAN) * expected
+}
+
+/// Distinct leaked templates (`{word}`, `{two words}`) in the document.
+fn leaks(doc: &Doc<'_>) -> usize {
+    let mut found: Vec<&str> = Vec::new();
+    let n = doc.tokens.len();
+    for i in 0..n {
+        if doc.norm_bytes(i) != b"{" {
+            continue;
+        }
+        let mut j = i + 1;
+        // Template words are letters: `{1}` or `{x_1}` are code or format strings.
+        while j < n
+            && j <= i + 4
+            && doc.tokens[j].is_word
+            && doc.tokens[j].sep != Sep::Break
+            && doc.norm_str(j).chars().all(char::is_alphabetic)
+        {
+            j += 1;
+        }
+        if j > i + 1
+            && j < n
+            && doc.norm_bytes(j) == b"}"
+            && doc.tokens[j].sep == Sep::Adjacent
+            && doc.tokens[i + 1].sep == Sep::Adjacent
+        {
+            let s = doc.spans[i + 1].0 as usize;
+            let e = doc.spans[j - 1].1 as usize;
+            let w = doc.norm.get(s..e).unwrap_or("");
+            if !found.contains(&w) {
+                found.push(w);
+            }
+        }
+    }
+    found.len()
+}
+
+/// The context model's verdict on one entry at one match.
+#[derive(Clone, Copy, Debug)]
+struct Verdict {
+    /// Index of the original that fits best (the most likely text in this context).
+    best: usize,
+    /// Log-likelihood ratio (nats) of the context given that original against the context
+    /// given the text as written: how much better the neighbours fit the original,
+    /// discounting how common each wording is anyway (a spinner swaps whatever the context,
+    /// so only the fit to the context is evidence of a swap).
+    lr: f32,
+}
+
+/// Verdicts already reached in one document, by match and entry: evidence and selection
+/// ask about the same matches.
+#[derive(Default)]
+struct Verdicts(FxMap<(usize, usize, usize, usize), Verdict>);
+
+impl Verdicts {
+    fn get(&mut self, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
+        *self
+            .0
+            .entry((c.first, c.last, c.layer, e.index))
+            .or_insert_with(|| judge(doc, c, e))
+    }
+}
+
+fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
+    let lm = ContextModel::embedded();
+    let left_word =
+        (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| doc.norm_str(c.first - 1));
+    let right_word = (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break)
+        .then(|| doc.norm_str(c.last + 1));
+    let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
+    let spun_fit = lm.context_fit(left_word, &spun, right_word);
+    let (left, right) = (left_word.as_slice(), right_word.as_slice());
+    let mut best: Option<(usize, f32, f32)> = None;
+    let several = e.originals().nth(1).is_some();
+    for (k, o) in e.originals().enumerate() {
+        let od = Doc::new(o);
+        let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
+        let fit = lm.context_fit(left_word, &toks, right_word);
+        // Alternatives are ranked by how likely each is in place (not only how well it
+        // fits): only needed when there are several.
+        let score = if several {
+            lm.score_window(left, &toks, right)
+        } else {
+            0.0
+        };
+        if best.is_none_or(|b| score > b.1) {
+            best = Some((k, score, fit));
+        }
+    }
+    best.map_or(Verdict { best: 0, lr: 0.0 }, |(best, _, f)| Verdict {
+        best,
+        lr: f - spun_fit,
+    })
+}
+
+fn logit(p: f32) -> f32 {
+    let p = p.clamp(1e-4, 1.0 - 1e-4);
+    (p / (1.0 - p)).ln()
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
 }
 
 /// Texts longer than this are scanned in pieces split at paragraph breaks (or, failing
@@ -289,6 +541,7 @@ impl Scanner {
             dicts,
             options,
             chunk_limit: MAX_CHUNK_BYTES,
+            vanishing: Arc::new(OnceLock::new()),
         }
     }
 
@@ -382,6 +635,7 @@ impl Scanner {
         doc: &Doc<'_>,
         cands: &[Candidate],
         req: &mut Requires<'_, '_>,
+        verdicts: &mut Verdicts,
     ) -> DocEvidence {
         if self.options.assume_spun {
             let mut profiles: Vec<String> = Vec::new();
@@ -399,6 +653,8 @@ impl Scanner {
                     profile,
                     hits: 0,
                     distinct: 0,
+                    keys_seen: 0,
+                    keys_expected: 0.0,
                     evidence: 1.0,
                 })
                 .collect();
@@ -435,35 +691,84 @@ impl Scanner {
         }
         // Swap density: a spinner replaces common words everywhere, so a spun document holds
         // many distinct swaps of its profile, far more than clean text does by chance.
-        let mut swaps: HashMap<String, std::collections::HashSet<(usize, usize)>> = HashMap::new();
-        for c in cands {
+        // Per profile: distinct swap entries whose conditions hold, with their matches.
+        let mut held: HashMap<String, HashMap<(usize, usize), Vec<usize>>> = HashMap::new();
+        for (ci, c) in cands.iter().enumerate() {
             let dict = &self.dicts.layers()[c.layer];
             for e in dict.entries_for(c.value) {
                 if e.kind == EntryKind::Swap && self.conditions_hold(doc, req, &e, c) {
                     for p in e.profiles() {
-                        swaps
-                            .entry(p.to_string())
+                        held.entry(p.to_string())
                             .or_default()
-                            .insert((c.layer, e.index));
+                            .entry((c.layer, e.index))
+                            .or_default()
+                            .push(ci);
                     }
                 }
             }
         }
         let words = count_words(doc);
+        // Only swaps the context model finds plausible somewhere count; the model is asked
+        // only where the unfiltered count would be dense enough to matter.
+        let mut swaps: HashMap<String, usize> = HashMap::new();
+        for (p, entries) in held {
+            if swap_strength(entries.len(), words) <= 0.0 {
+                continue;
+            }
+            let plausible = entries
+                .iter()
+                .filter(|((layer, index), at)| {
+                    let Some(e) = self.dicts.layers()[*layer].entry(*index) else {
+                        return false;
+                    };
+                    at.iter()
+                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).lr >= 0.0)
+                })
+                .count();
+            swaps.insert(p, plausible);
+        }
         for p in swaps.keys() {
             per.entry(p.clone()).or_default();
         }
+        let vanishing = self
+            .vanishing
+            .get_or_init(|| VanishingKeys::build(&self.dicts, ContextModel::embedded()));
+        let seen = vanishing.count(doc);
+        for p in &vanishing.profiles {
+            per.entry(p.clone()).or_default();
+        }
+        let leaked = leaks(doc);
         let mut profiles: Vec<ProfileEvidence> = per
             .into_iter()
             .map(|(profile, (hits, distinct))| {
-                let distinct_swaps = swaps.get(&profile).map_or(0, |s| s.len());
-                let strength: f32 = distinct.values().sum::<f32>()
+                let distinct_swaps = swaps.get(&profile).copied().unwrap_or(0);
+                let (keys_seen, keys_expected, swap_profile) =
+                    match vanishing.profiles.iter().position(|p| *p == profile) {
+                        Some(i) => (seen[i], vanishing.rate[i] * words as f32, true),
+                        None => (0, 0.0, false),
+                    };
+                let base: f32 = distinct.values().sum::<f32>()
                     + 0.25 * (hits - distinct.len()) as f32
-                    + swap_strength(distinct_swaps, words);
+                    + swap_strength(distinct_swaps, words)
+                    + if swap_profile {
+                        LEAK_STRENGTH * leaked as f32
+                    } else {
+                        0.0
+                    };
+                // Vanishing keys weigh other evidence; alone they never make a text spun.
+                let kv = if swap_profile {
+                    VANISH_WEIGHT * vanish_llr(keys_seen, keys_expected)
+                } else {
+                    0.0
+                };
+                let strength = if base > 0.0 { base + kv } else { 0.0 };
+                let strength = strength.max(0.0);
                 ProfileEvidence {
                     profile,
                     hits,
                     distinct: distinct.len(),
+                    keys_seen,
+                    keys_expected: (keys_expected * 100.0).round() / 100.0,
                     evidence: MAX_EVIDENCE * (1.0 - (-strength / EVIDENCE_SCALE).exp()),
                 }
             })
@@ -524,7 +829,8 @@ impl Scanner {
             doc: &doc,
             memo: HashMap::new(),
         };
-        let evidence = self.evidence(&doc, &cands, &mut req);
+        let mut verdicts = Verdicts::default();
+        let evidence = self.evidence(&doc, &cands, &mut req, &mut verdicts);
 
         let mut findings = Vec::new();
         let mut next_free = 0;
@@ -540,33 +846,44 @@ impl Scanner {
             // Within a key: allow entries first, then entries with a context condition (the
             // more specific reading), then the rest in file order.
             entries.sort_by_key(|e| (e.kind != EntryKind::Allow, e.context.is_empty()));
-            // Entries whose conditions hold come first; in a document strongly spun by its
-            // profile, a swap whose context condition fails may still fire, at a penalty.
+            // Entries whose conditions hold come first; then swaps whose context condition
+            // fails but whose original the context model clearly prefers.
             let strict: Vec<bool> = entries
                 .iter()
                 .map(|e| self.conditions_hold(&doc, &mut req, e, &c))
                 .collect();
-            let order = (0..entries.len())
+            let order: Vec<usize> = (0..entries.len())
                 .filter(|&k| strict[k])
                 .chain((0..entries.len()).filter(|&k| {
-                    let e = &entries[k];
-                    !strict[k]
-                        && e.kind == EntryKind::Swap
-                        && evidence.for_entry(e) >= RELAX_EVIDENCE
-                        && req.any(e)
-                }));
-            let order: Vec<usize> = order.collect();
+                    !strict[k] && entries[k].kind == EntryKind::Swap && req.any(&entries[k])
+                }))
+                .collect();
             for k in order {
                 let e = entries[k];
                 if e.kind == EntryKind::Allow {
                     next_free = c.last + 1;
                     break;
                 }
-                let penalty = if strict[k] { 1.0 } else { RELAXED_PENALTY };
+                let Verdict { best, lr: gain } = verdicts.get(&doc, &c, &e);
+                let vetoed = e.kind == EntryKind::Swap && gain < -LM_VETO;
+                if vetoed || (!strict[k] && gain < LM_WAIVE) {
+                    continue;
+                }
                 let confidence = match e.kind {
-                    EntryKind::Swap => e.prior * evidence.for_entry(&e) * penalty,
+                    EntryKind::Swap => {
+                        let base = e.prior * evidence.for_entry(&e);
+                        if base <= 0.0 {
+                            continue;
+                        }
+                        // The model moves confidence within what the prior allows: a swap
+                        // entered at prior 0.5 ("not by default") stays below 0.5.
+                        sigmoid(logit(base) + LM_WEIGHT * gain.clamp(-LM_GAIN_CLAMP, LM_GAIN_CLAMP))
+                            .min(e.prior * MAX_EVIDENCE)
+                    }
                     _ => e.prior,
                 };
+                // Rounded as reported: a confidence that shows as 0 is no finding.
+                let confidence = (confidence * 1000.0).round() / 1000.0;
                 if confidence <= 0.0 {
                     continue;
                 }
@@ -579,8 +896,19 @@ impl Scanner {
                     line: 0,
                     column: 0,
                     spun: spun.to_string(),
-                    suggestions: e.originals().map(|o| case::transfer(spun, o)).collect(),
-                    confidence: (confidence * 1000.0).round() / 1000.0,
+                    suggestions: e
+                        .originals()
+                        .nth(best)
+                        .into_iter()
+                        .chain(
+                            e.originals()
+                                .enumerate()
+                                .filter(|&(j, _)| j != best)
+                                .map(|(_, o)| o),
+                        )
+                        .map(|o| case::transfer(spun, o))
+                        .collect(),
+                    confidence,
                     kind: e.kind.as_str(),
                     dictionary: dict.name().to_string(),
                     entry_source: e.source.to_string(),
@@ -630,15 +958,20 @@ pub(crate) fn piece_len(rest: &[u8], limit: usize) -> usize {
 pub const SWAP_BASELINE: f32 = 1.8;
 /// Fewest distinct swaps that count as evidence at all.
 pub const SWAP_MIN: usize = 4;
+/// Texts shorter than this are measured as if this long for swap density: in a paragraph,
+/// four or five common words that happen to be spun forms ("mentioned", "chief", "stay",
+/// "individuals") are chance, not density.
+pub const SWAP_MIN_WORDS: usize = 300;
 
 /// Evidence strength from swap density: nothing up to [`SWAP_BASELINE`] distinct swaps per
-/// 100 words (short texts are measured as if 150 words long, so a handful of words can't
-/// look dense), then one unit per extra swap per 100 words.
+/// 100 words (short texts are measured as if [`SWAP_MIN_WORDS`] long, so a handful of words
+/// can't look dense), then one unit per extra swap per 100 words. Only swaps whose original
+/// the context model finds at least as fitting as the text count.
 fn swap_strength(distinct: usize, words: usize) -> f32 {
     if distinct < SWAP_MIN {
         return 0.0;
     }
-    let density = 100.0 * distinct as f32 / words.max(150) as f32;
+    let density = 100.0 * distinct as f32 / words.max(SWAP_MIN_WORDS) as f32;
     (density - SWAP_BASELINE).max(0.0)
 }
 

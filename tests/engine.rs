@@ -272,19 +272,29 @@ individuals,people,0.9,swap,spinner:a
 additionally,also,0.9,swap,spinner:a
 nonetheless,however,0.9,swap,spinner:a
 earlier than,before,0.9,swap,spinner:a
+requested,asked,0.9,swap,spinner:a
+final yr,last year,0.9,swap,spinner:a
+nation's,country's,0.9,swap,spinner:a
+in keeping with,according to,0.9,swap,spinner:a
 ";
     let s = scanner(&[dict("s", csv)]);
-    // Five distinct swaps in a short text: far denser than clean English.
-    let spun = "Officials mentioned individuals additionally left earlier than noon. Nonetheless, talks went on.";
+    // Nine distinct swaps in a short text: far denser than clean English.
+    let spun = "Officials mentioned individuals additionally left earlier than noon. Nonetheless, \
+                talks went on, in keeping with the nation's envoy, who requested calm final yr.";
     let r = s.scan(spun);
     assert!(r.evidence.score > 0.5, "{:?}", r.evidence);
-    assert_eq!(
-        repair(spun, &r.findings, 0.5).text,
-        "Officials said people also left before noon. However, talks went on."
+    let fixed = repair(spun, &r.findings, 0.5).text;
+    assert!(
+        fixed.starts_with(
+            "Officials said people also left before noon. However, talks went on, \
+             according to the country's envoy"
+        ),
+        "{fixed}"
     );
-    // Two of them in ordinary prose are no evidence at all.
+    // A few of them in ordinary prose are no evidence at all, even in a short paragraph.
     let clean = "The report mentioned that individuals over sixty were most at risk, and the \
-                 committee agreed to publish its findings in the spring after further review.";
+                 committee requested that the nation's hospitals publish their findings earlier \
+                 than planned.";
     let r = s.scan(clean);
     assert_eq!(r.evidence.score, 0.0);
     assert!(r.findings.is_empty());
@@ -319,34 +329,26 @@ fn huge_texts_are_scanned_in_pieces_at_paragraph_breaks() {
 }
 
 #[test]
-fn strongly_spun_documents_waive_swap_contexts_at_a_penalty() {
+fn failed_contexts_are_waived_where_the_context_model_prefers_the_original() {
     let csv = "spun,original,prior,kind,context,tags
 final yr,last year,0.97,fingerprint,,spinner:a
 international locations,countries,0.97,fingerprint,,spinner:a
 Center East,Middle East,0.97,fingerprint,,spinner:a
-Jap Time,Eastern Time,0.97,fingerprint,,spinner:a
 mentioned,said,0.9,swap,next=that,spinner:a
 ";
     let s = scanner(&[dict("w", csv)]);
-    let sentence = "The envoy mentioned the plan.";
-    // Weak evidence (one fingerprint): the context condition holds the swap back.
-    let weak = format!("Prices rose final yr. {sentence}");
-    assert!(s.scan(&weak).findings.iter().all(|f| f.spun != "mentioned"));
-    // Overwhelming evidence: the swap fires without its context, with less confidence.
-    let strong = format!(
-        "Two international locations in the Center East agreed final yr at 9 Jap Time. {sentence} \
-         He mentioned that it held."
-    );
-    let r = s.scan(&strong);
-    assert!(r.evidence.score >= 0.9, "{:?}", r.evidence);
-    let m: Vec<f32> = r
+    let doc = "Two international locations in the Center East agreed final yr. The envoy \
+               mentioned the plan. The spokesman mentioned in a statement that it held.";
+    let r = s.scan(doc);
+    let m: Vec<&str> = r
         .findings
         .iter()
         .filter(|f| f.spun == "mentioned")
-        .map(|f| f.confidence)
+        .map(|f| &doc[f.start - 10..f.start])
         .collect();
-    assert_eq!(m.len(), 2);
-    assert!(m[0] < m[1], "the waived context costs confidence: {m:?}");
+    // "mentioned the plan" reads as normal English; "spokesman mentioned in a statement" is
+    // the spinner's "spokesman said in a statement".
+    assert_eq!(m, ["spokesman "], "{:?}", r.findings);
 }
 
 /// The mission's examples, in a spun paragraph written for this test, are repaired by the

@@ -17,7 +17,7 @@
 pub mod check;
 pub mod compiled;
 pub mod condition;
-mod fxhash;
+pub(crate) mod fxhash;
 pub mod import;
 pub mod inflect;
 pub mod learn;
