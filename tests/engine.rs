@@ -276,11 +276,16 @@ requested,asked,0.9,swap,spinner:a
 final yr,last year,0.9,swap,spinner:a
 nation's,country's,0.9,swap,spinner:a
 in keeping with,according to,0.9,swap,spinner:a
+commenced,began,0.9,swap,spinner:a
+assembly,meeting,0.9,swap,spinner:a
+stated,said,0.9,swap,spinner:a
+authorities,officials,0.9,swap,spinner:a
 ";
     let s = scanner(&[dict("s", csv)]);
-    // Nine distinct swaps in a short text: far denser than clean English.
+    // Thirteen distinct swaps in a short text: far denser than clean English.
     let spun = "Officials mentioned individuals additionally left earlier than noon. Nonetheless, \
-                talks went on, in keeping with the nation's envoy, who requested calm final yr.";
+                talks went on, in keeping with the nation's envoy, who requested calm final yr. \
+                The assembly commenced late, and authorities stated little.";
     let r = s.scan(spun);
     assert!(r.evidence.score > 0.5, "{:?}", r.evidence);
     let fixed = repair(spun, &r.findings, 0.5).text;
