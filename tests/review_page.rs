@@ -494,8 +494,10 @@ fn injected_markup_stays_inert() {
         shown.contains("<script>window.__pwned = 1; alert(1)</script>"),
         "{shown}"
     );
+    // The suggestion shown first is whichever alternative the context model ranks first.
     assert!(
-        shown.contains("onerror=\"window.__pwned=3;alert(3)\""),
+        shown.contains("onerror=\"window.__pwned=3;alert(3)\"")
+            || shown.contains("<script>window.__pwned=5</script>"),
         "{shown}"
     );
     assert!(shown.contains(name), "{shown}");
