@@ -31,7 +31,11 @@ fn embedded_table_is_the_manifest_in_order() {
     let table = despin_dicts::embedded_dicts();
     assert_eq!(table.len(), rows.len());
     for (e, [order, name, file, licence, attribution]) in table.iter().zip(&rows) {
-        assert_eq!((e.name, e.file), (name.as_str(), file.as_str()), "row {order}");
+        assert_eq!(
+            (e.name, e.file),
+            (name.as_str(), file.as_str()),
+            "row {order}"
+        );
         assert_eq!(e.licence, licence, "{name}");
         assert_eq!(e.attribution, attribution, "{name}");
     }
