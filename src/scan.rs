@@ -920,6 +920,8 @@ impl Scanner {
         let mut findings = Vec::new();
         let mut next_free = 0;
         let mut i = 0;
+        // Reused from candidate to candidate: no allocation per candidate.
+        let (mut entries, mut strict, mut order) = (Vec::new(), Vec::new(), Vec::new());
         while i < cands.len() {
             let c = cands[i];
             i += 1;
@@ -927,23 +929,28 @@ impl Scanner {
                 continue;
             }
             let dict = &self.dicts.layers()[c.layer];
-            let mut entries: Vec<EntryRef<'_>> = dict.entries_for(c.value).collect();
+            entries.clear();
+            entries.extend(dict.entries_for(c.value));
             // Within a key: allow entries first, then entries with a context condition (the
             // more specific reading), then the rest in file order.
-            entries.sort_by_key(|e| (e.kind != EntryKind::Allow, e.context.is_empty()));
+            entries
+                .sort_by_key(|e: &EntryRef<'_>| (e.kind != EntryKind::Allow, e.context.is_empty()));
             // Entries whose conditions hold come first; then swaps whose context condition
             // fails but whose original the context model clearly prefers.
-            let strict: Vec<bool> = entries
-                .iter()
-                .map(|e| self.conditions_hold(&doc, &mut req, e, &c))
-                .collect();
-            let order: Vec<usize> = (0..entries.len())
-                .filter(|&k| strict[k])
-                .chain((0..entries.len()).filter(|&k| {
-                    !strict[k] && entries[k].kind == EntryKind::Swap && req.any(&entries[k])
-                }))
-                .collect();
-            for k in order {
+            strict.clear();
+            strict.extend(
+                entries
+                    .iter()
+                    .map(|e| self.conditions_hold(&doc, &mut req, e, &c)),
+            );
+            order.clear();
+            order.extend((0..entries.len()).filter(|&k| strict[k]));
+            for k in 0..entries.len() {
+                if !strict[k] && entries[k].kind == EntryKind::Swap && req.any(&entries[k]) {
+                    order.push(k);
+                }
+            }
+            for &k in &order {
                 let e = entries[k];
                 if e.kind == EntryKind::Allow {
                     next_free = c.last + 1;
