@@ -409,7 +409,8 @@ pub struct Selection {
     pub common_zipf: f32,
     /// Proposals whose estimated precision on the pairs, (replaced + 1) / (replaced +
     /// [kept](Proposal::kept) + 2), is below this are dropped; the rest get at most that
-    /// estimate as prior.
+    /// estimate as prior. A derived form (inflection, reversal) counts the replacements of
+    /// its observation and one extra kept occurrence: its own form was never seen replaced.
     pub min_precision: f32,
 }
 
@@ -455,13 +456,14 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
     };
     // Estimated precision on the pairs: replaced against kept. A derived form counts its
     // observation's replacements; an inflection also its observation's kept occurrences
-    // (a reversal's are those of another phrase).
+    // (a reversal's are those of another phrase); and one more kept occurrence for the
+    // guess of deriving it, so a form derived from a single observation stays at 0.5.
     let precision = |p: &Proposal| -> f32 {
         let (replaced, kept) = match (p.inflected, source(p)) {
             (false, _) => (p.count, p.kept),
-            (true, Some(o)) if p.reversed => (o.count, p.kept),
-            (true, Some(o)) => (o.count, o.kept + p.kept),
-            (true, None) => (0, p.kept),
+            (true, Some(o)) if p.reversed => (o.count, p.kept + 1),
+            (true, Some(o)) => (o.count, o.kept + p.kept + 1),
+            (true, None) => (0, p.kept + 1),
         };
         (replaced as f32 + 1.0) / ((replaced + kept) as f32 + 2.0)
     };
