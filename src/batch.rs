@@ -32,7 +32,7 @@ use crate::format::{self, FileType, FormatOptions, Warning};
 use crate::input::{self, NotText};
 use crate::output::{self, AtomicFile, TEMP_PREFIX};
 use crate::pipeline::{self, FileError};
-use crate::report::Row;
+use crate::report::{Row, Status};
 use crate::scan::{DocEvidence, Finding, Scanner};
 
 /// Which files a walk yields.
@@ -815,7 +815,11 @@ impl<'s> Batch<'s> {
             return None;
         }
         let mut row = Row::in_window(label, window, base, f);
-        row.status = Some(if applied { "applied" } else { "suggested" }.to_string());
+        row.status = Some(if applied {
+            Status::Applied
+        } else {
+            Status::Suggested
+        });
         row.doc_score = Some(doc_score);
         Some(row)
     }

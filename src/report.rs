@@ -75,7 +75,7 @@ pub struct Row {
     /// `applied` or `suggested`, or for a file that was not scanned `skipped` or `failed`
     /// (batch reports only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// The spin score of the finding's document: the file, or in JSON Lines the record
     /// (batch reports and JSON).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -85,10 +85,48 @@ pub struct Row {
     pub reason: Option<String>,
 }
 
-/// `status` of a batch report row for a file that was not scanned.
-pub const STATUS_SKIPPED: &str = "skipped";
-/// `status` of a batch report row for a file that could not be read or written.
-pub const STATUS_FAILED: &str = "failed";
+/// The `status` column of a batch report row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The finding was applied to the output.
+    Applied,
+    /// The finding was reported, not applied (below the threshold, or a scan).
+    Suggested,
+    /// The file was not scanned (not text, too large, left out by the walk...).
+    Skipped,
+    /// The file could not be read or written.
+    Failed,
+}
+
+impl Status {
+    /// The word written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Applied => "applied",
+            Status::Suggested => "suggested",
+            Status::Skipped => "skipped",
+            Status::Failed => "failed",
+        }
+    }
+
+    /// Read the word written in reports (surrounding spaces ignored).
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Applied,
+            Status::Suggested,
+            Status::Skipped,
+            Status::Failed,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s.trim())
+    }
+
+    /// Whether the row stands for a file that was not scanned.
+    pub fn is_unscanned(self) -> bool {
+        matches!(self, Status::Skipped | Status::Failed)
+    }
+}
 
 /// The batch columns after [`COLUMNS`].
 pub const BATCH_COLUMNS: [&str; 3] = ["status", "doc_score", "reason"];
@@ -128,9 +166,9 @@ impl Row {
         }
     }
 
-    /// The row of a file that was not scanned: `status` is [`STATUS_SKIPPED`] or
-    /// [`STATUS_FAILED`], and the finding columns are empty.
-    pub fn unscanned(path: &str, status: &str, reason: &str) -> Row {
+    /// The row of a file that was not scanned: `status` is [`Status::Skipped`] or
+    /// [`Status::Failed`], and the finding columns are empty.
+    pub fn unscanned(path: &str, status: Status, reason: &str) -> Row {
         Row {
             path: path.to_string(),
             line: 0,
@@ -144,7 +182,7 @@ impl Row {
             dictionary: String::new(),
             context: String::new(),
             decision: String::new(),
-            status: Some(status.to_string()),
+            status: Some(status),
             doc_score: None,
             reason: Some(reason.to_string()),
         }
@@ -152,7 +190,7 @@ impl Row {
 
     /// Whether this row stands for a file that was not scanned (no finding).
     pub fn is_unscanned(&self) -> bool {
-        matches!(self.status.as_deref(), Some(STATUS_SKIPPED | STATUS_FAILED))
+        self.status.is_some_and(Status::is_unscanned)
     }
 }
 
@@ -344,7 +382,7 @@ impl<W: Write> ReportWriter<W> {
             Format::Brief => {
                 let w = self.raw.as_mut().unwrap();
                 if row.is_unscanned() {
-                    let status = row.status.as_deref().unwrap_or_default();
+                    let status = row.status.map_or("", Status::as_str);
                     let reason = row.reason.as_deref().unwrap_or_default();
                     return writeln!(w, "{}: {status} ({reason})", row.path);
                 }
@@ -397,7 +435,7 @@ impl<W: Write> ReportWriter<W> {
                     neutralise(&row.decision).into_owned(),
                 ];
                 if self.extended {
-                    rec.push(row.status.clone().unwrap_or_default());
+                    rec.push(row.status.map_or("", Status::as_str).to_string());
                     rec.push(row.doc_score.map(|s| format!("{s:.3}")).unwrap_or_default());
                     rec.push(neutralise(row.reason.as_deref().unwrap_or_default()).into_owned());
                 }
@@ -488,6 +526,25 @@ pub fn write_summary<W: Write>(mut out: W, docs: &mut [DocSummary]) -> std::io::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_words_read_back_and_serialise_as_written() {
+        for st in [
+            Status::Applied,
+            Status::Suggested,
+            Status::Skipped,
+            Status::Failed,
+        ] {
+            assert_eq!(Status::parse(&format!(" {} ", st.as_str())), Some(st));
+            assert_eq!(
+                serde_json::to_string(&st).unwrap(),
+                format!("{:?}", st.as_str())
+            );
+        }
+        assert_eq!(Status::parse("done"), None);
+        let row = Row::unscanned("a.bin", Status::Skipped, "not text");
+        assert!(row.is_unscanned());
+    }
 
     #[test]
     fn neutralise_round_trips() {

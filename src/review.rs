@@ -21,7 +21,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result, RowError};
-use crate::report::{restore, STATUS_FAILED, STATUS_SKIPPED};
+use crate::report::{restore, Status};
 use despin_core::dict::source::record_line;
 
 /// What the reviewer decided for one row.
@@ -171,7 +171,7 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
             continue;
         }
         let status = status_col.and_then(|i| record.get(i)).unwrap_or_default();
-        if [STATUS_SKIPPED, STATUS_FAILED].contains(&String::from_utf8_lossy(status).trim()) {
+        if Status::parse(&String::from_utf8_lossy(status)).is_some_and(Status::is_unscanned) {
             continue;
         }
         match parse_row(&record, &index, context_col, dictionary_col) {

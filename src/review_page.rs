@@ -20,7 +20,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result, RowError};
-use crate::report::{restore, Format, ReportWriter, Row, COLUMNS, FORMULA_STARTS};
+use crate::report::{restore, Format, ReportWriter, Row, Status, COLUMNS, FORMULA_STARTS};
 use crate::review::{read_reviewed, Decision};
 use despin_core::dict::source::record_line;
 use despin_core::dict::DictSet;
@@ -162,7 +162,7 @@ pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
             Decision::Reject => "reject",
             Decision::Undecided => "",
         };
-        let status = Some(cell(optional[5])).filter(|s| !s.is_empty());
+        let status = Status::parse(&cell(optional[5]));
         rows.push(Row {
             path: r.path,
             line,

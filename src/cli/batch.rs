@@ -12,9 +12,7 @@ use despin::batch::{
 use despin::config::{FilesSection, ReportSection};
 use despin::format::{FileType, FormatOptions};
 use despin::output::AtomicFile;
-use despin::report::{
-    write_summary, DocSummary, Format, ReportWriter, Row, STATUS_FAILED, STATUS_SKIPPED,
-};
+use despin::report::{write_summary, DocSummary, Format, ReportWriter, Row, Status};
 use despin::scan::Scanner;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -321,8 +319,8 @@ fn unscanned_row(f: &FileResult) -> Option<Row> {
     // Labelled as finding rows are, so non-UTF-8 names survive the report.
     let path = despin::report::path_label(&f.path);
     match &f.outcome {
-        Outcome::Skipped(why) => Some(Row::unscanned(&path, STATUS_SKIPPED, why.as_str())),
-        Outcome::Failed(e) => Some(Row::unscanned(&path, STATUS_FAILED, &e.to_string())),
+        Outcome::Skipped(why) => Some(Row::unscanned(&path, Status::Skipped, why.as_str())),
+        Outcome::Failed(e) => Some(Row::unscanned(&path, Status::Failed, &e.to_string())),
         Outcome::Done { .. } => None,
     }
 }
