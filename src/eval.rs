@@ -19,11 +19,29 @@ use serde::Serialize;
 use crate::align::{distance, opcodes, Tag};
 use crate::normalize::Tokens;
 
-/// Tokens as the scorer sees them: words and punctuation, lower-cased, `’` as `'`.
+/// Tokens as the scorer sees them: words and punctuation, lower-cased, `’` as `'`. The
+/// scorer joins words only across `'` and `’`; another apostrophe the tokenizer accepts
+/// inside a word (`‘`, `ʼ`) is a punctuation token of its own there.
 pub fn score_tokens(text: &str) -> Vec<String> {
-    Tokens::new(text)
-        .map(|t| text[t.start..t.end].to_lowercase().replace('\u{2019}', "'"))
-        .collect()
+    let mut out = Vec::new();
+    for t in Tokens::new(text) {
+        let tok = text[t.start..t.end].to_lowercase().replace('\u{2019}', "'");
+        let mut piece = String::new();
+        for ch in tok.chars() {
+            if matches!(ch, '\u{2018}' | '\u{02BC}') {
+                if !piece.is_empty() {
+                    out.push(std::mem::take(&mut piece));
+                }
+                out.push(ch.to_string());
+            } else {
+                piece.push(ch);
+            }
+        }
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+    }
+    out
 }
 
 /// Counts from scoring one repaired document (or a sum of them).
@@ -216,5 +234,14 @@ mod tests {
         let wrong = score(spun, reference, "The Home handed the check final yr.");
         assert_eq!((wrong.sys_changes, wrong.sys_good), (1, 0));
         assert_eq!(clean_changes("a b c d", "a x c d"), (4, 1));
+    }
+
+    #[test]
+    fn tokens_join_words_across_straight_and_right_quotes_only() {
+        // As the reference scorer's `[\w]+(?:['’][\w]+)*|[^\w\s]`.
+        assert_eq!(
+            score_tokens("Game’s game's Game\u{2018}s rock\u{02BC}n"),
+            ["game's", "game's", "game", "\u{2018}", "s", "rock", "\u{02BC}", "n"]
+        );
     }
 }
