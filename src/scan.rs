@@ -23,6 +23,11 @@
 //! its prior times the evidence for its spinner profile, moved by the model's verdict
 //! ([`LM_WEIGHT`]): the same word is repaired in a spun article and left alone in a clean
 //! one, and left alone in a spun one where it reads as normal English.
+//!
+//! In a document whose spin score is high, words no dictionary covers are then searched for
+//! substitutions a thesaurus explains ([`discover`]): findings of kind `discovered`.
+
+pub mod discover;
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -55,7 +60,7 @@ pub struct Finding {
     pub suggestions: Vec<String>,
     /// Confidence in \[0,1\] that this is spun text and the first suggestion is right.
     pub confidence: f32,
-    /// Fingerprint or swap.
+    /// Fingerprint, swap, or `discovered` (no dictionary entry: see [`discover`]).
     pub kind: &'static str,
     /// Name of the dictionary the entry came from.
     pub dictionary: String,
@@ -196,6 +201,8 @@ pub struct Scanner {
     dicts: DictSet,
     options: ScanOptions,
     chunk_limit: usize,
+    /// Whether strongly spun documents are searched for `discovered` findings.
+    discovery: bool,
     /// Built on first use from the dictionaries, shared by clones.
     vanishing: Arc<OnceLock<VanishingKeys>>,
 }
@@ -541,6 +548,7 @@ impl Scanner {
             dicts,
             options,
             chunk_limit: MAX_CHUNK_BYTES,
+            discovery: true,
             vanishing: Arc::new(OnceLock::new()),
         }
     }
@@ -820,6 +828,14 @@ impl Scanner {
         self
     }
 
+    /// Whether documents with a spin score of at least [`discover::MIN_EVIDENCE`] are
+    /// searched for words a thesaurus explains (findings of kind `discovered`; on by
+    /// default).
+    pub fn with_discovery(mut self, on: bool) -> Scanner {
+        self.discovery = on;
+        self
+    }
+
     /// Scan one piece of a text as [`Scanner::scan`] cuts it ([`piece_len`]); findings are
     /// not located yet (line and column 0).
     pub(crate) fn scan_piece(&self, text: &str) -> ScanResult {
@@ -917,6 +933,10 @@ impl Scanner {
                 next_free = c.last + 1;
                 break;
             }
+        }
+        if self.discovery && evidence.score >= discover::MIN_EVIDENCE {
+            findings.extend(discover::discover(&doc, &cands, evidence.score));
+            findings.sort_by_key(|f| f.start);
         }
         ScanResult { findings, evidence }
     }
