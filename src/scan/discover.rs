@@ -48,6 +48,12 @@ pub const KIND: &str = "discovered";
 /// lemma.
 pub const SOURCE: &str = "dictionaries/thesaurus.tsv";
 
+/// Sources and licences of the embedded thesaurus, shown by `despin --version` (WordNet's
+/// licence asks for its copyright notice on every copy; full text in
+/// `dictionaries/NOTICE.md`).
+pub const NOTICE: &str = "Moby Thesaurus by Grady Ward (public domain) and WordNet 3.0 \
+    (WordNet licence; WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.)";
+
 /// Least document spin score at which discovery runs: the thesaurus matches plain English
 /// everywhere, so only a document already known to be spun is searched.
 pub const MIN_EVIDENCE: f32 = 0.85;
@@ -150,8 +156,8 @@ pub(super) fn discover(doc: &Doc<'_>, cands: &[Candidate], evidence: f32) -> Vec
     let mut present: Option<HashSet<&str, BuildHasherDefault<FxHasher>>> = None;
     let lm = ContextModel::embedded();
     let mut out = Vec::new();
-    for i in 0..n {
-        if covered[i] || !lower(i) {
+    for (i, &cov) in covered.iter().enumerate() {
+        if cov || !lower(i) {
             continue;
         }
         let word = doc.norm_str(i);
@@ -159,17 +165,18 @@ pub(super) fn discover(doc: &Doc<'_>, cands: &[Candidate], evidence: f32) -> Vec
             continue;
         };
         let adjacent_before = doc.tokens[i].sep == Sep::Adjacent && i > 0 && joins(i - 1);
-        let adjacent_after =
-            i + 1 < n && doc.tokens[i + 1].sep == Sep::Adjacent && joins(i + 1);
+        let adjacent_after = i + 1 < n && doc.tokens[i + 1].sep == Sep::Adjacent && joins(i + 1);
         if adjacent_before || adjacent_after || is_closed_class(word) {
             continue;
         }
         let present = present.get_or_insert_with(|| {
-            (0..n).filter(|&k| lower(k)).map(|k| doc.norm_str(k)).collect()
+            (0..n)
+                .filter(|&k| lower(k))
+                .map(|k| doc.norm_str(k))
+                .collect()
         });
         let left = (i > 0 && doc.tokens[i].sep != Sep::Break).then(|| doc.norm_str(i - 1));
-        let right =
-            (i + 1 < n && doc.tokens[i + 1].sep != Sep::Break).then(|| doc.norm_str(i + 1));
+        let right = (i + 1 < n && doc.tokens[i + 1].sep != Sep::Break).then(|| doc.norm_str(i + 1));
         let Some((original, lr)) =
             best_original(lm, left, word, right, originals, &|o| present.contains(o))
         else {
@@ -235,7 +242,14 @@ mod tests {
     fn an_original_present_in_the_document_is_passed_over() {
         let lm = ContextModel::embedded();
         let originals = vec!["reports".to_string(), "tales".to_string()];
-        let all = best_original(lm, Some("news"), "stories", Some("say"), &originals, &|_| false);
+        let all = best_original(
+            lm,
+            Some("news"),
+            "stories",
+            Some("say"),
+            &originals,
+            &|_| false,
+        );
         assert_eq!(all.map(|b| b.0), Some("reports"));
         let without = best_original(lm, Some("news"), "stories", Some("say"), &originals, &|o| {
             o == "reports"
