@@ -10,7 +10,7 @@ reference tokens (as score.py does) and counts, per spinner:
   suggestion is the reference word), wrong original (the word was spun, but from another
   word) and unspun (the reference has the word as written).
 
-Calibration: the margin at which a discovered finding is applied (src/scan/discover.rs,
+Calibration: the margin at which a discovered finding is applied (crates/despin-core/src/scan/discover.rs,
 APPLY_LR) is chosen to maximise the summed F0.5 of the whole repair (dictionary fixes plus
 discovered ones) over the articles. It is reported leave-one-out: each article is scored
 with the margin chosen on the other articles; "train" is the in-sample optimum. Margins are
@@ -18,7 +18,7 @@ recovered from the reported confidence (0.5 at APPLY_LR in a document at full ev
 
 usage: benches/discover_dev.py DESPIN EVAL_DIR [--apply-lr X] [-- extra scan/fix args]
 `--apply-lr` is the APPLY_LR the binary was built with (default: read from
-src/scan/discover.rs).
+crates/despin-core/src/scan/discover.rs).
 """
 import difflib, glob, json, math, os, re, subprocess, sys
 
@@ -66,7 +66,8 @@ def main():
         sys.exit(__doc__)
     binary, eval_dir = argv
     if apply_lr is None:
-        src = open(os.path.join(ROOT, "src", "scan", "discover.rs"), encoding="utf-8").read()
+        src = open(os.path.join(ROOT, "crates", "despin-core", "src", "scan", "discover.rs"),
+                   encoding="utf-8").read()
         apply_lr = float(re.search(r"pub const APPLY_LR: f32 = ([0-9.]+);", src).group(1))
     # score.py lives beside the evaluation folder (see its README).
     sys.path.insert(0, os.path.dirname(os.path.abspath(eval_dir.rstrip("/"))))

@@ -126,7 +126,7 @@ impl DictArgs {
                 assume_spun: self.assume_spun,
             },
         )
-        .with_discovery(!self.no_discovery);
+        .with_discovery((!self.no_discovery).then(despin::dict::thesaurus::embedded));
         // Undocumented, for tests: a small piece size makes small files take the paths of
         // huge ones (pieces, streaming).
         Ok(

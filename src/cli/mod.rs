@@ -59,8 +59,8 @@ fn version_text() -> &'static str {
         }
         t.push_str(&format!(
             "\nDiscovery thesaurus ({}): {}",
-            despin::scan::discover::SOURCE,
-            despin::scan::discover::NOTICE
+            despin::dict::thesaurus::SOURCE,
+            despin::dict::thesaurus::NOTICE
         ));
         t
     })

@@ -25,7 +25,8 @@
 //! one, and left alone in a spun one where it reads as normal English.
 //!
 //! In a document whose spin score is high, words no dictionary covers are then searched for
-//! substitutions a thesaurus explains ([`discover`]): findings of kind `discovered`.
+//! substitutions a thesaurus explains, when the scanner was given one
+//! ([`Scanner::with_discovery`], [`discover`]): findings of kind `discovered`.
 
 pub mod discover;
 
@@ -201,8 +202,8 @@ pub struct Scanner {
     dicts: DictSet,
     options: ScanOptions,
     chunk_limit: usize,
-    /// Whether strongly spun documents are searched for `discovered` findings.
-    discovery: bool,
+    /// The thesaurus strongly spun documents are searched with (`discovered` findings).
+    discovery: Option<Arc<discover::Thesaurus>>,
     /// Built on first use from the dictionaries, shared by clones.
     vanishing: Arc<OnceLock<VanishingKeys>>,
 }
@@ -548,7 +549,7 @@ impl Scanner {
             dicts,
             options,
             chunk_limit: MAX_CHUNK_BYTES,
-            discovery: true,
+            discovery: None,
             vanishing: Arc::new(OnceLock::new()),
         }
     }
@@ -828,11 +829,10 @@ impl Scanner {
         self
     }
 
-    /// Whether documents with a spin score of at least [`discover::MIN_EVIDENCE`] are
-    /// searched for words a thesaurus explains (findings of kind `discovered`; on by
-    /// default).
-    pub fn with_discovery(mut self, on: bool) -> Scanner {
-        self.discovery = on;
+    /// Search documents with a spin score of at least [`discover::MIN_EVIDENCE`] for words
+    /// `thesaurus` explains (findings of kind `discovered`); `None` (the default) does not.
+    pub fn with_discovery(mut self, thesaurus: Option<Arc<discover::Thesaurus>>) -> Scanner {
+        self.discovery = thesaurus;
         self
     }
 
@@ -934,8 +934,12 @@ impl Scanner {
                 break;
             }
         }
-        if self.discovery && evidence.score >= discover::MIN_EVIDENCE {
-            findings.extend(discover::discover(&doc, &cands, evidence.score));
+        if let Some(t) = self
+            .discovery
+            .as_deref()
+            .filter(|_| evidence.score >= discover::MIN_EVIDENCE)
+        {
+            findings.extend(discover::discover(&doc, &cands, evidence.score, t));
             findings.sort_by_key(|f| f.start);
         }
         ScanResult { findings, evidence }
