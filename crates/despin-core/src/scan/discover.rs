@@ -48,7 +48,7 @@ pub const MIN_EVIDENCE: f32 = 0.85;
 pub const REPORT_LR: f32 = 4.0;
 /// Margin (nats) at which a discovered finding reaches confidence 0.5 (the default
 /// `--min-confidence` of `fix`) in a document with the highest evidence: calibrated on the
-/// dev articles (see README, "Discovery").
+/// dev articles with `benches/discover_dev.py` (see README, "Discovery").
 pub const APPLY_LR: f32 = 9.0;
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
