@@ -46,16 +46,21 @@ pub struct ReviewDoc {
 pub struct ReviewItem {
     /// The row as `despin scan --format csv` writes it.
     pub row: Row,
-    /// `fingerprint`, `swap`, or `unknown` when the entry is not in the loaded dictionaries.
+    /// `fingerprint`, `swap`, `discovered` (a thesaurus suggestion, no entry), or `unknown`
+    /// when the entry is not in the loaded dictionaries.
     pub kind: String,
 }
 
 /// The kind of the dictionary entry a row names (`news:12`), looked up in `dicts`;
-/// `unknown` when no loaded entry matches (a report made with other dictionaries).
+/// `discovered` for a row of discovery (`discovered:LINE`); `unknown` when no loaded entry
+/// matches (a report made with other dictionaries).
 pub fn entry_kind(dicts: &DictSet, row: &Row) -> &'static str {
     let Some((name, line)) = row.dictionary.rsplit_once(':') else {
         return "unknown";
     };
+    if name == crate::scan::discover::DICTIONARY {
+        return crate::scan::discover::KIND;
+    }
     let Ok(line) = line.parse::<u32>() else {
         return "unknown";
     };

@@ -76,6 +76,11 @@ pub struct DictArgs {
     #[arg(long)]
     pub assume_spun: bool,
 
+    /// Don't search spun documents for words a thesaurus explains (findings of kind
+    /// `discovered`, dictionary `discovered`).
+    #[arg(long)]
+    pub no_discovery: bool,
+
     #[command(flatten)]
     pub config: ConfigArgs,
 }
@@ -120,7 +125,8 @@ impl DictArgs {
             ScanOptions {
                 assume_spun: self.assume_spun,
             },
-        );
+        )
+        .with_discovery((!self.no_discovery).then(despin::dict::thesaurus::embedded));
         // Undocumented, for tests: a small piece size makes small files take the paths of
         // huge ones (pieces, streaming).
         Ok(

@@ -252,6 +252,7 @@ fn run_learn(a: LearnArgs) -> Result<i32> {
         names: None,
         no_default_dict: false,
         assume_spun: false,
+        no_discovery: false,
         config: a.into.config.clone(),
     }
     .scanner()?;

@@ -57,6 +57,11 @@ fn version_text() -> &'static str {
                 t.push_str(&format!("\n    Attribution: {}", e.attribution));
             }
         }
+        t.push_str(&format!(
+            "\nDiscovery thesaurus ({}): {}",
+            despin::dict::thesaurus::SOURCE,
+            despin::dict::thesaurus::NOTICE
+        ));
         t
     })
 }

@@ -17,6 +17,9 @@
 //!   column. Without usable neighbours the phrase is allowed everywhere. The note counts
 //!   rejections.
 //!
+//! A finding of kind `discovered` (a thesaurus suggestion, `discovered:LINE` in the report)
+//! has no entry: accepted, it becomes a swap tagged `discovered`.
+//!
 //! Undecided rows teach nothing. Learned entries carry the tag `learned`.
 
 use std::collections::HashMap;
@@ -56,7 +59,8 @@ pub struct Origin {
     pub context: String,
     /// Its document condition alternatives.
     pub requires: Vec<String>,
-    /// Its `spinner:NAME` tags.
+    /// The tags the learned entry takes over: its `spinner:NAME` tags (and `discovered` for
+    /// a finding of kind `discovered`).
     pub profiles: Vec<String>,
 }
 
@@ -71,6 +75,16 @@ impl Origin {
             context: e.context.to_string(),
             requires: e.requires().map(String::from).collect(),
             profiles: e.profiles().map(|p| format!("spinner:{p}")).collect(),
+        }
+    }
+
+    /// For a finding of kind `discovered` (report cell `discovered:LINE`, no dictionary
+    /// entry): a swap tagged `discovered`, so like the finding it needs spin evidence in the
+    /// document, and the reviewer's acceptance makes it an entry of its own.
+    pub fn discovered() -> Origin {
+        Origin {
+            profiles: vec![crate::scan::discover::KIND.to_string()],
+            ..Origin::unknown()
         }
     }
 
@@ -130,8 +144,13 @@ pub fn learn(
                 let origin = r
                     .dictionary
                     .as_ref()
-                    .and_then(|d| origins.get(d))
-                    .cloned()
+                    .and_then(|d| match origins.get(d) {
+                        Some(o) => Some(o.clone()),
+                        None => d
+                            .strip_prefix(crate::scan::discover::DICTIONARY)
+                            .is_some_and(|l| l.starts_with(':'))
+                            .then(Origin::discovered),
+                    })
                     .unwrap_or_else(Origin::unknown);
                 let found = entries.iter_mut().find(|e| {
                     e.key == key

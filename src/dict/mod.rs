@@ -15,3 +15,4 @@ pub mod inflect;
 pub mod learn;
 pub mod pairs;
 pub mod stats;
+pub mod thesaurus;

@@ -23,6 +23,12 @@
 //! its prior times the evidence for its spinner profile, moved by the model's verdict
 //! ([`LM_WEIGHT`]): the same word is repaired in a spun article and left alone in a clean
 //! one, and left alone in a spun one where it reads as normal English.
+//!
+//! In a document whose spin score is high, words no dictionary covers are then searched for
+//! substitutions a thesaurus explains, when the scanner was given one
+//! ([`Scanner::with_discovery`], [`discover`]): findings of kind `discovered`.
+
+pub mod discover;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -56,7 +62,7 @@ pub struct Finding {
     pub suggestions: Vec<String>,
     /// Confidence in \[0,1\] that this is spun text and the first suggestion is right.
     pub confidence: f32,
-    /// Fingerprint or swap.
+    /// Fingerprint, swap, or `discovered` (no dictionary entry: see [`discover`]).
     pub kind: &'static str,
     /// Name of the dictionary the entry came from.
     pub dictionary: String,
@@ -197,6 +203,8 @@ pub struct Scanner {
     dicts: DictSet,
     options: ScanOptions,
     chunk_limit: usize,
+    /// The thesaurus strongly spun documents are searched with (`discovered` findings).
+    discovery: Option<Arc<discover::Thesaurus>>,
     /// Built on first use from the dictionaries, shared by clones.
     vanishing: Arc<OnceLock<VanishingKeys>>,
 }
@@ -635,6 +643,7 @@ impl Scanner {
             dicts,
             options,
             chunk_limit: MAX_CHUNK_BYTES,
+            discovery: None,
             vanishing: Arc::new(OnceLock::new()),
         }
     }
@@ -918,6 +927,13 @@ impl Scanner {
         self
     }
 
+    /// Search documents with a spin score of at least [`discover::MIN_EVIDENCE`] for words
+    /// `thesaurus` explains (findings of kind `discovered`); `None` (the default) does not.
+    pub fn with_discovery(mut self, thesaurus: Option<Arc<discover::Thesaurus>>) -> Scanner {
+        self.discovery = thesaurus;
+        self
+    }
+
     /// Scan one piece of a text as [`Scanner::scan`] cuts it ([`piece_len`]); findings are
     /// not located yet (line and column 0).
     pub fn scan_piece(&self, text: &str) -> ScanResult {
@@ -1038,6 +1054,14 @@ impl Scanner {
                 next_free = c.last + 1;
                 break;
             }
+        }
+        if let Some(t) = self
+            .discovery
+            .as_deref()
+            .filter(|_| evidence.score >= discover::MIN_EVIDENCE)
+        {
+            findings.extend(discover::discover(&doc, &cands, evidence.score, t));
+            findings.sort_by_key(|f| f.start);
         }
         ScanResult { findings, evidence }
     }
