@@ -21,15 +21,8 @@ cargo build --release --quiet
 DESPIN=$PWD/target/release/despin
 
 # The dictionaries' spun phrases, one per line (what rg searches for).
-grep -hv '^#' dictionaries/*.csv | python3 -c '
-import csv, sys
-rows = csv.reader(sys.stdin)
-next(rows, None)
-seen = set()
-for r in rows:
-    if r and r[0] and r[0] != "spun" and r[0] not in seen:
-        seen.add(r[0]); print(r[0])
-' > "$PHRASES"
+python3 benches/make_corpus.py --out "$WORK/phrases-only" --files 0 --phrases "$PHRASES" \
+    dictionaries/MANIFEST.csv
 
 if [ ! -f "$CORPUS/.complete" ] || [ "$(cat "$CORPUS/.complete")" != "$FILES $MB" ]; then
     rm -rf "$CORPUS"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Scan throughput and startup of despin against ripgrep, typos and codespell, on one machine
-# in one run. Prints a Markdown table. From a clone of the repository:
+# in one run, on two corpora: the mostly clean one of earlier releases and a spun-heavy one
+# (a finding every 6-10 words in four documents of five, plus two large files). Prints one
+# Markdown table per corpus. From a clone of the repository:
 #
 #   benches/compare.sh                      # quick: 100 MB in 10,000 files
 #   SIZE_MB=1000 FILES=100000 benches/compare.sh   # the full run: 1 GB in 100,000 files
@@ -11,8 +13,9 @@
 # /tmp/despin-compare; outside any git tree so no tool skips it by .gitignore), RG_MEM_MB
 # (address-space cap for ripgrep on the 1,000,000 patterns, default 8000: it can use many GB).
 #
-# The corpus is generated deterministically by benches/make_corpus.py from a word list and
-# the phrases of the default dictionaries (no third-party text). ripgrep gets those phrases
+# The corpora are generated deterministically by benches/make_corpus.py from a word list and
+# the phrases of the default dictionaries (no third-party text); CORPORA="clean spun-heavy"
+# (the default) picks which are measured. ripgrep gets those phrases
 # as PHRASES (`rg -c -i -w -F -f PHRASES`); typos and codespell check spelling, a different
 # job, and are there as reference points for scanning speed. Tools that are not installed
 # are skipped (install: apt-get install ripgrep hyperfine; cargo install typos-cli;
@@ -27,6 +30,7 @@ THREADS=${THREADS:-"1 2"}
 ENTRIES=${ENTRIES:-1000000}
 WORK=${WORK:-/tmp/despin-compare}
 RG_MEM_MB=${RG_MEM_MB:-8000}
+CORPORA=${CORPORA:-"clean spun-heavy"}
 
 have() { command -v "$1" >/dev/null 2>&1; }
 if ! have /usr/bin/time; then
@@ -41,21 +45,9 @@ cp target/release/despin target/release/examples/synth_dict "$WORK/bin/"
 DESPIN=$WORK/bin/despin
 SYNTH=$WORK/bin/synth_dict
 
-CORPUS=$WORK/corpus-${SIZE_MB}mb-${FILES}files
 PHRASES=$WORK/phrases.txt
-if [ ! -f "$CORPUS.done" ]; then
-    echo "generating $CORPUS ..." >&2
-    rm -rf "$CORPUS"
-    python3 benches/make_corpus.py --out "$CORPUS" --size-mb "$SIZE_MB" --files "$FILES" \
-        --phrases "$PHRASES" dictionaries/*.csv
-    touch "$CORPUS.done"
-fi
 python3 benches/make_corpus.py --out "$WORK/phrases-only" --files 0 --phrases "$PHRASES" \
-    dictionaries/*.csv
-BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
-MB=$(awk -v b="$BYTES" 'BEGIN {printf "%.1f", b / 1e6}')
-# Read everything once so every tool sees the same warm page cache.
-find "$CORPUS" -type f -print0 | xargs -0 cat >/dev/null
+    dictionaries/MANIFEST.csv
 
 # Batch mode (`despin scan DIR --threads N`) when this build has it; otherwise file
 # arguments split over N processes.
@@ -69,10 +61,8 @@ else
     }
 fi
 
-RESULTS=$WORK/results.tsv
-: >"$RESULTS"
 # measure NAME THREADS COMMAND: wall seconds, CPU seconds (user + system, all processes) and
-# peak RSS (largest single process).
+# peak RSS (largest single process), appended to $RESULTS.
 measure() {
     local name=$1 threads=$2 cmd=$3 out
     out=$(mktemp)
@@ -86,44 +76,73 @@ measure() {
     echo "  $name, $threads thread(s): ${secs}s" >&2
 }
 
-echo "scanning $MB MB in $FILES files ..." >&2
-for t in $THREADS; do
-    measure despin "$t" "$(despin_cmd "$t")"
-    if have rg; then
-        measure "rg -c -i -w -F -f" "$t" "rg --no-ignore -c -i -w -F -f $PHRASES -j $t $CORPUS"
+# measure_corpus KIND: generate the corpus of that kind (once) and print its table.
+measure_corpus() {
+    local kind=$1 extra=()
+    CORPUS=$WORK/corpus-$kind-${SIZE_MB}mb-${FILES}files
+    if [ "$kind" = spun-heavy ]; then
+        # Two large files of a tenth of the corpus each among the small ones.
+        extra=(--spun-heavy --large 2 --large-mb "$(awk -v m="$SIZE_MB" 'BEGIN {print m / 10}')")
     fi
-    if have typos; then
-        measure typos "$t" "typos --no-ignore --format brief --threads $t $CORPUS"
+    if [ ! -f "$CORPUS.done" ]; then
+        echo "generating $CORPUS ..." >&2
+        rm -rf "$CORPUS"
+        python3 benches/make_corpus.py --out "$CORPUS" --size-mb "$SIZE_MB" --files "$FILES" \
+            "${extra[@]}" dictionaries/MANIFEST.csv
+        touch "$CORPUS.done"
     fi
-    if have codespell; then
-        measure codespell "$t" \
-            "find $CORPUS -type f -print0 | xargs -0 -P $t -n $((FILES / 50 + 1)) codespell"
-    fi
-done
+    BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+    MB=$(awk -v b="$BYTES" 'BEGIN {printf "%.1f", b / 1e6}')
+    # Read everything once so every tool sees the same warm page cache.
+    find "$CORPUS" -type f -print0 | xargs -0 cat >/dev/null
+    RESULTS=$WORK/results-$kind.tsv
+    : >"$RESULTS"
+    echo "scanning the $kind corpus, $MB MB in $FILES files ..." >&2
+    for t in $THREADS; do
+        measure despin "$t" "$(despin_cmd "$t")"
+        if have rg; then
+            measure "rg -c -i -w -F -f" "$t" "rg --no-ignore -c -i -w -F -f $PHRASES -j $t $CORPUS"
+        fi
+        if have typos; then
+            measure typos "$t" "typos --no-ignore --format brief --threads $t $CORPUS"
+        fi
+        if have codespell; then
+            measure codespell "$t" \
+                "find $CORPUS -type f -print0 | xargs -0 -P $t -n $((FILES / 50 + 1)) codespell"
+        fi
+    done
+    local findings
+    # scan exits 1 when it finds something.
+    findings=$({ "$DESPIN" scan --threads 2 --format brief "$CORPUS" 2>/dev/null || true; } | wc -l)
+    echo
+    echo "Corpus \`$kind\`: $MB MB in $FILES files (benches/make_corpus.py ${extra[*]}," \
+        "SIZE_MB=$SIZE_MB FILES=$FILES), $findings findings," \
+        "$(wc -l <"$PHRASES") phrases; $(nproc) cores; despin as: $DESPIN_MODE."
+    echo
+    echo "| tool | threads | seconds | MB/s | vs rg | CPU seconds | vs rg (CPU) | peak RSS (MB) |"
+    echo "|------|--------:|--------:|-----:|------:|------------:|------------:|--------------:|"
+    awk -F'\t' -v mb="$MB" '
+        { name[NR] = $1; th[NR] = $2; s[NR] = $3; cpu[NR] = $4; rss[NR] = $5
+          if ($1 ~ /^rg /) { rg[$2] = $3; rgcpu[$2] = $4 } }
+        END {
+            for (i = 1; i <= NR; i++) {
+                speed = s[i] > 0 ? mb / s[i] : 0
+                ratio = (th[i] in rg && s[i] > 0) ? sprintf("%.1fx", rg[th[i]] / s[i]) : "-"
+                cratio = (th[i] in rgcpu && cpu[i] > 0) ? sprintf("%.1fx", rgcpu[th[i]] / cpu[i]) : "-"
+                printf "| %s | %s | %.2f | %.1f | %s | %.2f | %s | %.0f |\n", name[i], th[i], s[i], speed, ratio, cpu[i], cratio, rss[i] / 1024
+            }
+        }' "$RESULTS"
+    first_t=$(echo "$THREADS" | awk '{print $1}')
+    last_t=$(echo "$THREADS" | awk '{print $NF}')
+    awk -F'\t' -v a="$first_t" -v b="$last_t" '
+        $1 == "despin" && $2 == a { s1 = $3 }
+        $1 == "despin" && $2 == b { s2 = $3 }
+        END { if (a != b && s2 > 0) printf "\ndespin %s threads vs %s: %.2fx\n", b, a, s1 / s2 }' "$RESULTS"
+}
 
-echo
-echo "Corpus: $MB MB in $FILES files (benches/make_corpus.py, SIZE_MB=$SIZE_MB FILES=$FILES)," \
-    "$(wc -l <"$PHRASES") phrases; $(nproc) cores; despin as: $DESPIN_MODE."
-echo
-echo "| tool | threads | seconds | MB/s | vs rg | CPU seconds | vs rg (CPU) | peak RSS (MB) |"
-echo "|------|--------:|--------:|-----:|------:|------------:|------------:|--------------:|"
-awk -F'\t' -v mb="$MB" '
-    { name[NR] = $1; th[NR] = $2; s[NR] = $3; cpu[NR] = $4; rss[NR] = $5
-      if ($1 ~ /^rg /) { rg[$2] = $3; rgcpu[$2] = $4 } }
-    END {
-        for (i = 1; i <= NR; i++) {
-            speed = s[i] > 0 ? mb / s[i] : 0
-            ratio = (th[i] in rg && s[i] > 0) ? sprintf("%.1fx", rg[th[i]] / s[i]) : "-"
-            cratio = (th[i] in rgcpu && cpu[i] > 0) ? sprintf("%.1fx", rgcpu[th[i]] / cpu[i]) : "-"
-            printf "| %s | %s | %.2f | %.1f | %s | %.2f | %s | %.0f |\n", name[i], th[i], s[i], speed, ratio, cpu[i], cratio, rss[i] / 1024
-        }
-    }' "$RESULTS"
-first_t=$(echo "$THREADS" | awk '{print $1}')
-last_t=$(echo "$THREADS" | awk '{print $NF}')
-awk -F'\t' -v a="$first_t" -v b="$last_t" '
-    $1 == "despin" && $2 == a { s1 = $3 }
-    $1 == "despin" && $2 == b { s2 = $3 }
-    END { if (a != b && s2 > 0) printf "\ndespin %s threads vs %s: %.2fx\n", b, a, s1 / s2 }' "$RESULTS"
+for kind in $CORPORA; do
+    measure_corpus "$kind"
+done
 
 # Startup with a large dictionary: process start to first finding, on a two-line text whose
 # second line holds one of the synthetic phrases.

@@ -7,10 +7,20 @@ word list below and the wordings of the dictionaries themselves, with spun phras
 dictionaries inserted into some documents; no third-party article text is used.
 
     make_corpus.py --out DIR --size-mb 1000 --files 100000 --phrases phrases.txt \
-        dictionaries/news.csv dictionaries/science.csv
+        dictionaries/MANIFEST.csv
+
+Dictionaries are given as CSV files or as a MANIFEST.csv, which stands for the files it lists.
 
 Writes DIR/dNNN/NNNNNN.txt (1,000 files per directory) and, with --jsonl, the same documents
 as JSON Lines ({"id": N, "text": ...}) for `despin filter`.
+
+Two kinds of corpus:
+* default: mostly clean prose, a fifth of the paragraphs with about one spun phrase per 60
+  words (how the throughput numbers of earlier releases were measured);
+* `--spun-heavy`: what a directory of scraped spun articles looks like. Four documents in five
+  are spun, with spun phrases dense enough for a finding every 6 to 10 words (the density of real spinner output); the
+  fifth is clean. With `--large N --large-mb M`, N of the files are M MB each (one huge
+  article dump among many small articles), the rest share the remaining size.
 """
 
 import argparse
@@ -53,6 +63,19 @@ Madrid Rome Athens Oslo Dublin Lisbon Warsaw Prague Vienna Seoul Jakarta Hanoi B
 """.split()
 
 
+def dictionary_files(paths):
+    """The dictionary CSVs named by `paths`, a MANIFEST.csv standing for the files it lists."""
+    out = []
+    for p in paths:
+        if os.path.basename(p) == "MANIFEST.csv":
+            with open(p, encoding="utf-8") as f:
+                rows = sorted(csv.DictReader(f), key=lambda r: int(r["order"]))
+            out += [os.path.join(os.path.dirname(p), r["file"]) for r in rows]
+        else:
+            out.append(p)
+    return out
+
+
 def read_dictionary(path):
     """(spun, originals) of every entry of a dictionary CSV, skipping `#` comment lines."""
     with open(path, encoding="utf-8") as f:
@@ -67,11 +90,19 @@ def read_dictionary(path):
         return out
 
 
-def sentence(rng, vocab, spun, spun_rate):
+def sentence(rng, vocab, spun, spun_rate, gap=None):
     n = rng.randint(8, 26)
     words = []
+    # With `gap`, a spun phrase comes every gap[0]..gap[1] words, counted across the sentence.
+    until_spun = rng.randint(*gap) if gap else None
     while len(words) < n:
         r = rng.random()
+        if gap and spun:
+            until_spun -= 1
+            if until_spun <= 0:
+                words.append(rng.choice(spun))
+                until_spun = rng.randint(*gap)
+                continue
         if spun and r < spun_rate:
             words.append(rng.choice(spun))
         elif r < 0.04:
@@ -93,8 +124,26 @@ def sentence(rng, vocab, spun, spun_rate):
     return s
 
 
-def paragraph(rng, vocab, spun, spun_rate):
-    return " ".join(sentence(rng, vocab, spun, spun_rate) for _ in range(rng.randint(2, 6)))
+def paragraph(rng, vocab, spun, spun_rate, gap=None):
+    return " ".join(sentence(rng, vocab, spun, spun_rate, gap) for _ in range(rng.randint(2, 6)))
+
+
+def write_doc(out, n, text, jsonl):
+    d = os.path.join(out, "d%03d" % (n // 1000))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "%06d.txt" % n), "w", encoding="utf-8") as f:
+        f.write(text)
+    if jsonl:
+        jsonl.write(json.dumps({"id": n, "text": text}) + "\n")
+
+
+def document(rng, pool, target):
+    parts, size = [], 0
+    while size < target:
+        p = rng.choice(pool)
+        parts.append(p)
+        size += len(p) + 2
+    return "\n\n".join(parts) + "\n"
 
 
 def main():
@@ -105,10 +154,14 @@ def main():
     ap.add_argument("--phrases", help="write the dictionaries' spun phrases here, one a line")
     ap.add_argument("--jsonl", help="also write the documents as JSON Lines here")
     ap.add_argument("--seed", type=int, default=6)
+    ap.add_argument("--spun-heavy", action="store_true",
+                    help="four documents in five spun, a finding every 6-10 words")
+    ap.add_argument("--large", type=int, default=0, help="how many files are large")
+    ap.add_argument("--large-mb", type=float, default=0, help="size of each large file")
     ap.add_argument("dicts", nargs="+")
     a = ap.parse_args()
 
-    entries = [e for d in a.dicts for e in read_dictionary(d)]
+    entries = [e for d in dictionary_files(a.dicts) for e in read_dictionary(d)]
     if a.phrases:
         with open(a.phrases, "w", encoding="utf-8") as f:
             for s in sorted({s for s, _ in entries}):
@@ -120,29 +173,29 @@ def main():
     vocab = sorted({w for _, o in entries for w in o.split() if w.isalpha()}) or WORDS
 
     rng = random.Random(a.seed)
-    # A pool of paragraphs, a fifth of them from spun documents (about one spun phrase per
-    # 60 words), assembled into documents: generating each word of a gigabyte in Python would
-    # take far longer than the tools take to scan it.
-    pool = []
-    for i in range(20000):
-        spun_rate = 0.016 if i % 5 == 0 else 0.0
-        pool.append(paragraph(rng, vocab, spun, spun_rate))
-    target = int(a.size_mb * 1_000_000 / max(a.files, 1))
+    if a.spun_heavy:
+        # Separate pools, so a spun document is spun throughout and a clean one clean.
+        pools = [
+            [paragraph(rng, vocab, spun, 0.0, (4, 7)) for _ in range(16000)],
+            [paragraph(rng, vocab, spun, 0.0) for _ in range(4000)],
+        ]
+    else:
+        # A pool of paragraphs, a fifth of them from spun documents (about one spun phrase per
+        # 60 words), assembled into documents: generating each word of a gigabyte in Python
+        # would take far longer than the tools take to scan it.
+        pool = []
+        for i in range(20000):
+            spun_rate = 0.016 if i % 5 == 0 else 0.0
+            pool.append(paragraph(rng, vocab, spun, spun_rate))
+        pools = [pool]
+    large = min(a.large, a.files)
+    small_bytes = max(a.size_mb - large * a.large_mb, 0) * 1_000_000
+    target = int(small_bytes / max(a.files - large, 1))
     jsonl = open(a.jsonl, "w", encoding="utf-8") if a.jsonl else None
     for n in range(a.files):
-        d = os.path.join(a.out, "d%03d" % (n // 1000))
-        if n % 1000 == 0:
-            os.makedirs(d, exist_ok=True)
-        parts, size = [], 0
-        while size < target:
-            p = rng.choice(pool)
-            parts.append(p)
-            size += len(p) + 2
-        text = "\n\n".join(parts) + "\n"
-        with open(os.path.join(d, "%06d.txt" % n), "w", encoding="utf-8") as f:
-            f.write(text)
-        if jsonl:
-            jsonl.write(json.dumps({"id": n, "text": text}) + "\n")
+        size = int(a.large_mb * 1_000_000) if n < large else target
+        pool = pools[1] if len(pools) > 1 and n % 5 == 4 else pools[0]
+        write_doc(a.out, n, document(rng, pool, size), jsonl)
     if jsonl:
         jsonl.close()
 

@@ -5,7 +5,6 @@
 //! see `benches/compare.sh`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use despin::dict::DictSet;
 use despin::format::{self, FileType, FormatOptions};
 use despin::lm::ContextModel;
 use despin::normalize::Tokens;
@@ -105,7 +104,7 @@ fn corpus(bytes: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let text = corpus(1 << 20);
-    let scanner = Scanner::new(DictSet::defaults().unwrap(), ScanOptions::default());
+    let scanner = Scanner::new(despin::dict::defaults().unwrap(), ScanOptions::default());
     assert!(!scanner.scan(&text).findings.is_empty());
     let mut g = c.benchmark_group("scan");
     g.throughput(Throughput::Bytes(text.len() as u64));
@@ -136,7 +135,7 @@ fn bench(c: &mut Criterion) {
 /// 1 and 4 MiB on one line (text repaired through the format path, and a minified HTML
 /// page). Lines and columns were once counted from the line start for every finding.
 fn long_lines(c: &mut Criterion) {
-    let scanner = Scanner::new(DictSet::defaults().unwrap(), ScanOptions::default());
+    let scanner = Scanner::new(despin::dict::defaults().unwrap(), ScanOptions::default());
     let options = FormatOptions::default();
     let mut g = c.benchmark_group("one long line");
     g.sample_size(10);

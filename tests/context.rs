@@ -15,7 +15,7 @@ fn scanner(csv: &str) -> Scanner {
 }
 
 fn defaults() -> Scanner {
-    Scanner::new(DictSet::defaults().unwrap(), ScanOptions::default())
+    Scanner::new(despin::dict::defaults().unwrap(), ScanOptions::default())
 }
 
 const PROFILE: &str = "spun,original,prior,kind,context,requires,tags

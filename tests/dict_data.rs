@@ -166,7 +166,7 @@ fn layer_order_is_the_manifest_order_everywhere() {
         assert_eq!(r.order as usize, i + 1, "{r:?}");
     }
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-    let loaded = despin::dict::DictSet::defaults().unwrap();
+    let loaded = despin::dict::defaults().unwrap();
     let loaded: Vec<&str> = loaded.layers().iter().map(|d| d.name()).collect();
     assert_eq!(loaded, names);
     assert_eq!(despin::dict::embedded_names(), names);

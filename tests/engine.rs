@@ -360,7 +360,7 @@ mentioned,said,0.9,swap,next=that,spinner:a
 /// default (embedded) dictionaries; the same words in clean sentences are left alone.
 #[test]
 fn default_dictionaries_repair_the_mission_examples() {
-    let s = Scanner::new(DictSet::defaults().unwrap(), ScanOptions::default());
+    let s = Scanner::new(despin::dict::defaults().unwrap(), ScanOptions::default());
     let spun = "Prime US diplomats met the Center East envoy and the nationwide safety adviser \
                 on Monday. The envoy said a deal was possible in precept, as it was final yr, \
                 at talks in Geneva, the place the delegations got here together. He gave the \

@@ -11,7 +11,7 @@ Input: the two frequency lists shipped in the `symspellpy` package (PyPI, MIT li
 Output: sorted (byte order) lines `KEY<TAB>COST`, where KEY is a word or two words joined by
 one space and COST = round(10 * -ln P): P is the unigram probability P(w) for a word and the
 conditional probability P(w2 | w1) for a pair. Header lines starting with `#!` carry the
-constants the back-off needs (see src/lm.rs). The output depends only on the input lists,
+constants the back-off needs (see crates/despin-core/src/lm.rs). The output depends only on the input lists,
 so rebuilding gives the same bytes.
 
 Why the scale: the bigram counts come from a larger corpus than the unigram counts (the
@@ -19,7 +19,7 @@ pair "of the" is counted 7.7 times more often than the word "the"), so P(w2 | w1
 c(w1 w2) / (SCALE * c(w1)), with SCALE the 99th percentile, over the 2,000 most frequent
 words, of sum_w c(w1 w) / c(w1) (the pair list is pruned, so most words' pairs add up to
 less). Pairs below the list's cut-off count (MIN_PAIR) are absent: for an absent pair,
-P(w2 | w1) < MIN_PAIR / (SCALE * c(w1)), which src/lm.rs uses as a cap on the back-off.
+P(w2 | w1) < MIN_PAIR / (SCALE * c(w1)), which crates/despin-core/src/lm.rs uses as a cap on the back-off.
 """
 import collections, math, os, sys, zipfile
 

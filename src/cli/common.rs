@@ -107,7 +107,7 @@ impl DictArgs {
     pub fn scanner_for(&self, settings: &Effective) -> Result<Scanner> {
         let mut set = DictSet::new();
         for n in &settings.embedded.value {
-            set.push(Dictionary::embedded(n)?);
+            set.push(despin::dict::embedded(n)?);
         }
         for d in &settings.dictionaries {
             let p = &d.value;

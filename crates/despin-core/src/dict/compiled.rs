@@ -21,7 +21,7 @@
 //! ones. Every read of the side table is bounds-checked as well: a damaged record yields no
 //! entry, never a panic.
 //!
-//! Also compiled into `build.rs`, which embeds the default dictionaries in this format.
+//! `despin-dicts`'s build script embeds the default dictionaries in this format.
 
 use std::ops::Range;
 

@@ -96,7 +96,7 @@ pub struct DocEvidence {
 impl DocEvidence {
     /// Fold in the evidence of the next piece of a text scanned in pieces: words add up,
     /// the strongest piece's profiles and score stand for the whole.
-    pub(crate) fn add_piece(&mut self, piece: DocEvidence) {
+    pub fn add_piece(&mut self, piece: DocEvidence) {
         self.words += piece.words;
         if piece.score > self.score {
             self.score = piece.score;
@@ -1048,7 +1048,7 @@ impl Scanner {
 
     /// Scan one piece of a text as [`Scanner::scan`] cuts it ([`piece_len`]); findings are
     /// not located yet (line and column 0).
-    pub(crate) fn scan_piece(&self, text: &str) -> ScanResult {
+    pub fn scan_piece(&self, text: &str) -> ScanResult {
         let doc = Doc::new(text);
         let cands = self.candidates(&doc);
         let mut req = Requires {
@@ -1254,7 +1254,7 @@ struct Repaired {
 /// paragraph break within `limit` bytes, else the last line break, else the last whitespace,
 /// else the last character boundary (a single "word" longer than the limit). Works on bytes
 /// so a reader streaming a file cuts it exactly where a scan of the whole text would.
-pub(crate) fn piece_len(rest: &[u8], limit: usize) -> usize {
+pub fn piece_len(rest: &[u8], limit: usize) -> usize {
     if limit >= rest.len() {
         return rest.len();
     }

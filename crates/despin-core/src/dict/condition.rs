@@ -5,8 +5,7 @@
 //! let a common-word swap ("mentioned" for "said") fire only where the spinner's output reads
 //! differently from normal English.
 //!
-//! Also compiled into `build.rs` (to validate dictionaries), so it depends only on
-//! `normalize`.
+//! It depends only on `normalize`.
 
 use crate::normalize::normalize_phrase;
 
@@ -43,18 +42,46 @@ impl TokenClass {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Clause {
     /// The token before the match is (or, negated, is not) one of the words.
-    Prev { words: Vec<String>, negate: bool },
+    Prev {
+        /// The words (normalised).
+        words: Vec<String>,
+        /// The clause holds when the test fails.
+        negate: bool,
+    },
     /// The token after the match is (or is not) one of the words.
-    Next { words: Vec<String>, negate: bool },
+    Next {
+        /// The words (normalised).
+        words: Vec<String>,
+        /// The clause holds when the test fails.
+        negate: bool,
+    },
     /// The token before the match is (or is not) of a class.
-    PrevClass { class: TokenClass, negate: bool },
+    PrevClass {
+        /// The class.
+        class: TokenClass,
+        /// The clause holds when the test fails.
+        negate: bool,
+    },
     /// The token after the match is (or is not) of a class.
-    NextClass { class: TokenClass, negate: bool },
+    NextClass {
+        /// The class.
+        class: TokenClass,
+        /// The clause holds when the test fails.
+        negate: bool,
+    },
     /// The first token of the match itself is (or is not) of a class (`self=@cap`: the
     /// spinner capitalised it, as in "Home" for "House").
-    SelfClass { class: TokenClass, negate: bool },
+    SelfClass {
+        /// The class.
+        class: TokenClass,
+        /// The clause holds when the test fails.
+        negate: bool,
+    },
     /// One of the words occurs within [`NEAR_WINDOW`] tokens of the match.
-    Near { words: Vec<String> },
+    Near {
+        /// The words (normalised).
+        words: Vec<String>,
+    },
 }
 
 /// Read access to a document's tokens, as conditions need it.

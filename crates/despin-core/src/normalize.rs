@@ -11,8 +11,8 @@
 //! they were adjacent. A whitespace run holding a blank line is a paragraph break, which no
 //! phrase crosses.
 //!
-//! This file is also compiled into `build.rs` (via `#[path]`), so it depends on nothing else
-//! in the crate.
+//! `despin-dicts`'s build script normalises the default dictionaries' keys with it, so
+//! build-time and run-time keys are identical.
 
 /// What separates a token from the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! Typed errors of the library. The CLI wraps them with `anyhow` context.
 //!
-//! Also compiled into `build.rs`, so it depends on nothing else in the crate.
+//! `despin-dicts`'s build script reports malformed dictionary rows with [`RowError`].
 
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 //! with the reason), so `despin dict check` can report them all at once while loaders refuse
 //! the whole file if any row is bad.
 //!
-//! Also compiled into `build.rs`.
+//! `despin-dicts`'s build script parses the default dictionaries with it.
 
 use std::path::Path;
 
