@@ -3,7 +3,7 @@
 
 Usage:
     benches/simulate.py --table TABLE.txt [--shuffle] [--protect-capitals] [--protect-quotes]
-        [--file-order] [--seed N] INPUT... -o OUTDIR
+        [--file-order] [--seed N] [--truth TRUTH.jsonl] INPUT... -o OUTDIR
     (INPUT: .txt files or directories of them; OUTDIR mirrors their relative paths.)
 
 The table is in the plugin's `key|syn1|syn2` format, one group per line. As the plugin does:
@@ -19,9 +19,12 @@ The table is in the plugin's `key|syn1|syn2` format, one group per line. As the 
   * --protect-capitals leaves words starting with a capital alone (no capitalised variant);
     --protect-quotes leaves text between double quotes alone.
 Randomness is seeded per file (--seed plus the file's relative path), so runs are reproducible.
-Prints the number of replacements per 1,000 words to stderr.
+Prints the number of replacements per 1,000 words to stderr. --truth writes what was replaced,
+one JSON object per replacement: {"file": relative path, "start", "end": byte offsets of the
+replacement in the spun file, "spun": the text written, "original": the text it replaced}.
 """
 import argparse
+import json
 import os
 import random
 import re
@@ -110,13 +113,17 @@ def spin(text, index, rng, protect_capitals, protect_quotes, file_order, maxlen)
             new = new[:1].upper() + new[1:] if not new.startswith("{") else "{" + new[1:2].upper() + new[2:]
         chosen.append((words[i][0], words[j][1], new))
     chosen.sort()
-    out, at = [], 0
+    out, at, truth, pos = [], 0, [], 0
     for s, e, new in chosen:
         out.append(text[at:s])
+        pos += len(text[at:s].encode("utf-8"))
         out.append(new)
+        n = len(new.encode("utf-8"))
+        truth.append(dict(start=pos, end=pos + n, spun=new, original=text[s:e]))
+        pos += n
         at = e
     out.append(text[at:])
-    return "".join(out), len(chosen), len(words)
+    return "".join(out), len(chosen), len(words), truth
 
 
 def inputs(paths):
@@ -139,17 +146,19 @@ def main():
     ap.add_argument("--protect-quotes", action="store_true")
     ap.add_argument("--file-order", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--truth")
     ap.add_argument("inputs", nargs="+")
     ap.add_argument("-o", "--output", required=True)
     a = ap.parse_args()
     index = load_table(a.table, a.shuffle)
     maxlen = max((len(k) for k in index), default=1)
     total_r = total_w = 0
+    truth_out = open(a.truth, "w", encoding="utf-8") if a.truth else None
     for path, rel in inputs(a.inputs):
         with open(path, encoding="utf-8") as f:
             text = f.read()
         rng = random.Random(a.seed * 1_000_003 + zlib.crc32(rel.encode()))
-        spun, r, w = spin(text, index, rng, a.protect_capitals, a.protect_quotes,
+        spun, r, w, truth = spin(text, index, rng, a.protect_capitals, a.protect_quotes,
                           a.file_order, maxlen)
         total_r += r
         total_w += w
@@ -157,6 +166,11 @@ def main():
         os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
         with open(out, "w", encoding="utf-8") as f:
             f.write(spun)
+        if truth_out:
+            for t in truth:
+                truth_out.write(json.dumps(dict(file=rel, **t)) + "\n")
+    if truth_out:
+        truth_out.close()
     per_k = 1000 * total_r / total_w if total_w else 0
     print(f"simulate: {total_r} replacements in {total_w} words ({per_k:.1f} per 1,000)",
           file=sys.stderr)

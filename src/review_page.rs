@@ -69,7 +69,7 @@ pub fn entry_kind(dicts: &DictSet, row: &Row) -> &'static str {
         .iter()
         .filter(|d| d.name() == name)
         .flat_map(|d| d.lookup(&row.spun))
-        .find(|e| e.line == line)
+        .find(|e| e.line == line && e.kind.repairs())
         .map_or("unknown", |e| e.kind.as_str())
 }
 

@@ -113,9 +113,15 @@ fn inflected_forms_are_repaired_too() {
     let table = write(dir.path(), "t.txt", TABLE_PIPE);
     let fst = import(dir.path(), &table, "pipe", &[]);
     let spun = "The nationwide safety advisers paid the invoices final yr.\n";
+    // The spinner writes only its table's wordings, so an inflected form weighs a tenth of a
+    // listed one: suggested with less confidence, and repaired at a lower threshold.
+    assert_eq!(
+        fix(&fst, spun, &["--min-confidence", "0.1"]),
+        "The national security advisers paid the bills last year.\n"
+    );
     assert_eq!(
         fix(&fst, spun, &[]),
-        "The national security advisers paid the bills last year.\n"
+        "The national security advisers paid the invoices last year.\n"
     );
 }
 
@@ -272,4 +278,141 @@ fn simulator_round_trip_on_a_small_table() {
     );
     let fst = import(dir.path(), &table, "pipe", &[]);
     assert_eq!(fix(&fst, &spun, &[]), clean);
+}
+
+/// A table of common words, for keys-vanish evidence.
+const COMMON_TABLE: &str = "\
+said|stated|declared
+people|folks|persons
+year|twelvemonth
+company|firm|enterprise
+government|administration
+city|metropolis
+week|sennight
+time|occasion
+would|might
+many|numerous
+also|additionally
+however|nonetheless
+because|as a result of
+new|novel
+";
+
+const CLEAN_NEWS: &str = "The company said on Monday that many people in the city had \
+waited a week for the government to act. A year ago the company said the same, and people \
+said they had no time for it because the new plan would cost too much. The government also \
+said the city would get help this year. However, the company said it would hire many new \
+people next week, because the new plant would open in time. Officials said the plan would \
+take time, but many people in the city said they had heard it before, a year and a week ago, \
+and would wait. The mayor also said the new budget would help, however long it took.\n";
+
+/// CLEAN_NEWS as the spinner writes it: every key replaced by another member of its group.
+const SPUN_NEWS: &str = "The firm stated on Monday that numerous folks in the metropolis had \
+waited a sennight for the administration to act. A twelvemonth ago the enterprise declared the \
+same, and persons stated they had no occasion for it as a result of the novel plan might cost \
+too much. The administration additionally declared the metropolis might get help this \
+twelvemonth. Nonetheless, the firm stated it might hire numerous novel folks next sennight, as \
+a result of the novel plant might open in occasion. Officials declared the plan might take \
+occasion, but numerous persons in the metropolis stated they had heard it before, a \
+twelvemonth and a sennight ago, and might wait. The mayor additionally declared the novel \
+budget might help, nonetheless long it took.\n";
+
+fn imported_scanner(table: &str, shuffle: bool) -> despin::scan::Scanner {
+    use despin::dict::import::{import, ImportOptions, TableFormat};
+    use despin::dict::{DictSet, Dictionary};
+    let opts = ImportOptions {
+        format: TableFormat::Pipe,
+        shuffle,
+        profile: "t".into(),
+    };
+    let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
+    let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();
+    despin::scan::Scanner::new(DictSet::from_iter([d]), Default::default())
+}
+
+/// The compiled profile records the table's keys (kind `key`), which `dict lookup` shows and
+/// which survive writing and reading the compiled file.
+#[test]
+fn import_records_the_tables_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = write(dir.path(), "t.txt", COMMON_TABLE);
+    let fst = import(dir.path(), &table, "pipe", &[]);
+    let d = despin::dict::Dictionary::open(&fst).unwrap();
+    let keys: Vec<&str> = d
+        .entries()
+        .filter(|e| e.kind == despin::dict::EntryKind::Key)
+        .map(|e| e.spun)
+        .collect();
+    assert_eq!(keys.len(), 14, "{keys:?}");
+    for k in [
+        "said",
+        "people",
+        "year",
+        "company",
+        "government",
+        "city",
+        "week",
+        "time",
+    ] {
+        assert!(keys.contains(&k), "{k} missing from {keys:?}");
+    }
+    // No group writes these keys: none is expected to survive.
+    assert!(d
+        .entries()
+        .filter(|e| e.kind == despin::dict::EntryKind::Key)
+        .all(|e| e.prior == 0.0));
+    let o = despin()
+        .args([
+            "dict",
+            "lookup",
+            "--no-default-dict",
+            "--no-config",
+            "--dict",
+        ])
+        .arg(&fst)
+        .arg("said")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("key \"said\" -> (never flagged)"), "{out}");
+    // A key is never a finding itself.
+    assert_eq!(
+        fix(&fst, CLEAN_NEWS, &["--min-confidence", "0"]),
+        CLEAN_NEWS
+    );
+}
+
+/// Keys vanish: the same spun forms are evidence in a text whose keys are missing and none in
+/// a text full of them.
+#[test]
+fn vanished_keys_are_document_evidence() {
+    let s = imported_scanner(COMMON_TABLE, false);
+    let clean = s.scan(CLEAN_NEWS).evidence;
+    let p = &clean.profiles;
+    assert!(clean.score < 0.05, "{clean:?}");
+    let spun = s.scan(SPUN_NEWS).evidence;
+    let t = spun.profiles.iter().find(|p| p.profile == "t").unwrap();
+    assert_eq!(t.keys_seen, 0, "{spun:?}");
+    // Fourteen keys predict about one occurrence in 120 words (a whole table predicts dozens):
+    // their absence is modest evidence, their abundance strong counter-evidence.
+    assert!(t.keys_expected > 0.5, "{spun:?}");
+    assert!(spun.score > 0.5, "{spun:?} (clean: {p:?})");
+    // The clean text keeps its keys; the evidence says so.
+    let ct = clean.profiles.iter().find(|p| p.profile == "t");
+    assert!(ct.is_none_or(|p| p.keys_seen > 20), "{clean:?}");
+    // Repaired in the spun text.
+    let fixed = despin::repair::repair(SPUN_NEWS, &s.scan(SPUN_NEWS).findings, 0.3).text;
+    assert_eq!(fixed, CLEAN_NEWS);
+}
+
+/// A spun form that is common English is repaired only where the document shows that its
+/// keys vanished: "firm" in a clean text about firms stays.
+#[test]
+fn common_spun_forms_stay_in_clean_text() {
+    let s = imported_scanner(COMMON_TABLE, false);
+    let text = "The firm said the government of the city would pay people this year. The \
+                company said the firm had time. People said a firm hand was needed every week.\n";
+    let r = s.scan(text);
+    assert!(r.evidence.score < 0.05, "{:?}", r.evidence);
+    assert_eq!(despin::repair::repair(text, &r.findings, 0.5).text, text);
 }

@@ -407,7 +407,7 @@ fn run_lookup(a: LookupArgs) -> Result<i32> {
                 e.line,
                 e.kind.as_str(),
                 e.spun,
-                if e.kind == EntryKind::Allow {
+                if !e.kind.repairs() {
                     "(never flagged)".to_string()
                 } else {
                     e.originals().collect::<Vec<_>>().join(" | ")
@@ -456,8 +456,12 @@ fn run_lookup(a: LookupArgs) -> Result<i32> {
 
 fn run_add(a: AddArgs) -> Result<i32> {
     let into = a.into.path()?;
-    let kind = EntryKind::parse(&a.kind)
-        .with_context(|| format!("unknown kind {:?} (fingerprint, swap or allow)", a.kind))?;
+    let kind = EntryKind::parse(&a.kind).with_context(|| {
+        format!(
+            "unknown kind {:?} (fingerprint, swap, allow or key)",
+            a.kind
+        )
+    })?;
     let entry = SourceEntry {
         spun: a.spun.trim().to_string(),
         key: String::new(),
@@ -633,13 +637,14 @@ fn run_import(a: ImportArgs) -> Result<i32> {
     output::write_atomic(&a.output, &dict.to_bytes())?;
     eprintln!(
         "despin: wrote {} (dictionary and profile `{name}`): {} groups, {} entries \
-         ({} fingerprints of which {} leaks, {} inflected); use it with --dict {}",
+         ({} fingerprints of which {} leaks, {} inflected, {} keys); use it with --dict {}",
         a.output.display(),
         imported.groups,
         dict.len(),
         imported.fingerprints,
         imported.leaks,
         imported.inflected,
+        imported.keys,
         a.output.display()
     );
     Ok(EXIT_CLEAN)

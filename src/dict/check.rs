@@ -92,7 +92,7 @@ pub fn check_sources(sources: &[(PathBuf, Parsed)]) -> Vec<Problem> {
             parsed
                 .entries
                 .iter()
-                .filter(|e| e.kind != EntryKind::Allow)
+                .filter(|e| e.kind.repairs())
                 .map(move |e| (p, e))
         })
     };

@@ -15,12 +15,23 @@
 //! * inflected forms of both sides (see [`crate::dict::inflect::pair_forms`]: `invoice -> bill`
 //!   adds `invoices -> bills`, `invoiced -> billed`...), unless the table has its own group for
 //!   the inflected spun form, tagged `inflected`;
-//! * one-member groups -> fingerprint `{word}` -> `word` (prior 0.99), tagged `leak`.
+//! * one-member groups -> fingerprint `{word}` -> `word` (prior 0.99), tagged `leak`;
+//! * every wording the spinner searches (the key of each group; with `shuffle`, every member)
+//!   -> a `key` entry, whose prior is its *survival*: the share of its clean-text frequency
+//!   that other groups write back into the spinner's output (0 for a key no group writes;
+//!   frequencies from the context model, [`crate::lm`]). The scanner counts how few of them a
+//!   document holds ("keys vanish", [`crate::scan`]).
 //!
 //! Entries are `swap`s tagged `spinner:NAME`, so they fire only as far as the document's
-//! evidence for that profile (and, where present, the context model) allows. Their prior falls
-//! with ambiguity: 0.85 for one original, 0.7 for two, 0.6 for more; inflected entries 0.05
-//! less. **Fingerprint rule**: a spun form of two or more words, none of them a closed-class
+//! evidence for that profile (and, where present, the context model) allows. Their prior is
+//! the chance that the spun form, met in that spinner's output, was written by the spinner
+//! rather than left from the original: `out / (out + left)`, where `out` sums, over the groups
+//! writing it, its key's frequency divided among the group's other members, and `left` is the
+//! form's own frequency (times 0.03 when the spinner searches the form itself, which then
+//! only survives where a longer match blocked it). Inflected entries count a tenth of `out`
+//! (the spinner writes only the table's own wordings). Where the model knows a word of
+//! neither side the prior falls with ambiguity instead: 0.85 for one original, 0.7 for two,
+//! 0.6 for more; inflected entries 0.05 less. **Fingerprint rule**: a spun form of two or more words, none of them a closed-class
 //! word ([`crate::dict::inflect::is_closed_class`]), that is not itself the key of any group
 //! (so no one wrote it as ordinary text to be spun), is a phrase only the spinner produces
 //! ("nationwide safety adviser"): it becomes a `fingerprint` (prior 0.95 / 0.8 / 0.7 by the
@@ -35,7 +46,21 @@ use std::path::Path;
 use crate::dict::inflect::{is_closed_class, pair_forms};
 use crate::dict::source::{record_line, EntryKind, SourceEntry};
 use crate::error::{Error, Result, RowError};
+use crate::lm::ContextModel;
 use crate::normalize::normalize_phrase;
+
+/// Share of a searched wording's occurrences that survive a spinner that searches it (where
+/// a longer match blocked it): the floor of a key's survival.
+pub const SEARCHED_SURVIVAL: f32 = 0.03;
+/// Share of `out` an inflected entry counts: the spinner writes only the table's wordings.
+pub const INFLECTED_SHARE: f32 = 0.1;
+
+/// P(phrase) by the context model, or `None` when it does not know one of its words.
+fn phrase_p(lm: &ContextModel, phrase: &str) -> Option<f32> {
+    let norm = normalize_phrase(phrase);
+    let toks: Vec<&str> = norm.split(' ').collect();
+    lm.ln_phrase(&toks).map(f32::exp)
+}
 
 /// How a table is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +106,8 @@ pub struct Imported {
     pub fingerprints: usize,
     /// Entries made by inflection.
     pub inflected: usize,
+    /// `key` entries: the wordings the spinner searches.
+    pub keys: usize,
 }
 
 /// True when `name` can be a profile name: ASCII letters, digits, `-` and `_`.
@@ -292,6 +319,60 @@ pub fn reverse(groups: &[Group], opts: &ImportOptions) -> Imported {
     for (s, o, line, form) in &inflected_pairs {
         add(s, o, *line, Some(form));
     }
+    // How often the spinner writes each form (per word of clean text): its key's frequency
+    // divided among the group's other members, summed over the groups that write it.
+    let lm = ContextModel::embedded();
+    let size: HashMap<u64, usize> = groups.iter().map(|g| (g.line, g.members.len())).collect();
+    let mut written: HashMap<String, f32> = HashMap::new();
+    let mut written_inflected: HashMap<String, f32> = HashMap::new();
+    for (s, o, line, inflected) in pairs.iter().map(|&(s, o, line)| (s, o, line, false)).chain(
+        inflected_pairs
+            .iter()
+            .map(|(s, o, line, _)| (s.as_str(), o.as_str(), *line, true)),
+    ) {
+        let share = phrase_p(lm, o).unwrap_or(0.0) / (size[&line].max(2) - 1) as f32;
+        let map = if inflected {
+            &mut written_inflected
+        } else {
+            &mut written
+        };
+        *map.entry(normalize_phrase(s)).or_default() += share;
+    }
+    // What the spinner searches: keys (with `shuffle`, every member), one-member groups too.
+    let mut searched: HashMap<String, (String, u64)> = HashMap::new();
+    for g in groups {
+        let n = if opts.shuffle { g.members.len() } else { 1 };
+        for m in g.members.iter().take(n) {
+            searched
+                .entry(normalize_phrase(m))
+                .or_insert_with(|| (m.clone(), g.line));
+        }
+    }
+    // The chance that form `key` (written in the spinner's output) came from the spinner.
+    let spun_share = |key: &str, spun: &str, inflected: bool| -> Option<f32> {
+        let out = if inflected {
+            written_inflected.get(key).copied().unwrap_or(0.0) * INFLECTED_SHARE
+        } else {
+            written.get(key).copied().unwrap_or(0.0)
+        };
+        let own = phrase_p(lm, spun)?;
+        let mut left = if searched.contains_key(key) {
+            own * SEARCHED_SURVIVAL
+        } else {
+            own
+        };
+        // A phrase also arises where the spinner wrote one of its words alone: its rate is
+        // raised by how much the spinner raises that word's.
+        let words: Vec<&str> = key.split(' ').collect();
+        if words.len() > 1 {
+            for w in words {
+                if let (Some(&out_w), Some(p_w)) = (written.get(w), phrase_p(lm, w)) {
+                    left += own * out_w / p_w;
+                }
+            }
+        }
+        (out > 0.0).then(|| out / (out + left))
+    };
     let keys_of_groups: std::collections::HashSet<String> = groups
         .iter()
         .filter(|g| g.members.len() > 1)
@@ -331,6 +412,7 @@ pub fn reverse(groups: &[Group], opts: &ImportOptions) -> Imported {
             _ => 0.25,
         };
         let mut prior: f32 = if fingerprint { 0.95 } else { 0.85 } - step;
+        let share = spun_share(&key, &r.spun, r.inflected.is_some());
         let mut tags = vec![profile.clone()];
         let note = match r.inflected {
             Some(form) => {
@@ -344,6 +426,7 @@ pub fn reverse(groups: &[Group], opts: &ImportOptions) -> Imported {
         if fingerprint {
             out.fingerprints += 1;
         }
+        let prior = share.map_or(prior, |s| s.clamp(0.01, 0.99));
         out.entries.push(SourceEntry {
             spun: r.spun,
             key,
@@ -360,6 +443,28 @@ pub fn reverse(groups: &[Group], opts: &ImportOptions) -> Imported {
             note,
             line: r.line,
         });
+    }
+    let mut searched: Vec<(String, (String, u64))> = searched.into_iter().collect();
+    searched.sort();
+    for (key, (spun, line)) in searched {
+        let survival = match phrase_p(lm, &spun) {
+            Some(own) => (written.get(&key).copied().unwrap_or(0.0) / own).min(1.0),
+            None if written.contains_key(&key) => 1.0,
+            None => 0.0,
+        };
+        out.entries.push(SourceEntry {
+            spun,
+            key,
+            originals: Vec::new(),
+            prior: (survival * 1000.0).round() / 1000.0,
+            kind: EntryKind::Key,
+            context: String::new(),
+            requires: Vec::new(),
+            tags: vec![profile.clone()],
+            note: format!("searched by the spinner (table line {line})"),
+            line,
+        });
+        out.keys += 1;
     }
     out.entries.sort_by(|a, b| a.key.cmp(&b.key));
     out
@@ -378,7 +483,9 @@ mod tests {
     }
 
     fn entry<'a>(i: &'a Imported, spun: &str) -> Option<&'a SourceEntry> {
-        i.entries.iter().find(|e| e.key == normalize_phrase(spun))
+        i.entries
+            .iter()
+            .find(|e| e.key == normalize_phrase(spun) && e.kind.repairs())
     }
 
     #[test]
@@ -388,13 +495,19 @@ mod tests {
         let large = entry(&i, "large").unwrap();
         assert_eq!(large.originals, ["big", "great"]);
         assert_eq!(large.kind, EntryKind::Swap);
-        assert_eq!(large.prior, 0.7);
+        // "large" is searched itself (line 2): met in the spinner's output, it was written.
+        assert!(large.prior > 0.9, "{}", large.prior);
         let huge = entry(&i, "huge").unwrap();
         assert_eq!(huge.originals, ["big", "vast"]);
         // Keys are never spun forms unless another group gives them.
         assert!(entry(&i, "big").is_none());
         assert_eq!(entry(&i, "sizeable").unwrap().originals, ["large"]);
-        assert_eq!(entry(&i, "sizeable").unwrap().prior, 0.85);
+        // A rare word the spinner writes for a common one: almost surely written by it.
+        assert!(entry(&i, "sizeable").unwrap().prior > 0.9);
+        // A common word, not searched, written for a rare one: mostly left from the original.
+        let t = "enormous|big\nhuge|vast\n";
+        let i = import(Path::new("t.txt"), t.as_bytes(), &opts(false)).unwrap();
+        assert!(entry(&i, "big").unwrap().prior < 0.2);
         assert!(i.entries.iter().all(|e| e.tags[0] == "spinner:t"));
     }
 
@@ -413,7 +526,9 @@ mod tests {
         let e = entry(&i, "invoiced").unwrap();
         assert_eq!(e.originals, ["billed"]);
         assert!(e.tags.contains(&"inflected".to_string()));
-        assert_eq!(e.prior, 0.8);
+        // The spinner writes only the table's wordings: an inflected form is less likely its
+        // output than the form the table gives.
+        assert!(e.prior < entry(&i, "invoice").unwrap().prior);
         // "invoices" comes from inflecting line 1 only; "payments" from line 2 only.
         assert_eq!(entry(&i, "invoices").unwrap().originals, ["bills"]);
         assert_eq!(entry(&i, "payments").unwrap().originals, ["bills"]);
@@ -446,6 +561,34 @@ mod tests {
         let t = "main road|high street\nhigh street|main road\n";
         let i = import(Path::new("t"), t.as_bytes(), &opts(false)).unwrap();
         assert_eq!(entry(&i, "high street").unwrap().kind, EntryKind::Swap);
+    }
+
+    #[test]
+    fn searched_wordings_are_recorded_as_keys_with_their_survival() {
+        let key = |i: &Imported, k: &str| {
+            i.entries
+                .iter()
+                .find(|e| e.kind == EntryKind::Key && e.key == k)
+                .map(|e| e.prior)
+        };
+        let t = "said|stated\nstated|declared\nwar|battle\nfight|battle|war\ndollars\n";
+        let i = import(Path::new("t"), t.as_bytes(), &opts(false)).unwrap();
+        // Keys that no group writes vanish from the output; a key another group writes
+        // survives in part ("stated", "war"); one-member groups are searched too.
+        assert_eq!(key(&i, "said"), Some(0.0));
+        assert_eq!(key(&i, "dollars"), Some(0.0));
+        assert!(key(&i, "stated").unwrap() > 0.0);
+        assert!(key(&i, "war").unwrap() > 0.0);
+        assert_eq!(key(&i, "battle"), None, "never searched");
+        assert_eq!(i.keys, 5);
+        // With shuffle every member is searched.
+        let i = import(Path::new("t"), t.as_bytes(), &opts(true)).unwrap();
+        assert!(key(&i, "battle").is_some());
+        assert!(i
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::Key)
+            .all(|e| e.originals.is_empty() && e.tags == ["spinner:t"]));
     }
 
     #[test]

@@ -69,7 +69,7 @@ impl Origin {
     pub fn of(e: &EntryRef<'_>) -> Origin {
         Origin {
             kind: match e.kind {
-                EntryKind::Allow => EntryKind::Swap,
+                EntryKind::Allow | EntryKind::Key => EntryKind::Swap,
                 k => k,
             },
             context: e.context.to_string(),
@@ -105,7 +105,9 @@ impl Origin {
 pub fn origins(set: &DictSet) -> HashMap<String, Origin> {
     let mut map = HashMap::new();
     for d in set.layers() {
-        for e in d.entries() {
+        // Key entries share their table line with the swaps of their group, but never
+        // produce a finding.
+        for e in d.entries().filter(|e| e.kind != EntryKind::Key) {
             map.insert(format!("{}:{}", d.name(), e.line), Origin::of(&e));
         }
     }

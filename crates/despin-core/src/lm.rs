@@ -103,6 +103,18 @@ impl ContextModel {
             .map_or(0.0, |l| (l / std::f32::consts::LN_10 + 9.0).max(0.0))
     }
 
+    /// ln P of a phrase of normalised tokens (words and punctuation, as
+    /// [`crate::normalize::normalize_phrase`] separates them), or `None` when the model does
+    /// not know one of its words.
+    pub fn ln_phrase(&self, tokens: &[&str]) -> Option<f32> {
+        let mut words = tokens.iter().filter(|t| is_word(t)).peekable();
+        words.peek()?;
+        if words.any(|w| self.ln_word(w).is_none()) {
+            return None;
+        }
+        Some(self.score_window(&[], tokens, &[]))
+    }
+
     /// ln P(word) with unknown words at the model's floor.
     fn ln_word_or_floor(&self, word: &str) -> f32 {
         self.ln_word(word)

@@ -185,6 +185,24 @@ pub const VANISH_ZIPF: (f32, f32) = (4.5, 6.5);
 pub const VANISH_MAX_ENTRIES: usize = 200_000;
 /// Least prior of a swap whose original counts as a vanishing key.
 pub const VANISH_MIN_PRIOR: f32 = 0.7;
+/// A *table profile* is one imported from a spinner's table (`despin dict import`): it holds
+/// `key` entries, the wordings the spinner searches, each with its expected survival in the
+/// spinner's output (the entry's prior). Its keys vanish almost completely, so for it the
+/// keys-vanish log-likelihood ratio decides whether a document is spun: keys with survival at
+/// most [`TABLE_KEY_MAX_SURVIVAL`] are counted (lower case as written, not touching `-`, not
+/// inside a longer match of a repairing entry) against the counts the model's frequencies
+/// predict, spun (each key at its survival, at least [`TABLE_SURVIVAL_FLOOR`]) against clean
+/// ([`VANISH_CLEAN`]), weighted [`TABLE_KEY_WEIGHT`]. Swap density is no evidence for such a
+/// profile (a full table matches common words everywhere).
+pub const TABLE_KEY_MAX_SURVIVAL: f32 = 0.3;
+/// Least survival a table key is expected to show in spun text: keys inside quotes, or
+/// blocked by a longer match, survive.
+pub const TABLE_SURVIVAL_FLOOR: f32 = 0.03;
+/// Weight of a table profile's keys-vanish log-likelihood ratio (nats) in its evidence.
+pub const TABLE_KEY_WEIGHT: f32 = 1.0;
+/// How much the context model counts in a table profile's decisions (a multiplier on the
+/// log-likelihood of the neighbours; below 1 because one neighbour each side overstates it).
+pub const TABLE_LM_WEIGHT: f32 = 0.7;
 /// Evidence strength of each distinct leaked template (`{dollars}`): a spinner that protects
 /// tokens left its placeholder in the text, which nothing else writes.
 pub const LEAK_STRENGTH: f32 = 1.5;
@@ -220,19 +238,53 @@ struct VanishingKeys {
     rate: Vec<f32>,
     /// Key -> indices of the profiles it belongs to.
     keys: FxMap<String, Vec<u16>>,
+    /// Table profiles (see [`TABLE_KEY_MAX_SURVIVAL`]): name -> (summed probability of the
+    /// counted keys, the same weighted by their survival).
+    tables: FxMap<String, (f32, f32)>,
+}
+
+/// The probability of a table key counted for keys-vanish evidence (see
+/// [`TABLE_KEY_MAX_SURVIVAL`]), or `None` when it is not counted.
+fn table_key_p(lm: &ContextModel, e: &EntryRef<'_>) -> Option<f32> {
+    if e.kind != EntryKind::Key || e.prior > TABLE_KEY_MAX_SURVIVAL {
+        return None;
+    }
+    let d = Doc::new(e.spun);
+    let toks: Vec<&str> = (0..d.tokens.len()).map(|i| d.norm_str(i)).collect();
+    lm.ln_phrase(&toks).map(f32::exp)
 }
 
 impl VanishingKeys {
     fn build(dicts: &DictSet, lm: &ContextModel) -> VanishingKeys {
         let mut out = VanishingKeys::default();
-        let is_key = |w: &str| dicts.layers().iter().any(|d| !d.lookup(w).is_empty());
-        for dict in dicts
-            .layers()
-            .iter()
-            .filter(|d| d.len() <= VANISH_MAX_ENTRIES)
-        {
+        let is_key = |w: &str| {
+            dicts
+                .layers()
+                .iter()
+                .any(|d| d.lookup(w).iter().any(|e| e.kind != EntryKind::Key))
+        };
+        let small = || {
+            dicts
+                .layers()
+                .iter()
+                .filter(|d| d.len() <= VANISH_MAX_ENTRIES)
+        };
+        for dict in small() {
+            for e in dict.entries().filter(|e| e.kind == EntryKind::Key) {
+                let p = table_key_p(lm, &e);
+                for prof in e.profiles() {
+                    let slot = out.tables.entry(prof.to_string()).or_default();
+                    if let Some(p) = p {
+                        slot.0 += p;
+                        slot.1 += p * e.prior.max(TABLE_SURVIVAL_FLOOR);
+                    }
+                }
+            }
+        }
+        for dict in small() {
             for e in dict.entries() {
                 if e.kind != EntryKind::Swap
+                    || e.profiles().any(|p| out.tables.contains_key(p))
                     || !e.context.is_empty()
                     || !e.requires.is_empty()
                     || e.prior < VANISH_MIN_PRIOR
@@ -294,6 +346,64 @@ impl VanishingKeys {
             }
             for &p in profiles {
                 seen[p as usize] += 1;
+            }
+        }
+        seen
+    }
+}
+
+impl VanishingKeys {
+    /// Per table profile, occurrences of its counted keys (see [`TABLE_KEY_MAX_SURVIVAL`]).
+    fn count_tables(
+        &self,
+        scanner: &Scanner,
+        doc: &Doc<'_>,
+        cands: &[Candidate],
+    ) -> FxMap<String, usize> {
+        let mut seen: FxMap<String, usize> = FxMap::default();
+        if self.tables.is_empty() {
+            return seen;
+        }
+        let lm = ContextModel::embedded();
+        let layers = scanner.dicts.layers();
+        // Tokens inside a longer match of a repairing entry: a key there is part of a phrase
+        // the spinner may have written.
+        let mut covered = vec![false; doc.tokens.len()];
+        for c in cands.iter().filter(|c| c.last > c.first) {
+            if layers[c.layer]
+                .entries_for(c.value)
+                .any(|e| e.kind.repairs())
+            {
+                covered[c.first..=c.last].iter_mut().for_each(|t| *t = true);
+            }
+        }
+        let bytes = doc.text.as_bytes();
+        let hyphen = |i: usize| {
+            doc.tokens[i].start + 1 == doc.tokens[i].end && bytes[doc.tokens[i].start] == b'-'
+        };
+        for c in cands {
+            if c.first == c.last && covered[c.first] {
+                continue;
+            }
+            if !bytes[doc.tokens[c.first].start].is_ascii_lowercase()
+                || (c.first..=c.last)
+                    .any(|i| &bytes[doc.tokens[i].start..doc.tokens[i].end] != doc.norm_bytes(i))
+                || (doc.tokens[c.first].sep == Sep::Adjacent && c.first > 0 && hyphen(c.first - 1))
+                || (c.last + 1 < doc.tokens.len()
+                    && doc.tokens[c.last + 1].sep == Sep::Adjacent
+                    && hyphen(c.last + 1))
+            {
+                continue;
+            }
+            for e in layers[c.layer].entries_for(c.value) {
+                if table_key_p(lm, &e).is_none() {
+                    continue;
+                }
+                for p in e.profiles() {
+                    if self.tables.contains_key(p) {
+                        *seen.entry(p.to_string()).or_default() += 1;
+                    }
+                }
             }
         }
         seen
@@ -475,6 +585,95 @@ fn all_caps(text: &str) -> bool {
         upper += usize::from(ch.is_uppercase());
     }
     upper >= 2
+}
+
+/// A table profile's decision on one match (see [`TABLE_KEY_MAX_SURVIVAL`]): the best
+/// original and its posterior probability against the other originals and the text as
+/// written. The entry's prior is the chance that the form, met in the spinner's output, was
+/// written by the spinner (set by `despin dict import`); an original's share of it is its
+/// frequency among the originals; the context model weighs each reading by how well it fits
+/// its neighbours ([`TABLE_LM_WEIGHT`]). Text a spinner of this kind never writes is left
+/// alone (`None`): numbers, a capital inside a word (`SEC`: it writes its table's lower-case
+/// wordings, at most capitalised), words touching `-` (it matches whole words). An article
+/// before the match is read as the one each reading takes ("a"/"an"), so it favours none.
+fn table_decision(
+    doc: &Doc<'_>,
+    c: &Candidate,
+    e: &EntryRef<'_>,
+    repaired: &Repaired,
+) -> Option<(usize, f32)> {
+    let text = doc.text.as_bytes();
+    let (start, end) = (doc.tokens[c.first].start, doc.tokens[c.last].end);
+    let written = &text[start..end];
+    let inner_capital = (c.first..=c.last).any(|i| {
+        let t = doc.tokens[i];
+        text[t.start..t.end]
+            .iter()
+            .skip(1)
+            .any(u8::is_ascii_uppercase)
+    });
+    if written.iter().any(u8::is_ascii_digit)
+        || inner_capital
+        || (start > 0 && text[start - 1] == b'-')
+        || text.get(end) == Some(&b'-')
+    {
+        return None;
+    }
+    let lm = ContextModel::embedded();
+    let left = (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| {
+        repaired
+            .as_left
+            .get(&(c.first - 1))
+            .map_or(doc.norm_str(c.first - 1), String::as_str)
+    });
+    let right =
+        (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break).then(|| {
+            repaired
+                .as_right
+                .get(&(c.last + 1))
+                .map_or(doc.norm_str(c.last + 1), String::as_str)
+        });
+    let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
+    let p = e.prior.clamp(0.01, 0.99);
+    let w = TABLE_LM_WEIGHT;
+    // The article agreeing with each reading.
+    let article = |first: Option<&&str>| -> Option<&str> {
+        match (left, first) {
+            (Some("a" | "an"), Some(f)) => Some(if f.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            }),
+            _ => left,
+        }
+    };
+    let as_written = (1.0 - p).ln() + w * lm.context_fit(article(spun.first()), &spun, right);
+    // ln P and context fit of each original.
+    let readings: Vec<(f32, f32)> = e
+        .originals()
+        .map(|o| {
+            let od = Doc::new(o);
+            let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
+            let ln_p = lm.ln_phrase(&toks).unwrap_or(-25.0);
+            (ln_p, lm.context_fit(article(toks.first()), &toks, right))
+        })
+        .collect();
+    let log_sum = |xs: &mut dyn Iterator<Item = f32>| -> f32 {
+        let v: Vec<f32> = xs.collect();
+        let m = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
+    };
+    let total_p = log_sum(&mut readings.iter().map(|r| r.0));
+    let scores: Vec<f32> = readings
+        .iter()
+        .map(|&(ln_p, fit)| p.ln() + ln_p - total_p + w * fit)
+        .collect();
+    let (best, &top) = scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let all = log_sum(&mut scores.iter().copied().chain([as_written]));
+    Some((best, (top - all).exp()))
 }
 
 fn logit(p: f32) -> f32 {
@@ -792,15 +991,19 @@ impl Scanner {
                 slot.1.insert((c.layer, e.index), e.prior);
             }
         }
+        let vanishing = self
+            .vanishing
+            .get_or_init(|| VanishingKeys::build(&self.dicts, ContextModel::embedded()));
         // Swap density: a spinner replaces common words everywhere, so a spun document holds
         // many distinct swaps of its profile, far more than clean text does by chance.
-        // Per profile: distinct swap entries whose conditions hold, with their matches.
+        // Per profile: distinct swap entries whose conditions hold, with their matches
+        // (table profiles excepted: see [`TABLE_KEY_MAX_SURVIVAL`]).
         let mut held: HashMap<String, HashMap<(usize, usize), Vec<usize>>> = HashMap::new();
         for (ci, c) in cands.iter().enumerate() {
             let dict = &self.dicts.layers()[c.layer];
             for e in dict.entries_for(c.value) {
                 if e.kind == EntryKind::Swap && self.conditions_hold(doc, req, &e, c) {
-                    for p in e.profiles() {
+                    for p in e.profiles().filter(|p| !vanishing.tables.contains_key(*p)) {
                         // Allocate the profile's name once per document, not per match.
                         if !held.contains_key(p) {
                             held.insert(p.to_string(), HashMap::new());
@@ -837,17 +1040,40 @@ impl Scanner {
         for p in swaps.keys() {
             per.entry(p.clone()).or_default();
         }
-        let vanishing = self
-            .vanishing
-            .get_or_init(|| VanishingKeys::build(&self.dicts, ContextModel::embedded()));
         let seen = vanishing.count(doc);
-        for p in &vanishing.profiles {
+        for p in vanishing.profiles.iter().chain(vanishing.tables.keys()) {
             per.entry(p.clone()).or_default();
         }
+        let table_seen = vanishing.count_tables(self, doc, cands);
         let leaked = leaks(doc);
         let mut profiles: Vec<ProfileEvidence> = per
             .into_iter()
             .map(|(profile, (hits, distinct))| {
+                if let Some(&(clean, spun)) = vanishing.tables.get(&profile) {
+                    // A table profile: fingerprints, leaks and vanished keys.
+                    let keys_seen = table_seen.get(&profile).copied().unwrap_or(0);
+                    let expected = VANISH_CLEAN * clean * words as f32;
+                    let expected_spun = spun * words as f32;
+                    let llr = if expected > 0.0 {
+                        keys_seen as f32 * (expected_spun / expected).ln()
+                            - (expected_spun - expected)
+                    } else {
+                        0.0
+                    };
+                    let strength = distinct.values().sum::<f32>()
+                        + 0.25 * (hits - distinct.len()) as f32
+                        + LEAK_STRENGTH * leaked as f32
+                        + TABLE_KEY_WEIGHT * llr;
+                    return ProfileEvidence {
+                        profile,
+                        hits,
+                        distinct: distinct.len(),
+                        keys_seen,
+                        keys_expected: (expected * 100.0).round() / 100.0,
+                        evidence: MAX_EVIDENCE
+                            * (1.0 - (-strength.max(0.0) / EVIDENCE_SCALE).exp()),
+                    };
+                }
                 let distinct_swaps = swaps.get(&profile).copied().unwrap_or(0);
                 let (keys_seen, keys_expected, swap_profile) =
                     match vanishing.profiles.iter().position(|p| *p == profile) {
@@ -946,8 +1172,14 @@ impl Scanner {
         };
         let mut verdicts = Verdicts::new(&self.dicts);
         let evidence = self.evidence(&doc, &cands, &mut req, &mut verdicts);
+        let tables = &self
+            .vanishing
+            .get_or_init(|| VanishingKeys::build(&self.dicts, ContextModel::embedded()))
+            .tables;
 
         let mut findings = Vec::new();
+        // Per finding: its match, and for a table profile's finding its entry.
+        let mut found: Vec<(Candidate, Option<usize>)> = Vec::new();
         let mut next_free = 0;
         let mut i = 0;
         // Reused from candidate to candidate: no allocation per candidate.
@@ -986,38 +1218,51 @@ impl Scanner {
                     next_free = c.last + 1;
                     break;
                 }
-                // The context model is asked only where its verdict decides something: a
-                // swap's veto, waiver and confidence (none of which matter without
-                // evidence), and the order of several originals.
-                let is_swap = e.kind == EntryKind::Swap;
-                let base = if is_swap {
-                    e.prior * evidence.for_entry(&e)
-                } else {
-                    0.0
-                };
-                if is_swap && base <= 0.0 {
+                if e.kind == EntryKind::Key {
                     continue;
                 }
-                let Verdict { best, lr: gain } = if is_swap || e.originals().nth(1).is_some() {
-                    verdicts.get(&doc, &c, &e)
+                let table = e.profiles().any(|p| tables.contains_key(p));
+                let (best, confidence) = if table {
+                    let none = Repaired::default();
+                    let Some((best, posterior)) = table_decision(&doc, &c, &e, &none) else {
+                        continue;
+                    };
+                    (best, posterior * evidence.for_entry(&e))
                 } else {
-                    // Only a swap's verdict moves anything but the order of originals.
-                    Verdict { best: 0, lr: 0.0 }
-                };
-                let vetoed = is_swap
-                    && (gain < -LM_VETO
-                        || all_caps(&text[doc.tokens[c.first].start..doc.tokens[c.last].end]));
-                if vetoed || (!strict[k] && gain < LM_WAIVE) {
-                    continue;
-                }
-                let confidence = match e.kind {
-                    EntryKind::Swap => {
+                    // The context model is asked only where its verdict decides something: a
+                    // swap's veto, waiver and confidence (none of which matter without
+                    // evidence), and the order of several originals.
+                    let is_swap = e.kind == EntryKind::Swap;
+                    let base = if is_swap {
+                        e.prior * evidence.for_entry(&e)
+                    } else {
+                        0.0
+                    };
+                    if is_swap && base <= 0.0 {
+                        continue;
+                    }
+                    let Verdict { best, lr: gain } = if is_swap || e.originals().nth(1).is_some() {
+                        verdicts.get(&doc, &c, &e)
+                    } else {
+                        // Only a swap's verdict moves anything but the order of originals.
+                        Verdict { best: 0, lr: 0.0 }
+                    };
+                    let vetoed = is_swap
+                        && (gain < -LM_VETO
+                            || all_caps(&text[doc.tokens[c.first].start..doc.tokens[c.last].end]));
+                    if vetoed || (!strict[k] && gain < LM_WAIVE) {
+                        continue;
+                    }
+                    let confidence = match e.kind {
                         // The model moves confidence within what the prior allows: a swap
                         // entered at prior 0.5 ("not by default") stays below 0.5.
-                        sigmoid(logit(base) + LM_WEIGHT * gain.clamp(-LM_GAIN_CLAMP, LM_GAIN_CLAMP))
-                            .min(e.prior * MAX_EVIDENCE)
-                    }
-                    _ => e.prior,
+                        EntryKind::Swap => sigmoid(
+                            logit(base) + LM_WEIGHT * gain.clamp(-LM_GAIN_CLAMP, LM_GAIN_CLAMP),
+                        )
+                        .min(e.prior * MAX_EVIDENCE),
+                        _ => e.prior,
+                    };
+                    (best, confidence)
                 };
                 // Rounded as reported: a confidence that shows as 0 is no finding.
                 let confidence = (confidence * 1000.0).round() / 1000.0;
@@ -1051,10 +1296,14 @@ impl Scanner {
                     entry_source: e.source.to_string(),
                     entry_line: e.line,
                 });
+                found.push((c, table.then_some(e.index)));
                 next_free = c.last + 1;
                 break;
             }
         }
+        // Table findings are re-decided first: `found` runs beside `findings` until
+        // discovery adds its own.
+        self.rescore_tables(&doc, &evidence, &mut findings, &found);
         if let Some(t) = self
             .discovery
             .as_deref()
@@ -1065,6 +1314,84 @@ impl Scanner {
         }
         ScanResult { findings, evidence }
     }
+}
+
+impl Scanner {
+    /// Decide a table profile's findings again with their neighbours repaired: a spinner
+    /// replaces a quarter of the words, so a finding's neighbours are often spun themselves,
+    /// and the context model judges a reading better beside the originals.
+    fn rescore_tables(
+        &self,
+        doc: &Doc<'_>,
+        evidence: &DocEvidence,
+        findings: &mut [Finding],
+        found: &[(Candidate, Option<usize>)],
+    ) {
+        if found.iter().all(|f| f.1.is_none()) {
+            return;
+        }
+        let mut repaired = Repaired::default();
+        for (f, (c, _)) in findings.iter().zip(found) {
+            if f.confidence < TABLE_RESCORE_MIN {
+                continue;
+            }
+            let Some(s) = f.suggestions.first() else {
+                continue;
+            };
+            let sd = Doc::new(s);
+            let n = sd.tokens.len();
+            if n == 0 {
+                continue;
+            }
+            repaired
+                .as_right
+                .insert(c.first, sd.norm_str(0).to_string());
+            repaired
+                .as_left
+                .insert(c.last, sd.norm_str(n - 1).to_string());
+        }
+        for (f, (c, index)) in findings.iter_mut().zip(found) {
+            let Some(index) = *index else {
+                continue;
+            };
+            let Some(e) = self.dicts.layers()[c.layer].entry(index) else {
+                continue;
+            };
+            let Some((best, posterior)) = table_decision(doc, c, &e, &repaired) else {
+                continue;
+            };
+            let confidence = (posterior * evidence.for_entry(&e) * 1000.0).round() / 1000.0;
+            if confidence <= 0.0 {
+                continue;
+            }
+            f.confidence = confidence;
+            f.suggestions = e
+                .originals()
+                .nth(best)
+                .into_iter()
+                .chain(
+                    e.originals()
+                        .enumerate()
+                        .filter(|&(j, _)| j != best)
+                        .map(|(_, o)| o),
+                )
+                .map(|o| case::transfer(&f.spun, o))
+                .collect();
+        }
+    }
+}
+
+/// Least confidence of a finding whose suggestion stands in for its text when its neighbours
+/// are decided again ([`Scanner::scan`], table profiles).
+pub const TABLE_RESCORE_MIN: f32 = 0.5;
+
+/// Normalised words standing in for tokens in a table decision's context: `as_left[i]` for
+/// token `i` as the left neighbour, `as_right[i]` as the right one (a repaired phrase's last
+/// and first word).
+#[derive(Default)]
+struct Repaired {
+    as_left: FxMap<usize, String>,
+    as_right: FxMap<usize, String>,
 }
 
 /// The length of the piece at the start of `rest` (the rest of a text, or at least its next

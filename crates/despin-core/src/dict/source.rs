@@ -25,6 +25,11 @@ pub enum EntryKind {
     Swap,
     /// Never flag this phrase: suppresses any other entry on the same span.
     Allow,
+    /// A key of a spinner's table (`despin dict import`): a wording the spinner replaces
+    /// wherever it occurs. Never flagged; its absence from a document is evidence of that
+    /// spinner ("keys vanish"). Its `prior` is the share of the key's occurrences in clean
+    /// text expected to remain in the spinner's output (0 when no other group writes it).
+    Key,
 }
 
 impl EntryKind {
@@ -34,7 +39,13 @@ impl EntryKind {
             EntryKind::Fingerprint => "fingerprint",
             EntryKind::Swap => "swap",
             EntryKind::Allow => "allow",
+            EntryKind::Key => "key",
         }
+    }
+
+    /// True for the kinds that repair text (fingerprints and swaps): they have originals.
+    pub fn repairs(self) -> bool {
+        matches!(self, EntryKind::Fingerprint | EntryKind::Swap)
     }
 
     /// Parse the CSV `kind` column (empty means fingerprint).
@@ -43,6 +54,7 @@ impl EntryKind {
             "" | "fingerprint" => Some(EntryKind::Fingerprint),
             "swap" => Some(EntryKind::Swap),
             "allow" => Some(EntryKind::Allow),
+            "key" => Some(EntryKind::Key),
             _ => None,
         }
     }
@@ -53,14 +65,20 @@ impl EntryKind {
             EntryKind::Fingerprint => 0,
             EntryKind::Swap => 1,
             EntryKind::Allow => 2,
+            EntryKind::Key => 3,
         }
     }
 
     /// Inverse of [`EntryKind::code`].
     pub fn from_code(c: u8) -> Option<EntryKind> {
-        [EntryKind::Fingerprint, EntryKind::Swap, EntryKind::Allow]
-            .get(c as usize)
-            .copied()
+        [
+            EntryKind::Fingerprint,
+            EntryKind::Swap,
+            EntryKind::Allow,
+            EntryKind::Key,
+        ]
+        .get(c as usize)
+        .copied()
     }
 }
 
@@ -71,7 +89,7 @@ pub struct SourceEntry {
     pub spun: String,
     /// Its normalised form: the FST key.
     pub key: String,
-    /// Original wordings, best first (empty only for `allow` entries).
+    /// Original wordings, best first (empty only for `allow` and `key` entries).
     pub originals: Vec<String>,
     /// Confidence prior in \[0,1\].
     pub prior: f32,
@@ -263,15 +281,16 @@ fn parse_row(record: &csv::ByteRecord, index: &[Option<usize>; 8]) -> Result<Sou
         return Err(format!("`spun` phrase {spun:?} normalises to nothing"));
     }
     let kind_s = field(3)?;
-    let kind = EntryKind::parse(kind_s)
-        .ok_or_else(|| format!("unknown kind {kind_s:?} (expected fingerprint, swap or allow)"))?;
+    let kind = EntryKind::parse(kind_s).ok_or_else(|| {
+        format!("unknown kind {kind_s:?} (expected fingerprint, swap, allow or key)")
+    })?;
     let originals: Vec<String> = field(1)?
         .split('|')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(String::from)
         .collect();
-    if originals.is_empty() && kind != EntryKind::Allow {
+    if originals.is_empty() && kind.repairs() {
         return Err(format!("no `original` wording for {spun:?}"));
     }
     let prior_s = field(2)?;
