@@ -872,6 +872,7 @@ impl<'s> Batch<'s> {
             &file.path,
             repair_at,
             writer.as_mut().map(|w| w as &mut dyn std::io::Write),
+            Some(&self.pool),
             |x: pipeline::Found<'_>| match self
                 .row(&label, x.window, x.base, x.finding, x.applied, x.score)
             {
