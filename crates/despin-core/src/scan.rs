@@ -455,6 +455,20 @@ fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
     })
 }
 
+/// Written in capitals throughout ("PC", "US", a headline in capitals): table spinners
+/// match a key in lower case or with a capital first letter only, so a swap (a common word
+/// that needs evidence) never fires there; fingerprints still do.
+fn all_caps(text: &str) -> bool {
+    let mut upper = 0;
+    for ch in text.chars() {
+        if ch.is_lowercase() {
+            return false;
+        }
+        upper += usize::from(ch.is_uppercase());
+    }
+    upper >= 2
+}
+
 fn logit(p: f32) -> f32 {
     let p = p.clamp(1e-4, 1.0 - 1e-4);
     (p / (1.0 - p)).ln()
@@ -974,7 +988,9 @@ impl Scanner {
                     // Only a swap's verdict moves anything but the order of originals.
                     Verdict { best: 0, lr: 0.0 }
                 };
-                let vetoed = is_swap && gain < -LM_VETO;
+                let vetoed = is_swap
+                    && (gain < -LM_VETO
+                        || all_caps(&text[doc.tokens[c.first].start..doc.tokens[c.last].end]));
                 if vetoed || (!strict[k] && gain < LM_WAIVE) {
                     continue;
                 }
