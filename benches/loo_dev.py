@@ -2,7 +2,8 @@
 """Leave-one-out accuracy of pair learning on an evaluation set, and the learned dictionary.
 
 For each spun article NAME.txt (with NAME.reference.txt and NAME.meta beside it) in EVAL_DIR,
-learn a dictionary with `despin dict learn` from all OTHER pairs, then repair NAME.txt with the
+learn a dictionary with `despin dict learn` from all OTHER pairs (every profile, as `--write`
+learns them), then repair NAME.txt with the
 embedded dictionaries that were NOT learned from the set (`--embedded`, default
 news,news-inferred,science) plus that learned dictionary, and score it with `despin eval`.
 Counts are summed over articles (micro-average), per spinner. Clean text (any number of
@@ -12,10 +13,14 @@ changes per 1,000 words are reported.
 Learning is per spinner (the `spinner:` line of each .meta file): each spinner's pairs are
 learned on their own with `--profile` set to its lower-cased name, and with `--shuffle` for
 the spinners named in `--shuffle` (default B: a synonym table in shuffle mode); the results are
-concatenated. Spinners named in `--skip` (default: other) are neither learned nor scored.
+concatenated. `--share B:A` (the default) also gives spinner B's profile the pairs of spinner A
+(the same table, so in shuffle mode every A substitution is a B one, both ways); an article
+is still never learned from. Spinners named in `--skip` (default: other) are neither learned
+nor scored.
 
 usage: benches/loo_dev.py DESPIN EVAL_DIR [--clean DIR...] [--learn-clean DIR...]
-           [--embedded NAMES] [--shuffle NAMES] [--skip NAMES] [--write OUT.csv]
+           [--embedded NAMES] [--shuffle NAMES] [--share TO:FROM,...] [--skip NAMES]
+           [--write OUT.csv]
            [-- extra fix args]
 `--write OUT.csv` only learns from all pairs and writes the dictionary (with a header comment
 naming the command) to OUT.csv. LEARN_ARGS in the environment adds arguments to every
@@ -62,15 +67,17 @@ def articles(evaldir, skip):
     return arts
 
 
-def learn(despin, work, train, out, learn_clean, shuffle):
-    """Learn from `train` [(base, spinner)], one profile per spinner, into `out`."""
+def learn(despin, work, train, out, learn_clean, shuffle, share=None):
+    """Learn from `train` [(base, spinner)], one profile per spinner, into `out`; a spinner
+    named in `share` ({to: [from...]}) also learns from the pairs of those spinners."""
+    share = share or {}
     parts = []
     for spinner in sorted({s for _, s in train}):
         d = os.path.join(work, "train")
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
         for b, s in train:
-            if s == spinner:
+            if s == spinner or s in share.get(spinner, []):
                 shutil.copy(b + ".txt", d)
                 shutil.copy(b + ".reference.txt", d)
         part = os.path.join(work, "part-%s.csv" % spinner)
@@ -129,6 +136,11 @@ def main():
     embedded = one("--embedded", argv, "news,news-inferred,science")
     shuffle = one("--shuffle", argv, "B").split(",")
     skip = one("--skip", argv, "other").split(",")
+    share = {}
+    for pair in one("--share", argv, "B:A").split(","):
+        if ":" in pair:
+            to, frm = pair.split(":", 1)
+            share.setdefault(to, []).append(frm)
     write = one("--write", argv, None)
     arts = articles(evaldir, skip)
     keys = ("sys_changes", "sys_good", "gold_changes", "gold_hit")
@@ -137,8 +149,10 @@ def main():
     work = tempfile.mkdtemp(prefix="despin-loo-")
     try:
         if write:
-            learn(despin, work, arts, os.path.join(work, "all.csv"), learn_clean, shuffle)
+            learn(despin, work, arts, os.path.join(work, "all.csv"), learn_clean, shuffle, share)
             cmd = "benches/loo_dev.py DESPIN %s --write %s" % (evaldir, write)
+            if "--share" in argv:
+                cmd += " --share " + one("--share", argv, "")
             if learn_clean:
                 cmd += " --learn-clean " + " ".join(learn_clean)
             if os.environ.get("LEARN_ARGS"):
@@ -154,9 +168,10 @@ def main():
             return
         dicts = ["--dicts", embedded] if embedded else ["--no-default-dict"]
         for base, spinner in arts:
-            train = [a for a in arts if a[0] != base and a[1] == spinner]
+            # Everything shipped except this article: every profile, as `--write` learns it.
+            train = [a for a in arts if a[0] != base]
             learned = os.path.join(work, "learned.csv")
-            learn(despin, work, train, learned, learn_clean, shuffle)
+            learn(despin, work, train, learned, learn_clean, shuffle, share)
             d = os.path.join(work, "test")
             shutil.rmtree(d, ignore_errors=True)
             os.makedirs(d)
@@ -181,7 +196,7 @@ def main():
         line("overall", tot)
         if clean:
             learned = os.path.join(work, "all.csv")
-            learn(despin, work, arts, learned, learn_clean, shuffle)
+            learn(despin, work, arts, learned, learn_clean, shuffle, share)
             p = subprocess.run([despin, "eval", "--spun", arts[0][0] + ".txt", "--original", arts[0][0] + ".reference.txt",
                                 "--clean", *clean, "--json", *dicts, "--dict", learned, *extra],
                                check=True, capture_output=True, text=True)

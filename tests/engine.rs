@@ -49,6 +49,22 @@ fn swaps_need_document_evidence() {
 }
 
 #[test]
+fn swaps_never_fire_on_words_written_in_capitals() {
+    let s = scanner(&[dict(
+        "p",
+        &format!("{PROFILE}pc,computer,0.8,swap,,,spinner:a\n"),
+    )]);
+    let spun = "Trade between international locations fell final yr. Individuals bought a pc. \
+                INDIVIDUALS BOUGHT A PC.";
+    let fixed = repair(spun, &s.scan(spun).findings, 0.5);
+    assert_eq!(
+        fixed.text,
+        "Trade between countries fell last year. People bought a computer. \
+         INDIVIDUALS BOUGHT A PC."
+    );
+}
+
+#[test]
 fn swap_confidence_grows_with_evidence() {
     let s = scanner(&[dict("p", PROFILE)]);
     let conf = |t: &str| {

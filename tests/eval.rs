@@ -100,6 +100,29 @@ fn eval_scores_repairs_and_clean_text() {
     );
 }
 
+/// `--clean` walks a corpus as every despin walk does: a symbolic link back up the tree is not
+/// followed, so each file counts once (the old walker counted one file 41 times here).
+#[cfg(unix)]
+#[test]
+fn eval_clean_counts_each_file_once_under_a_symlink_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pair(
+        dir.path(),
+        "a",
+        "Talks in the Center East stalled final yr.",
+        "Talks in the Middle East stalled last year.",
+    );
+    let clean = dir.path().join("clean");
+    std::fs::create_dir_all(clean.join("sub")).unwrap();
+    std::fs::write(clean.join("c.txt"), "The area was calm.").unwrap();
+    std::fs::write(clean.join("sub/d.txt"), "The settlement grew last year.").unwrap();
+    std::os::unix::fs::symlink("..", clean.join("sub/up")).unwrap();
+    std::os::unix::fs::symlink("c.txt", clean.join("alias.txt")).unwrap();
+    let r = eval_json(dir.path(), &["--clean", clean.to_str().unwrap()]);
+    // "The area was calm ." (5 tokens) and "The settlement grew last year ." (6), once each.
+    assert_eq!(r["clean_words"], 11, "{r}");
+}
+
 /// The project's reference scorer lives outside the repository; compare when it's there.
 #[test]
 fn eval_agrees_with_reference_scorer() {
@@ -176,6 +199,73 @@ fn learn_from_pairs_then_repair_a_new_document() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "Two bills passed.");
+}
+
+#[test]
+fn learn_judges_proposals_by_english_frequency_and_by_the_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs");
+    std::fs::create_dir(&pairs).unwrap();
+    write_pair(
+        &pairs,
+        "one",
+        "The chief paid the invoice with a greenback. The chief executive agreed.",
+        "The leader paid the bill with a dollar. The chief executive agreed.",
+    );
+    write_pair(
+        &pairs,
+        "two",
+        "Senators sent the invoice back for a greenback. Its chief economist objected.",
+        "Senators sent the bill back for a dollar. Its chief economist objected.",
+    );
+    let clean = dir.path().join("clean");
+    std::fs::create_dir(&clean).unwrap();
+    std::fs::write(
+        clean.join("c.txt"),
+        "Officials met on Monday to talk about the weather.\n",
+    )
+    .unwrap();
+    let learn = |extra: &[&str]| -> String {
+        let out = dir.path().join("learned.csv");
+        common::despin()
+            .args(["dict", "learn", "--spun"])
+            .arg(&pairs)
+            .arg("--original")
+            .arg(&pairs)
+            .arg("--clean")
+            .arg(&clean)
+            .args(["--min-swap-docs", "1"])
+            .args(extra)
+            .arg("--into")
+            .arg(&out)
+            .assert()
+            .code(0);
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let row = |csv: &str, spun: &str| -> Option<String> {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("{spun},")))
+            .map(String::from)
+    };
+    let csv = learn(&[]);
+    // Absent from the clean sample either way; only the rare one is a fingerprint.
+    assert!(
+        row(&csv, "greenback").unwrap().contains(",fingerprint,"),
+        "{csv}"
+    );
+    assert!(row(&csv, "invoice").unwrap().contains(",swap,"), "{csv}");
+    // "chief" was replaced once and kept twice: (1 + 1) / (1 + 2 + 2) = 0.4.
+    assert!(row(&csv, "chief").is_none(), "{csv}");
+    let csv = learn(&["--common-zipf", "99", "--min-precision", "0.4"]);
+    assert!(
+        row(&csv, "invoice").unwrap().contains(",fingerprint,"),
+        "{csv}"
+    );
+    let chief = row(&csv, "chief").unwrap();
+    assert!(
+        chief.contains(",0.40,swap,") && chief.contains("kept 2 times"),
+        "{chief}"
+    );
 }
 
 /// On the team's development set (outside the repository), `despin eval` and the reference

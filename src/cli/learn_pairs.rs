@@ -21,8 +21,8 @@ pub struct PairArgs {
     #[arg(long, value_name = "PATH", requires = "spun")]
     pub original: Option<PathBuf>,
 
-    /// Clean text (files or directories of `*.txt`): phrases that occur there become swaps,
-    /// the rest fingerprints.
+    /// Clean text (files or directories of `*.txt`, symbolic links not followed): phrases that
+    /// occur there become swaps, the rest fingerprints.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub clean: Vec<PathBuf>,
 
@@ -52,6 +52,17 @@ pub struct PairArgs {
     /// direction (`invoice -> bill` also gives the swap `bill -> invoice`).
     #[arg(long)]
     pub shuffle: bool,
+
+    /// With --clean: phrases at least this common in English (Zipf frequency by the context
+    /// model: 4 is once per 100,000 words) count as found in the clean text, so they become
+    /// swaps, never fingerprints.
+    #[arg(long, default_value_t = learn::COMMON_ZIPF, value_name = "ZIPF")]
+    pub common_zipf: f32,
+
+    /// Drop proposals the pairs show unchanged too often: estimated precision (replaced + 1)
+    /// / (replaced + kept + 2) below P; the estimate also caps the prior.
+    #[arg(long, default_value_t = learn::MIN_PRECISION, value_name = "P")]
+    pub min_precision: f32,
 }
 
 /// Run pair learning, writing the proposals to `into` (or stdout).
@@ -77,18 +88,21 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
         let reversed = learn::reverse(&proposals);
         proposals.extend(reversed);
     }
+    learn::count_kept(&mut proposals, &pairs);
     let mut selection = learn::Selection {
         min_count: args.min_count,
         min_docs: args.min_docs,
         min_swap_docs: args.min_swap_docs,
         max_swap_rate: args.max_swap_rate,
         profile: args.profile.clone(),
+        common_zipf: args.common_zipf,
+        min_precision: args.min_precision,
         ..learn::Selection::default()
     };
     if !args.clean.is_empty() {
         let mut clean = Vec::new();
         for c in &args.clean {
-            for f in input::txt_files(c)? {
+            for f in despin::batch::corpus_files(c, Some("txt"))? {
                 clean.push(input::read_file(&f)?);
             }
         }

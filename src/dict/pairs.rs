@@ -3,20 +3,23 @@
 //! Users who hold originals of some spun articles can teach despin the spinner's table: each
 //! pair is tokenised, aligned ([`crate::align`]), and every short replaced run of tokens
 //! becomes a proposed entry `spun phrase -> original phrase`, counted over all pairs.
-//! Proposals are then judged against clean text: a phrase that never occurs in clean English
-//! and seen in several pairs becomes a `fingerprint`, anything else a `swap` (fires only in documents with spin
-//! evidence). Inflected forms are generalised for single-word swaps (`invoice -> bill` also
+//! Proposals are then judged against clean text and the pairs themselves: a phrase that never
+//! occurs in clean English, is rare by the context model's word frequencies and was seen in
+//! several pairs becomes a `fingerprint`, anything else a `swap` (fires only in documents
+//! with spin evidence); a phrase the pairs show unchanged about as often as replaced
+//! ([`count_kept`]) is dropped, and that share caps every entry's prior. Inflected forms are generalised for single-word swaps (`invoice -> bill` also
 //! proposes `invoices -> bills`), because each article only shows a few forms of a word.
 //!
 //! Proposals are for review: `despin dict learn` writes them as a dictionary CSV that a
 //! person reads before committing it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::align::{opcodes, Tag};
 use crate::dict::inflect::{self, Form};
 use crate::dict::{DictSet, Dictionary, EntryKind, SourceEntry};
+use crate::lm::ContextModel;
 use crate::normalize::{normalize_phrase, Tokens};
 use crate::scan::{ScanOptions, Scanner};
 
@@ -42,6 +45,9 @@ pub struct Proposal {
     pub source: Option<String>,
     /// True when derived by [`reverse`] (the other direction of an observation).
     pub reversed: bool,
+    /// Times the spun phrase stands unchanged in the spun texts, where the original has it
+    /// too (see [`count_kept`]): how often restoring it there would have been wrong.
+    pub kept: usize,
 }
 
 /// Slurs never written as a learned key (`dictionaries/blocked-words.txt`).
@@ -124,6 +130,7 @@ pub fn propose<S: AsRef<str>>(pairs: &[(S, S)]) -> Vec<Proposal> {
             inflected: false,
             source: None,
             reversed: false,
+            kept: 0,
         })
         .filter(|p| !is_blocked(&p.spun))
         .collect();
@@ -231,6 +238,7 @@ fn inflections(observed: &[Proposal]) -> Vec<Proposal> {
                 inflected: true,
                 source: Some(p.spun.clone()),
                 reversed: false,
+                kept: 0,
             });
         }
     }
@@ -266,6 +274,7 @@ pub fn reverse(proposals: &[Proposal]) -> Vec<Proposal> {
             inflected: true,
             source: Some(p.spun.clone()),
             reversed: true,
+            kept: 0,
         });
     }
     out
@@ -318,6 +327,64 @@ pub fn count_clean_hits<S: AsRef<str>>(proposals: &mut [Proposal], clean: &[S]) 
     words
 }
 
+/// Count how often each proposal's spun phrase stands unchanged in the spun texts of
+/// `pairs`: inside a run the alignment finds equal in spun and original, so the original
+/// had that wording too ("retailer" where the original said "retailer"). Learned from the
+/// same pairs as the proposals, it measures how often an entry would have been wrong there.
+pub fn count_kept<S: AsRef<str>>(proposals: &mut [Proposal], pairs: &[(S, S)]) {
+    let mut kept: HashMap<String, usize> = proposals
+        .iter()
+        .map(|p| (normalize_phrase(&p.spun), 0))
+        .collect();
+    for (spun, original) in pairs {
+        let (spun, original) = (spun.as_ref(), original.as_ref());
+        let sl: Vec<String> = Tokens::new(spun)
+            .map(|t| normalize_phrase(&spun[t.start..t.end]))
+            .collect();
+        let ol: Vec<String> = Tokens::new(original)
+            .map(|t| normalize_phrase(&original[t.start..t.end]))
+            .collect();
+        for o in opcodes(&sl, &ol) {
+            if o.tag != Tag::Equal {
+                continue;
+            }
+            for start in o.i1..o.i2 {
+                let mut phrase = String::new();
+                for (k, tok) in sl[start..o.i2.min(start + MAX_PHRASE_TOKENS)]
+                    .iter()
+                    .enumerate()
+                {
+                    if k > 0 {
+                        phrase.push(' ');
+                    }
+                    phrase.push_str(tok);
+                    if let Some(n) = kept.get_mut(&phrase) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+    }
+    for p in proposals.iter_mut() {
+        p.kept = kept[&normalize_phrase(&p.spun)];
+    }
+}
+
+/// How common `phrase` is in English, as a Zipf frequency (log10 per billion words) of the
+/// whole phrase by the context model; `None` when a token holds a digit (the model does not
+/// know numbers, and "12 months" is ordinary English).
+pub fn phrase_zipf(phrase: &str) -> Option<f32> {
+    let toks: Vec<String> = Tokens::new(phrase)
+        .map(|t| normalize_phrase(&phrase[t.start..t.end]))
+        .collect();
+    if toks.is_empty() || toks.iter().any(|t| t.chars().any(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let toks: Vec<&str> = toks.iter().map(String::as_str).collect();
+    let ln = ContextModel::embedded().score_window(&[], &toks, &[]);
+    Some((ln / std::f32::consts::LN_10 + 9.0).max(0.0))
+}
+
 /// Which proposals become entries.
 #[derive(Clone, Debug)]
 pub struct Selection {
@@ -335,7 +402,22 @@ pub struct Selection {
     pub clean_words: usize,
     /// Spinner profile for the `spinner:NAME` tag (empty: none).
     pub profile: String,
+    /// Phrases at least this common in English ([`phrase_zipf`]) count as found in clean
+    /// text even where the clean sample lacks them: they become swaps, never fingerprints,
+    /// and need `min_swap_docs` pairs. A clean sample of a million words misses most of
+    /// the ordinary words a spinner writes ("retailer", "viewers").
+    pub common_zipf: f32,
+    /// Proposals whose estimated precision on the pairs, (replaced + 1) / (replaced +
+    /// [kept](Proposal::kept) + 2), is below this are dropped; the rest get at most that
+    /// estimate as prior. A derived form (inflection, reversal) counts the replacements of
+    /// its observation and one extra kept occurrence: its own form was never seen replaced.
+    pub min_precision: f32,
 }
+
+/// Default [`Selection::common_zipf`]: about once in 100,000 words of text.
+pub const COMMON_ZIPF: f32 = 4.0;
+/// Default [`Selection::min_precision`].
+pub const MIN_PRECISION: f32 = 0.5;
 
 impl Default for Selection {
     fn default() -> Self {
@@ -346,42 +428,67 @@ impl Default for Selection {
             max_swap_rate: 0.5,
             clean_words: 0,
             profile: "a".into(),
+            common_zipf: COMMON_ZIPF,
+            min_precision: MIN_PRECISION,
         }
     }
 }
 
 /// Turn proposals into dictionary rows: fingerprints where the phrase never occurs in clean
-/// text, swaps elsewhere (or everywhere, when no clean text was given). Proposals seen fewer
-/// than `min_count` times (inflections count as their source) are dropped. Sorted by count.
+/// text, is not common English ([`Selection::common_zipf`]) and was never kept in the pairs,
+/// swaps elsewhere (or everywhere, when no clean text was given). Proposals seen fewer than
+/// `min_count` times (inflections count as their source) or too often kept unchanged
+/// ([`Selection::min_precision`]) are dropped. Sorted by count.
 pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
     let (min_count, profile) = (sel.min_count, sel.profile.as_str());
-    // Inflections inherit the standing of the observation they came from.
+    // Derived proposals inherit the standing of the observation they came from.
+    let source = |p: &Proposal| -> Option<&Proposal> {
+        proposals
+            .iter()
+            .filter(|o| !o.inflected && p.source.as_deref() == Some(o.spun.as_str()))
+            .max_by_key(|o| o.docs)
+    };
     let source_docs = |p: &Proposal| -> usize {
         if !p.inflected {
             return p.docs;
         }
-        proposals
-            .iter()
-            .filter(|o| !o.inflected && p.source.as_deref() == Some(o.spun.as_str()))
-            .map(|o| o.docs)
-            .max()
-            .unwrap_or(0)
+        source(p).map_or(0, |o| o.docs)
+    };
+    // Estimated precision on the pairs: replaced against kept. A derived form counts its
+    // observation's replacements; an inflection also its observation's kept occurrences
+    // (a reversal's are those of another phrase); and one more kept occurrence for the
+    // guess of deriving it, so a form derived from a single observation stays at 0.5.
+    let precision = |p: &Proposal| -> f32 {
+        let (replaced, kept) = match (p.inflected, source(p)) {
+            (false, _) => (p.count, p.kept),
+            (true, Some(o)) if p.reversed => (o.count, p.kept + 1),
+            (true, Some(o)) => (o.count, o.kept + p.kept + 1),
+            (true, None) => (0, p.kept + 1),
+        };
+        (replaced as f32 + 1.0) / ((replaced + kept) as f32 + 2.0)
+    };
+    // Found in the clean text, or common English by the context model.
+    let common = |p: &Proposal| -> bool {
+        p.clean_hits.is_some_and(|h| h > 0)
+            || (p.clean_hits.is_some() && phrase_zipf(&p.spun).is_none_or(|z| z >= sel.common_zipf))
     };
     let keep = |p: &Proposal| -> bool {
         if !p.inflected && (p.count < min_count || p.docs < sel.min_docs) {
             return false;
         }
-        match p.clean_hits {
-            Some(0) | None => true,
-            Some(hits) => {
-                let rate = if sel.clean_words == 0 {
-                    0.0
-                } else {
-                    1000.0 * hits as f64 / sel.clean_words as f64
-                };
-                source_docs(p) >= sel.min_swap_docs && rate <= sel.max_swap_rate
-            }
+        if precision(p) < sel.min_precision {
+            return false;
         }
+        if !common(p) {
+            return true;
+        }
+        let hits = p.clean_hits.unwrap_or(0);
+        let rate = if sel.clean_words == 0 {
+            0.0
+        } else {
+            1000.0 * hits as f64 / sel.clean_words as f64
+        };
+        source_docs(p) >= sel.min_swap_docs && rate <= sel.max_swap_rate
     };
     let mut rows: Vec<&Proposal> = proposals.iter().filter(|p| keep(p)).collect();
     rows.sort_by(|a, b| {
@@ -406,14 +513,18 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
         // A fingerprint must be absent from clean text AND seen in more than one pair: a
         // phrase seen once may just be rare English the clean sample lacks ("press
         // release"), so it only fires with document evidence, as a swap.
+        // Nor may it be common English or seen unchanged in the pairs.
         let kind = match p.clean_hits {
-            Some(0) if !p.inflected && p.docs >= 2 => EntryKind::Fingerprint,
+            Some(0) if !p.inflected && p.docs >= 2 && p.kept == 0 && !common(p) => {
+                EntryKind::Fingerprint
+            }
             _ => EntryKind::Swap,
         };
         let prior = match kind {
             EntryKind::Fingerprint => (0.8 + 0.05 * p.docs as f32).min(0.95),
             _ => (0.6 + 0.05 * p.docs as f32).min(0.85),
         };
+        let prior = (prior.min((precision(p) * 100.0).floor() / 100.0) * 100.0).round() / 100.0;
         let mut tags = vec!["learned".to_string()];
         if !profile.is_empty() {
             tags.insert(0, format!("spinner:{profile}"));
@@ -433,9 +544,14 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
             requires: Vec::new(),
             tags,
             note: format!(
-                "seen {} times in {} pairs{}",
+                "seen {} times in {} pairs{}{}",
                 p.count,
                 p.docs,
+                if p.kept > 0 {
+                    format!("; kept {} times", p.kept)
+                } else {
+                    String::new()
+                },
                 p.clean_hits
                     .map(|h| format!("; {h} clean hits"))
                     .unwrap_or_default()
@@ -446,23 +562,10 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
     merged
 }
 
-/// Write entries as a dictionary CSV (the format of `dictionaries/README.md`).
+/// Write proposed entries as a dictionary CSV (the format of `dictionaries/README.md`), priors
+/// to two decimals.
 pub fn write_csv<W: std::io::Write>(out: W, entries: &[SourceEntry]) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(crate::dict::source::COLUMNS)?;
-    for e in entries {
-        w.write_record([
-            e.spun.as_str(),
-            &e.originals.join("|"),
-            &format!("{:.2}", e.prior),
-            e.kind.as_str(),
-            &e.context,
-            &e.requires.join("|"),
-            &e.tags.join(";"),
-            &e.note,
-        ])?;
-    }
-    w.flush()
+    crate::dict::source::write_source(out, "", entries, Some(2))
 }
 
 #[cfg(test)]
@@ -473,15 +576,16 @@ mod tests {
     fn learns_substitutions_and_inflections() {
         let pairs = [
             (
-                "The Home handed the invoice on Monday, final yr.",
-                "The House passed the bill on Monday, last year.",
+                "The Home handed the invoice on Monday, final yr, for a greenback.",
+                "The House passed the bill on Monday, last year, for a dollar.",
             ),
             (
-                "Officials mentioned the invoice would pass.",
-                "Officials said the bill would pass.",
+                "Officials mentioned the invoice would pass for a greenback.",
+                "Officials said the bill would pass for a dollar.",
             ),
         ];
         let mut p = propose(&pairs);
+        count_kept(&mut p, &pairs);
         let words = count_clean_hits(&mut p, &["The bill was mentioned in the House last year."]);
         assert_eq!(words, 9);
         let find = |s: &str| {
@@ -512,10 +616,25 @@ mod tests {
         let entries = to_entries(&p, &sel);
         let kind = |s: &str| entries.iter().find(|e| e.spun == s).unwrap().kind;
         assert_eq!(
-            kind("invoice"),
+            kind("greenback"),
             EntryKind::Fingerprint,
-            "two pairs, never in clean text"
+            "two pairs, never in clean text, rare English"
         );
+        assert_eq!(
+            kind("invoice"),
+            EntryKind::Swap,
+            "two pairs, not in this clean text, but common English"
+        );
+        // Without the context model's frequencies it would be a fingerprint.
+        let rare_only = to_entries(
+            &p,
+            &Selection {
+                common_zipf: 99.0,
+                ..sel.clone()
+            },
+        );
+        let invoice = rare_only.iter().find(|e| e.spun == "invoice").unwrap();
+        assert_eq!(invoice.kind, EntryKind::Fingerprint);
         assert_eq!(kind("final yr"), EntryKind::Swap, "seen in one pair only");
         assert_eq!(kind("mentioned"), EntryKind::Swap, "occurs in clean text");
         let mut csv = Vec::new();
@@ -523,6 +642,46 @@ mod tests {
         let parsed = crate::dict::source::parse_source(Path::new("l.csv"), &csv);
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         assert_eq!(parsed.entries.len(), entries.len());
+    }
+
+    #[test]
+    fn phrases_the_pairs_keep_unchanged_lose_precision() {
+        // "chief" replaced "leader" once, but stands unchanged (original "chief") three times.
+        let pairs = [
+            (
+                "The chief spoke. The chief executive left.",
+                "The leader spoke. The chief executive left.",
+            ),
+            (
+                "Its chief executive and chief economist quit.",
+                "Its chief executive and chief economist quit.",
+            ),
+            ("The tremendous crowd cheered.", "The huge crowd cheered."),
+        ];
+        let mut p = propose(&pairs);
+        count_kept(&mut p, &pairs);
+        let find = |s: &str| p.iter().find(|x| x.spun == s).unwrap();
+        assert_eq!((find("chief").count, find("chief").kept), (1, 3));
+        assert_eq!((find("tremendous").count, find("tremendous").kept), (1, 0));
+        let sel = Selection {
+            min_swap_docs: 1,
+            ..Selection::default()
+        };
+        let entries = to_entries(&p, &sel);
+        // (1 + 1) / (1 + 3 + 2) = 0.33: dropped; (1 + 1) / (1 + 2) = 0.67 caps the prior.
+        assert!(entries.iter().all(|e| e.spun != "chief"), "{entries:?}");
+        let t = entries.iter().find(|e| e.spun == "tremendous").unwrap();
+        assert_eq!(t.prior, 0.65);
+        let lenient = to_entries(
+            &p,
+            &Selection {
+                min_precision: 0.3,
+                ..sel
+            },
+        );
+        let chief = lenient.iter().find(|e| e.spun == "chief").unwrap();
+        assert_eq!(chief.prior, 0.33);
+        assert!(chief.note.contains("kept 3 times"), "{}", chief.note);
     }
 
     #[test]
