@@ -278,6 +278,30 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Result<impl Iterator<Item 
     Ok(walks.into_iter().flatten())
 }
 
+/// The files of a corpus under `root` (or `root` itself if it is a file), in path order, as
+/// the commands that read clean text or articles take them (`eval --clean`, `dict check
+/// --clean`, `dict learn-pairs --clean`): [`walk`] with hidden files and ignore files
+/// included (a corpus is not a source tree) and, as in every walk unless `--follow` is given,
+/// symbolic links not followed, so a link loop cannot make a file count twice. With `ext`,
+/// only files with that extension (the root itself is always taken).
+pub fn corpus_files(root: &Path, ext: Option<&str>) -> Result<Vec<PathBuf>> {
+    let opts = WalkOptions {
+        hidden: true,
+        no_ignore: true,
+        globs: ext.map(|e| format!("*.{e}")).into_iter().collect(),
+        ..WalkOptions::default()
+    };
+    let mut files = Vec::new();
+    for input in walk(&[root.to_path_buf()], &opts)? {
+        match input {
+            Input::File(f) => files.push(f.path),
+            Input::Error(e) => return Err(e),
+            Input::Loop(_) | Input::Omitted(..) => {}
+        }
+    }
+    Ok(files)
+}
+
 /// Refuse a mirror in which two inputs would be written to the same output path: several
 /// roots with the same name (`a/data` and `b/data`), or a root without one (`.`) beside others.
 /// Checked before anything is written.
@@ -844,6 +868,7 @@ impl<'s> Batch<'s> {
             &file.path,
             repair_at,
             writer.as_mut().map(|w| w as &mut dyn std::io::Write),
+            Some(&self.pool),
             |x: pipeline::Found<'_>| match self
                 .row(&label, x.window, x.base, x.finding, x.applied, x.score)
             {

@@ -125,32 +125,3 @@ fn into_text(path: &Path, buf: Vec<u8>) -> Result<String> {
         }
     })
 }
-
-/// The `*.txt` files under `path`, recursively and sorted (or `path` itself if it is a file):
-/// how evaluation and learning commands take "clean text" and corpora of plain articles.
-pub fn txt_files(path: &Path) -> Result<Vec<std::path::PathBuf>> {
-    fn walk(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
-        if !path.is_dir() {
-            out.push(path.to_path_buf());
-            return Ok(());
-        }
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut entries = Vec::new();
-        for e in std::fs::read_dir(path).map_err(io)? {
-            entries.push(e.map_err(io)?.path());
-        }
-        entries.sort();
-        for p in entries {
-            if p.is_dir() || p.extension().is_some_and(|e| e == "txt") {
-                walk(&p, out)?;
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(path, &mut out)?;
-    Ok(out)
-}

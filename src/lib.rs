@@ -22,6 +22,18 @@
 //! * [`pipeline`]: one file through the formats, whole or streamed in pieces;
 //! * [`batch`]: walking trees and processing them in parallel, in a deterministic order;
 //! * [`align`] / [`eval`] / [`filter`]: aligning texts, evaluation and corpus filtering.
+//!
+//! With the embedded dictionaries (the README's example):
+//!
+//! ```
+//! use despin::{scan::{Scanner, ScanOptions}, repair::repair};
+//!
+//! let scanner = Scanner::new(despin::dict::defaults().expect("embedded dictionaries"), ScanOptions::default());
+//! let text = "Talks in the Center East stalled final yr.";
+//! let result = scanner.scan(text);
+//! let fixed = repair(text, &result.findings, 0.5);
+//! assert_eq!(fixed.text, "Talks in the Middle East stalled last year.");
+//! ```
 
 pub use despin_core::{case, error, lm, normalize, repair, scan};
 

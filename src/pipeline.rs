@@ -6,20 +6,24 @@
 //! * A **plain-text** file larger than the scanner's piece size ([`Scanner::chunk_limit`])
 //!   is **streamed** ([`stream_text`]): read in the very pieces a scan of the whole text in
 //!   memory would cut (paragraph breaks, else line breaks, else spaces, never inside a
-//!   character), each scanned, repaired and written out in order before the next is read.
-//!   Memory is a few pieces, whatever the size of the file, and the output is byte for byte
+//!   character), scanned (as many side by side as a given thread pool has threads), then
+//!   repaired and written out in order. Memory is a few pieces per thread, whatever the size
+//!   of the file, and the output is byte for byte
 //!   what processing the file whole would give: the end of a piece that may still change
 //!   (an indefinite article before a repair in the next piece) is held back until the next
 //!   piece is done (up to [`MAX_HOLD`] bytes, far beyond any real text).
 
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use crate::format::FileType;
 use crate::input::{self, NotText};
 use crate::repair::{self, Edit};
 use crate::report::{Row, CONTEXT_BYTES};
-use crate::scan::{piece_len, DocEvidence, Finding, Locator, Scanner};
+use crate::scan::{piece_len, DocEvidence, Finding, Locator, ScanResult, Scanner};
 
 /// Does a file of type `ty` and `len` bytes get streamed rather than read whole?
 pub fn streams(scanner: &Scanner, ty: FileType, len: u64) -> bool {
@@ -109,14 +113,20 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
 /// write the repaired text to `out` (with `None`, the text unchanged), and hand every finding
 /// to `found`, in order. Findings, repairs, evidence and output are those of
 /// [`crate::format::process`] on the whole text as [`FileType::Text`].
+///
+/// With a thread pool (`parallel`), as many pieces as it has threads are read ahead and
+/// scanned side by side; repairs, output and findings still follow in order, and memory is
+/// a few pieces per thread.
 pub fn stream_text<E>(
     scanner: &Scanner,
     input: &mut dyn Read,
     repair_at: Option<f32>,
     mut out: Option<&mut dyn Write>,
+    parallel: Option<&rayon::ThreadPool>,
     mut found: impl FnMut(Found<'_>) -> Result<(), E>,
 ) -> Result<Streamed, StreamError<E>> {
     let limit = scanner.chunk_limit();
+    let at_once = parallel.map_or(1, |p| p.current_num_threads().max(1));
     let mut done = Streamed::default();
     let mut buf: Vec<u8> = Vec::new();
     // File offsets: of buf[0]; where the next piece starts; how far output is written (no
@@ -125,16 +135,45 @@ pub fn stream_text<E>(
     let mut eof = false;
     let mut locator = Locator::default();
     let mut edits: Vec<Edit> = Vec::new();
+    // Pieces cut and scanned ahead: file offsets of start and end, and the scan (`None` for
+    // a piece that is not UTF-8: the window check below reports it).
+    let mut ahead: VecDeque<(usize, usize, Option<ScanResult>)> = VecDeque::new();
     loop {
-        if !eof {
-            let want = pos - base + limit + MARGIN + 4;
-            eof = fill(input, &mut buf, want).map_err(StreamError::Read)?;
+        if ahead.is_empty() {
+            if !eof {
+                let want = pos - base + at_once * limit + MARGIN + 4;
+                eof = fill(input, &mut buf, want).map_err(StreamError::Read)?;
+            }
+            // The next pieces, cut as in a scan of the whole text: each cut sees the same
+            // bytes (its piece and more, or the end of the text) as when read one by one.
+            let mut cuts = Vec::with_capacity(at_once);
+            let mut at = pos;
+            while cuts.len() < at_once && at - base < buf.len() {
+                let end = at + piece_len(&buf[at - base..], limit);
+                cuts.push((at, end));
+                at = end;
+            }
+            let scan = |&(s, e): &(usize, usize)| {
+                std::str::from_utf8(&buf[s - base..e - base])
+                    .ok()
+                    .map(|t| scanner.scan_piece(t))
+            };
+            let scans: Vec<Option<ScanResult>> = match parallel {
+                Some(pool) if cuts.len() > 1 => {
+                    pool.install(|| cuts.par_iter().map(scan).collect())
+                }
+                _ => cuts.iter().map(scan).collect(),
+            };
+            ahead = cuts
+                .into_iter()
+                .zip(scans)
+                .map(|((s, e), r)| (s, e, r))
+                .collect();
         }
-        let rest = &buf[pos - base..];
-        if rest.is_empty() {
+        let Some((start, piece_end, scanned)) = ahead.pop_front() else {
             break;
-        }
-        let piece_end = pos + piece_len(rest, limit);
+        };
+        debug_assert_eq!(start, pos);
         let win_start = written.min(base + floor_char(&buf, (pos - base).saturating_sub(MARGIN)));
         let win_end = base + floor_char(&buf, (piece_end - base + MARGIN).min(buf.len()));
         let window = std::str::from_utf8(&buf[win_start - base..win_end - base]).map_err(|e| {
@@ -147,7 +186,7 @@ pub fn stream_text<E>(
             ))
         })?;
         let piece = &window[pos - win_start..piece_end - win_start];
-        let mut r = scanner.scan_piece(piece);
+        let mut r = scanned.unwrap_or_else(|| scanner.scan_piece(piece));
         let score = r.evidence.score;
         done.evidence.add_piece(r.evidence);
         // Findings in window offsets for repair, then file offsets for everyone else.
@@ -252,6 +291,7 @@ pub fn stream_file<E>(
     path: &Path,
     repair_at: Option<f32>,
     out: Option<&mut dyn Write>,
+    parallel: Option<&rayon::ThreadPool>,
     found: impl FnMut(Found<'_>) -> Result<(), E>,
 ) -> Result<Streamed, FileError<E>> {
     let open = || std::fs::File::open(path).map_err(FileError::Read);
@@ -259,7 +299,7 @@ pub fn stream_file<E>(
         .map_err(FileError::Read)?
         .map_err(FileError::NotText)?;
     let mut f = std::io::BufReader::with_capacity(1 << 20, open()?);
-    stream_text(scanner, &mut f, repair_at, out, found).map_err(|e| match e {
+    stream_text(scanner, &mut f, repair_at, out, parallel, found).map_err(|e| match e {
         StreamError::Read(e) => FileError::Read(e),
         StreamError::Write(e) => FileError::Write(e),
         StreamError::Found(e) => FileError::Found(e),

@@ -166,7 +166,13 @@ pub fn context_window(text: &str, start: usize, end: usize) -> String {
     while !text.is_char_boundary(hi) {
         hi += 1;
     }
-    text[lo..hi]
+    let window = &text[lo..hi];
+    // Control characters are C0 bytes, DEL, or C1 (U+0080..U+009F, lead byte 0xC2): without
+    // those bytes the window is copied as it is, not character by character.
+    if !window.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2) {
+        return window.to_string();
+    }
+    window
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()

@@ -20,9 +20,9 @@
 
 use std::path::Path;
 
-use crate::dict::source::record_line;
 use crate::error::{Error, Result, RowError};
 use crate::report::{restore, STATUS_FAILED, STATUS_SKIPPED};
+use despin_core::dict::source::record_line;
 
 /// What the reviewer decided for one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -19,11 +19,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::dict::source::record_line;
-use crate::dict::DictSet;
 use crate::error::{Error, Result, RowError};
 use crate::report::{restore, Format, ReportWriter, Row, COLUMNS, FORMULA_STARTS};
 use crate::review::{read_reviewed, Decision};
+use despin_core::dict::source::record_line;
+use despin_core::dict::DictSet;
 
 const PAGE_HTML: &str = include_str!("review_page/page.html");
 const PAGE_CSS: &str = include_str!("review_page/page.css");

@@ -100,6 +100,29 @@ fn eval_scores_repairs_and_clean_text() {
     );
 }
 
+/// `--clean` walks a corpus as every despin walk does: a symbolic link back up the tree is not
+/// followed, so each file counts once (the old walker counted one file 41 times here).
+#[cfg(unix)]
+#[test]
+fn eval_clean_counts_each_file_once_under_a_symlink_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pair(
+        dir.path(),
+        "a",
+        "Talks in the Center East stalled final yr.",
+        "Talks in the Middle East stalled last year.",
+    );
+    let clean = dir.path().join("clean");
+    std::fs::create_dir_all(clean.join("sub")).unwrap();
+    std::fs::write(clean.join("c.txt"), "The area was calm.").unwrap();
+    std::fs::write(clean.join("sub/d.txt"), "The settlement grew last year.").unwrap();
+    std::os::unix::fs::symlink("..", clean.join("sub/up")).unwrap();
+    std::os::unix::fs::symlink("c.txt", clean.join("alias.txt")).unwrap();
+    let r = eval_json(dir.path(), &["--clean", clean.to_str().unwrap()]);
+    // "The area was calm ." (5 tokens) and "The settlement grew last year ." (6), once each.
+    assert_eq!(r["clean_words"], 11, "{r}");
+}
+
 /// The project's reference scorer lives outside the repository; compare when it's there.
 #[test]
 fn eval_agrees_with_reference_scorer() {

@@ -28,21 +28,49 @@ fn scanner(limit: usize) -> Scanner {
 /// An output and its report rows.
 type Outcome = (Vec<u8>, Vec<Row>);
 
-/// Output and report rows of `text` streamed, and processed whole.
+/// A pool of three threads, for streams that scan several pieces at once.
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap()
+    })
+}
+
+/// Output and report rows of `text` streamed (one piece at a time, and three at once on a
+/// pool: both must agree), and processed whole.
 fn both(s: &Scanner, text: &str, repair: Option<f32>) -> (Outcome, Outcome) {
-    let mut out = Vec::new();
-    let mut rows = Vec::new();
-    let done = pipeline::stream_text(
-        s,
-        &mut text.as_bytes(),
-        repair,
-        Some(&mut out),
-        |x: Found<'_>| -> Result<(), ()> {
-            rows.push((x.row("f"), x.applied));
-            Ok(())
-        },
-    )
-    .unwrap();
+    let stream = |parallel: Option<&rayon::ThreadPool>| {
+        let mut out = Vec::new();
+        let mut rows = Vec::new();
+        let done = pipeline::stream_text(
+            s,
+            &mut text.as_bytes(),
+            repair,
+            Some(&mut out),
+            parallel,
+            |x: Found<'_>| -> Result<(), ()> {
+                rows.push((x.row("f"), x.applied));
+                Ok(())
+            },
+        )
+        .unwrap();
+        (out, rows, done)
+    };
+    let (out, rows, done) = stream(None);
+    let (p_out, p_rows, p_done) = stream(Some(pool()));
+    assert_eq!(
+        p_out, out,
+        "pieces scanned side by side give the same output"
+    );
+    assert_eq!(p_rows, rows);
+    assert_eq!(
+        (p_done.findings, p_done.fixes, p_done.changed, p_done.bytes),
+        (done.findings, done.fixes, done.changed, done.bytes)
+    );
+    assert_eq!(p_done.evidence, done.evidence);
     assert_eq!(done.bytes as usize, text.len());
     assert_eq!(done.findings, rows.len());
     assert_eq!(done.fixes, rows.iter().filter(|r| r.1).count());
@@ -166,6 +194,7 @@ fn streamed_findings_carry_their_piece_score() {
         &mut text.as_bytes(),
         None,
         None,
+        Some(pool()),
         |x: Found<'_>| -> Result<(), ()> {
             scores.push(x.score);
             Ok(())

@@ -37,7 +37,7 @@ are dropped.  Output is CSV rows in the dictionary's column order, with the
 `inflected` tag added, the prior lowered by 0.05 (never below 0.4), context and
 requires copied, and a note naming the source row.  Review them before adding:
 a variant is only worth adding when the spinner's choice for that form is
-predictable, and fingerprints must still be checked with check_clean.py.
+predictable, and fingerprints must still be checked with `despin dict check --clean DIR`.
 """
 import argparse
 import csv

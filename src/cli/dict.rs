@@ -99,8 +99,8 @@ struct CheckArgs {
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
 
-    /// Also scan the text files under DIR, known to be clean, with these dictionaries only,
-    /// and report every entry that fires there.
+    /// Also scan the text files under DIR (symbolic links not followed), known to be clean,
+    /// with these dictionaries only, and report every entry that fires there.
     #[arg(long, value_name = "DIR")]
     clean: Option<PathBuf>,
 

@@ -23,7 +23,8 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub original: PathBuf,
 
-    /// Clean text (files or directories of `*.txt`): report changes per 1,000 words.
+    /// Clean text (files or directories of `*.txt`, symbolic links not followed): report
+    /// changes per 1,000 words.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub clean: Vec<PathBuf>,
 
@@ -115,7 +116,7 @@ pub fn run(args: Args) -> Result<i32> {
     }
     let mut clean_files = Vec::new();
     for c in &args.clean {
-        clean_files.extend(input::txt_files(c)?);
+        clean_files.extend(despin::batch::corpus_files(c, Some("txt"))?);
     }
     let (mut words, mut changes) = (0, 0);
     for c in &clean_files {

@@ -21,8 +21,8 @@ pub struct PairArgs {
     #[arg(long, value_name = "PATH", requires = "spun")]
     pub original: Option<PathBuf>,
 
-    /// Clean text (files or directories of `*.txt`): phrases that occur there become swaps,
-    /// the rest fingerprints.
+    /// Clean text (files or directories of `*.txt`, symbolic links not followed): phrases that
+    /// occur there become swaps, the rest fingerprints.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub clean: Vec<PathBuf>,
 
@@ -102,7 +102,7 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
     if !args.clean.is_empty() {
         let mut clean = Vec::new();
         for c in &args.clean {
-            for f in input::txt_files(c)? {
+            for f in despin::batch::corpus_files(c, Some("txt"))? {
                 clean.push(input::read_file(&f)?);
             }
         }

@@ -85,11 +85,20 @@ impl Single<'_> {
         out: Option<&mut dyn Write>,
         mut row: impl FnMut(Row, bool) -> Result<()>,
     ) -> Result<Done> {
-        let done = pipeline::stream_file(self.scanner, path, self.repair_at, out, |x| {
-            let mut r = x.row(label);
-            r.doc_score = Some(x.score);
-            row(r, x.applied)
-        });
+        // A file this large is worth a pool (one thread per core) to scan pieces side by side.
+        let pool = rayon::ThreadPoolBuilder::new().build().ok();
+        let done = pipeline::stream_file(
+            self.scanner,
+            path,
+            self.repair_at,
+            out,
+            pool.as_ref(),
+            |x| {
+                let mut r = x.row(label);
+                r.doc_score = Some(x.score);
+                row(r, x.applied)
+            },
+        );
         match done {
             Ok(d) => Ok(Done {
                 fixes: d.fixes,

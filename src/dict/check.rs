@@ -378,11 +378,10 @@ pub struct CleanHit {
     pub example: (PathBuf, usize),
 }
 
-/// Scan every text file under `dir` (recursively, in path order; binary and non-UTF-8 files
-/// are skipped) and count, per entry, the findings at or above `min_confidence`.
+/// Scan every text file under `dir` ([`crate::batch::corpus_files`]: recursively, in path
+/// order, symbolic links not followed; binary and non-UTF-8 files are skipped) and count, per entry, the findings at or above `min_confidence`.
 pub fn fires_on_clean(scanner: &Scanner, dir: &Path, min_confidence: f32) -> Result<Vec<CleanHit>> {
-    let mut files = Vec::new();
-    collect_files(dir, &mut files)?;
+    let files = crate::batch::corpus_files(dir, None)?;
     let mut hits: BTreeMap<(String, String, u32), CleanHit> = BTreeMap::new();
     for f in files {
         let bytes = std::fs::read(&f).map_err(|source| Error::Io {
@@ -414,32 +413,6 @@ pub fn fires_on_clean(scanner: &Scanner, dir: &Path, min_confidence: f32) -> Res
         }
     }
     Ok(hits.into_values().collect())
-}
-
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(io)?;
-    entries.sort();
-    for p in entries {
-        // Symlinks are not followed, so a link loop cannot trap the walk.
-        let meta = std::fs::symlink_metadata(&p).map_err(|source| Error::Io {
-            path: p.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            collect_files(&p, out)?;
-        } else if meta.is_file() {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

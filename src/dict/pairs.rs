@@ -562,23 +562,10 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
     merged
 }
 
-/// Write entries as a dictionary CSV (the format of `dictionaries/README.md`).
+/// Write proposed entries as a dictionary CSV (the format of `dictionaries/README.md`), priors
+/// to two decimals.
 pub fn write_csv<W: std::io::Write>(out: W, entries: &[SourceEntry]) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(crate::dict::source::COLUMNS)?;
-    for e in entries {
-        w.write_record([
-            e.spun.as_str(),
-            &e.originals.join("|"),
-            &format!("{:.2}", e.prior),
-            e.kind.as_str(),
-            &e.context,
-            &e.requires.join("|"),
-            &e.tags.join(";"),
-            &e.note,
-        ])?;
-    }
-    w.flush()
+    crate::dict::source::write_source(out, "", entries, Some(2))
 }
 
 #[cfg(test)]

@@ -13,7 +13,12 @@
 //! probability backs off to a fraction of the word's own probability, capped by what the
 //! pruning allows: an absent pair was rarer than the list's cut-off.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
+
+use crate::dict::fxhash::FxHasher;
 
 #[allow(dead_code)] // the header's informative constants (`SCALE`) need not be used
 mod table {
@@ -22,6 +27,18 @@ mod table {
 
 /// Share of a word's probability an absent pair backs off to (as in "stupid back-off").
 const BACKOFF: f32 = 0.4;
+
+/// Most words and pairs whose cost a thread remembers; the memo is emptied when full.
+/// Texts reuse a small vocabulary, and the scanner asks about the same neighbours of the
+/// same candidates over and over: a hit costs one hash instead of an FST walk.
+const MEMO_KEYS: usize = 1 << 16;
+
+type CostMemo = HashMap<Box<[u8]>, Option<f32>, BuildHasherDefault<FxHasher>>;
+
+thread_local! {
+    /// Costs of the embedded model (the only model) by key, per thread.
+    static COSTS: RefCell<CostMemo> = RefCell::new(CostMemo::default());
+}
 
 /// An English bigram model over normalised (lower-case) word tokens.
 pub struct ContextModel {
@@ -57,7 +74,18 @@ impl ContextModel {
     }
 
     fn cost(&self, key: &[u8]) -> Option<f32> {
-        self.fst.get(key).map(|c| c as f32 / -10.0)
+        COSTS.with(|m| {
+            let mut m = m.borrow_mut();
+            if let Some(&c) = m.get(key) {
+                return c;
+            }
+            if m.len() >= MEMO_KEYS {
+                m.clear();
+            }
+            let c = self.fst.get(key).map(|c| c as f32 / -10.0);
+            m.insert(key.into(), c);
+            c
+        })
     }
 
     /// ln P(word), or `None` for a word the model does not know.

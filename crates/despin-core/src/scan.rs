@@ -24,6 +24,7 @@
 //! ([`LM_WEIGHT`]): the same word is repaired in a spun article and left alone in a clean
 //! one, and left alone in a spun one where it reads as normal English.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, OnceLock};
@@ -345,25 +346,89 @@ struct Verdict {
 }
 
 /// Verdicts already reached in one document, by match and entry: evidence and selection
-/// ask about the same matches.
-#[derive(Default)]
-struct Verdicts(FxMap<(usize, usize, usize, usize), Verdict>);
+/// ask about the same matches. Behind it, a per-thread memo by entry and context
+/// ([`judge_memo`]).
+struct Verdicts {
+    here: FxMap<(usize, usize, usize, usize), Verdict>,
+    /// Dictionary id per layer.
+    ids: Vec<u64>,
+}
 
 impl Verdicts {
+    fn new(dicts: &DictSet) -> Verdicts {
+        Verdicts {
+            here: FxMap::default(),
+            ids: dicts.layers().iter().map(|d| d.id()).collect(),
+        }
+    }
+
     fn get(&mut self, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
+        let id = self.ids[c.layer];
         *self
-            .0
+            .here
             .entry((c.first, c.last, c.layer, e.index))
-            .or_insert_with(|| judge(doc, c, e))
+            .or_insert_with(|| judge_memo(id, doc, c, e))
     }
 }
 
-fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
-    let lm = ContextModel::embedded();
+/// Verdicts remembered per thread; the memo is emptied when full.
+const VERDICT_MEMO: usize = 1 << 15;
+
+type VerdictMemo = HashMap<Box<[u8]>, Verdict, BuildHasherDefault<FxHasher>>;
+
+thread_local! {
+    static VERDICT_MEMO_SLOT: RefCell<(VerdictMemo, Vec<u8>)> = RefCell::default();
+}
+
+/// [`judge`], remembered per thread by what it depends on: the entry (dictionary `dict` and
+/// index), the words matched and the neighbours it sees. The same entry in the same context
+/// ("he mentioned that") recurs across a corpus, and judging costs a dozen model lookups.
+fn judge_memo(dict: u64, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
+    let (left, right) = neighbours(doc, c);
+    VERDICT_MEMO_SLOT.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let (memo, key) = &mut *slot;
+        // Length-prefixed parts, so distinct contexts never share a key.
+        key.clear();
+        key.extend_from_slice(&dict.to_le_bytes());
+        key.extend_from_slice(&(e.index as u64).to_le_bytes());
+        let mut part = |b: Option<&[u8]>| match b {
+            None => key.push(0),
+            Some(b) => {
+                key.push(1);
+                key.extend_from_slice(&(b.len() as u32).to_le_bytes());
+                key.extend_from_slice(b);
+            }
+        };
+        part(left.map(str::as_bytes));
+        part(right.map(str::as_bytes));
+        for i in c.first..=c.last {
+            part(Some(doc.norm_bytes(i)));
+        }
+        if let Some(&v) = memo.get(key.as_slice()) {
+            return v;
+        }
+        let v = judge(doc, c, e);
+        if memo.len() >= VERDICT_MEMO {
+            memo.clear();
+        }
+        memo.insert(key.as_slice().into(), v);
+        v
+    })
+}
+
+/// The words the context model sees beside a match (none across a paragraph break).
+fn neighbours<'d>(doc: &'d Doc<'_>, c: &Candidate) -> (Option<&'d str>, Option<&'d str>) {
     let left_word =
         (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| doc.norm_str(c.first - 1));
     let right_word = (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break)
         .then(|| doc.norm_str(c.last + 1));
+    (left_word, right_word)
+}
+
+fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
+    let lm = ContextModel::embedded();
+    let (left_word, right_word) = neighbours(doc, c);
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let spun_fit = lm.context_fit(left_word, &spun, right_word);
     let (left, right) = (left_word.as_slice(), right_word.as_slice());
@@ -472,23 +537,6 @@ impl<'t> Doc<'t> {
         let (s, e) = self.spans[i];
         &self.norm[s as usize..e as usize]
     }
-
-    /// Does the token sequence of `phrase` occur anywhere in the document?
-    fn contains_phrase(&self, phrase: &str) -> bool {
-        let p = Doc::new(phrase);
-        let n = p.tokens.len();
-        if n == 0 || n > self.tokens.len() {
-            return false;
-        }
-        (0..=self.tokens.len() - n).any(|i| {
-            (0..n).all(|k| {
-                self.norm_bytes(i + k) == p.norm_bytes(k)
-                    && (k == 0
-                        || (self.tokens[i + k].sep == Sep::Adjacent)
-                            == (p.tokens[k].sep == Sep::Adjacent))
-            })
-        })
-    }
 }
 
 impl TokenAccess for Doc<'_> {
@@ -524,6 +572,9 @@ type ProfileTally = (usize, HashMap<(usize, usize), f32>);
 struct Requires<'d, 't> {
     doc: &'d Doc<'t>,
     memo: HashMap<String, bool>,
+    /// Positions of each normalised token, built at the first check: a check looks only
+    /// where the phrase's first token occurs, not through the whole document.
+    at: Option<FxMap<&'d [u8], Vec<u32>>>,
 }
 
 impl Requires<'_, '_> {
@@ -535,7 +586,7 @@ impl Requires<'_, '_> {
             let hit = match self.memo.get(r) {
                 Some(&h) => h,
                 None => {
-                    let h = self.doc.contains_phrase(r);
+                    let h = self.contains_phrase(r);
                     self.memo.insert(r.to_string(), h);
                     h
                 }
@@ -545,6 +596,35 @@ impl Requires<'_, '_> {
             }
         }
         false
+    }
+
+    /// Does the token sequence of `phrase` occur anywhere in the document?
+    fn contains_phrase(&mut self, phrase: &str) -> bool {
+        let doc = self.doc;
+        let p = Doc::new(phrase);
+        let n = p.tokens.len();
+        if n == 0 || n > doc.tokens.len() {
+            return false;
+        }
+        let at = self.at.get_or_insert_with(|| {
+            let mut at: FxMap<&[u8], Vec<u32>> = FxMap::default();
+            for i in 0..doc.tokens.len() {
+                at.entry(doc.norm_bytes(i)).or_default().push(i as u32);
+            }
+            at
+        });
+        let Some(starts) = at.get(p.norm_bytes(0)) else {
+            return false;
+        };
+        starts.iter().any(|&i| {
+            let i = i as usize;
+            i + n <= doc.tokens.len()
+                && (1..n).all(|k| {
+                    doc.norm_bytes(i + k) == p.norm_bytes(k)
+                        && (doc.tokens[i + k].sep == Sep::Adjacent)
+                            == (p.tokens[k].sep == Sep::Adjacent)
+                })
+        })
     }
 }
 
@@ -712,8 +792,12 @@ impl Scanner {
             for e in dict.entries_for(c.value) {
                 if e.kind == EntryKind::Swap && self.conditions_hold(doc, req, &e, c) {
                     for p in e.profiles() {
-                        held.entry(p.to_string())
-                            .or_default()
+                        // Allocate the profile's name once per document, not per match.
+                        if !held.contains_key(p) {
+                            held.insert(p.to_string(), HashMap::new());
+                        }
+                        held.get_mut(p)
+                            .expect("inserted above")
                             .entry((c.layer, e.index))
                             .or_default()
                             .push(ci);
@@ -842,13 +926,16 @@ impl Scanner {
         let mut req = Requires {
             doc: &doc,
             memo: HashMap::new(),
+            at: None,
         };
-        let mut verdicts = Verdicts::default();
+        let mut verdicts = Verdicts::new(&self.dicts);
         let evidence = self.evidence(&doc, &cands, &mut req, &mut verdicts);
 
         let mut findings = Vec::new();
         let mut next_free = 0;
         let mut i = 0;
+        // Reused from candidate to candidate: no allocation per candidate.
+        let (mut entries, mut strict, mut order) = (Vec::new(), Vec::new(), Vec::new());
         while i < cands.len() {
             let c = cands[i];
             i += 1;
@@ -856,30 +943,52 @@ impl Scanner {
                 continue;
             }
             let dict = &self.dicts.layers()[c.layer];
-            let mut entries: Vec<EntryRef<'_>> = dict.entries_for(c.value).collect();
+            entries.clear();
+            entries.extend(dict.entries_for(c.value));
             // Within a key: allow entries first, then entries with a context condition (the
             // more specific reading), then the rest in file order.
-            entries.sort_by_key(|e| (e.kind != EntryKind::Allow, e.context.is_empty()));
+            entries
+                .sort_by_key(|e: &EntryRef<'_>| (e.kind != EntryKind::Allow, e.context.is_empty()));
             // Entries whose conditions hold come first; then swaps whose context condition
             // fails but whose original the context model clearly prefers.
-            let strict: Vec<bool> = entries
-                .iter()
-                .map(|e| self.conditions_hold(&doc, &mut req, e, &c))
-                .collect();
-            let order: Vec<usize> = (0..entries.len())
-                .filter(|&k| strict[k])
-                .chain((0..entries.len()).filter(|&k| {
-                    !strict[k] && entries[k].kind == EntryKind::Swap && req.any(&entries[k])
-                }))
-                .collect();
-            for k in order {
+            strict.clear();
+            strict.extend(
+                entries
+                    .iter()
+                    .map(|e| self.conditions_hold(&doc, &mut req, e, &c)),
+            );
+            order.clear();
+            order.extend((0..entries.len()).filter(|&k| strict[k]));
+            for k in 0..entries.len() {
+                if !strict[k] && entries[k].kind == EntryKind::Swap && req.any(&entries[k]) {
+                    order.push(k);
+                }
+            }
+            for &k in &order {
                 let e = entries[k];
                 if e.kind == EntryKind::Allow {
                     next_free = c.last + 1;
                     break;
                 }
-                let Verdict { best, lr: gain } = verdicts.get(&doc, &c, &e);
-                let vetoed = e.kind == EntryKind::Swap
+                // The context model is asked only where its verdict decides something: a
+                // swap's veto, waiver and confidence (none of which matter without
+                // evidence), and the order of several originals.
+                let is_swap = e.kind == EntryKind::Swap;
+                let base = if is_swap {
+                    e.prior * evidence.for_entry(&e)
+                } else {
+                    0.0
+                };
+                if is_swap && base <= 0.0 {
+                    continue;
+                }
+                let Verdict { best, lr: gain } = if is_swap || e.originals().nth(1).is_some() {
+                    verdicts.get(&doc, &c, &e)
+                } else {
+                    // Only a swap's verdict moves anything but the order of originals.
+                    Verdict { best: 0, lr: 0.0 }
+                };
+                let vetoed = is_swap
                     && (gain < -LM_VETO
                         || all_caps(&text[doc.tokens[c.first].start..doc.tokens[c.last].end]));
                 if vetoed || (!strict[k] && gain < LM_WAIVE) {
@@ -887,10 +996,6 @@ impl Scanner {
                 }
                 let confidence = match e.kind {
                     EntryKind::Swap => {
-                        let base = e.prior * evidence.for_entry(&e);
-                        if base <= 0.0 {
-                            continue;
-                        }
                         // The model moves confidence within what the prior allows: a swap
                         // entered at prior 0.5 ("not by default") stays below 0.5.
                         sigmoid(logit(base) + LM_WEIGHT * gain.clamp(-LM_GAIN_CLAMP, LM_GAIN_CLAMP))

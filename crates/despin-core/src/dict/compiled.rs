@@ -280,6 +280,19 @@ impl<'a> EntryRef<'a> {
     }
 }
 
+/// `s` as text, if it is UTF-8. Entries are read again and again while scanning, and
+/// their strings are almost always ASCII, which one vectorised check proves valid without
+/// the general decoder.
+#[inline]
+fn text(s: &[u8]) -> Option<&str> {
+    if s.is_ascii() {
+        // SAFETY: ASCII bytes are valid UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(s) })
+    } else {
+        std::str::from_utf8(s).ok()
+    }
+}
+
 /// Decode entry `index` from a table (the `table` range of a [`Layout`]).
 pub fn entry(table: &[u8], index: usize) -> Option<EntryRef<'_>> {
     let len = u32_at(table, 0)? as usize;
@@ -298,7 +311,7 @@ pub fn entry(table: &[u8], index: usize) -> Option<EntryRef<'_>> {
         let l = u32_at(rec, at)? as usize;
         let s = rec.get(at + 4..at + 4 + l)?;
         at += 4 + l;
-        std::str::from_utf8(s).ok()
+        text(s)
     };
     Some(EntryRef {
         index,

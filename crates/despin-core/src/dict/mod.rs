@@ -237,6 +237,11 @@ impl Dictionary {
         Dictionary::from_csv_bytes(&name, path, &data)
     }
 
+    /// Unique per loaded dictionary (shared by its clones), to key per-thread memos.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
     /// The dictionary's name (its file stem, or the embedded name).
     pub fn name(&self) -> &str {
         &self.name
