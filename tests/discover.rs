@@ -81,10 +81,10 @@ fn the_same_sentence_in_a_clean_document_is_left_alone() {
 
 #[test]
 fn weak_suggestions_are_reported_but_not_applied() {
-    // "danger" -> "risk" fits "increased _ of" better, but by less than the calibrated
+    // "danger" -> "risk" fits "higher _ of" better, but by less than the calibrated
     // margin: reported for review, not applied at the default threshold.
     let text =
-        format!("{SPUN_OPENING}Experts noted an increased danger of floods near the river.\n");
+        format!("{SPUN_OPENING}Experts warned of a higher danger of floods near the river.\n");
     let rows = json_rows(&text, &[]);
     let found = discovered(&rows);
     assert_eq!(found.len(), 1, "{rows:#?}");
@@ -93,10 +93,10 @@ fn weak_suggestions_are_reported_but_not_applied() {
     let confidence = found[0]["confidence"].as_f64().unwrap();
     assert!(confidence > 0.0 && confidence < 0.5, "{}", found[0]);
     let (_, fixed) = run(&["fix", "-"], &text);
-    assert!(fixed.contains("increased danger of"), "{fixed}");
+    assert!(fixed.contains("higher danger of"), "{fixed}");
     // A threshold below its confidence applies it.
-    let (_, fixed) = run(&["fix", "--min-confidence", "0.01", "-"], &text);
-    assert!(fixed.contains("increased risk of"), "{fixed}");
+    let (_, fixed) = run(&["fix", "--min-confidence", "0.005", "-"], &text);
+    assert!(fixed.contains("higher risk of"), "{fixed}");
 }
 
 #[test]
