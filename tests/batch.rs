@@ -53,23 +53,6 @@ impl Tree {
     }
 }
 
-fn files_under(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push(e.path().strip_prefix(root).unwrap().to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 const SPUN: &str = "Talks in the Center East stalled final yr.\r\n";
 const FIXED: &str = "Talks in the Middle East stalled last year.\r\n";
 
@@ -92,7 +75,10 @@ fn mirrors_the_tree_and_copies_non_text_unchanged() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(files_under(&t.path("in")), files_under(&t.path("out")));
+    assert_eq!(
+        common::files_under(&t.path("in")),
+        common::files_under(&t.path("out"))
+    );
     assert_eq!(t.text("out/a.txt"), FIXED);
     assert_eq!(
         t.text("out/sub/c.txt"),
@@ -186,7 +172,7 @@ fn fixing_twice_equals_fixing_once() {
             .code(),
         Some(0)
     );
-    for f in files_under(&t.path("once")) {
+    for f in common::files_under(&t.path("once")) {
         let f = f.to_str().unwrap();
         assert_eq!(
             t.read(&format!("once/{f}")),
@@ -521,7 +507,7 @@ fn killed_run_leaves_no_partial_file() {
         .replace("Center East", "Middle East")
         .replace("final yr", "last year");
     if t.path("out").exists() {
-        for f in files_under(&t.path("out")) {
+        for f in common::files_under(&t.path("out")) {
             let name = f.file_name().unwrap().to_string_lossy().to_string();
             if name.starts_with(".despin-tmp-") {
                 continue; // a temporary file, never at an output path
@@ -535,7 +521,7 @@ fn killed_run_leaves_no_partial_file() {
     }
     let o = t.despin(&["fix", "in", "--out", "out"]);
     assert_eq!(o.status.code(), Some(0));
-    let files = files_under(&t.path("out"));
+    let files = common::files_under(&t.path("out"));
     assert_eq!(files.len(), 40, "{files:?}");
     for f in files {
         assert_eq!(t.text(&format!("out/{}", f.display())), want);

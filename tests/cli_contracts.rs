@@ -5,7 +5,7 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 const DICT: &str = "spun,original,prior,kind,context,requires,tags,note\n\
@@ -73,23 +73,6 @@ fn run_bare(d: &Dir, args: &[&str]) -> Output {
 
 fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn files_under(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push(e.path().strip_prefix(root).unwrap().to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 // ---- exit codes (issue 9, item 13) ----
@@ -173,7 +156,7 @@ fn empty_backup_suffix_is_refused_and_nothing_written() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("--backup"), "{}", err(&o));
     assert_eq!(d.text("in/a.txt"), SPUN, "nothing written");
-    assert_eq!(files_under(&d.path("in")), [PathBuf::from("a.txt")]);
+    assert_eq!(common::files_under(&d.path("in")), [PathBuf::from("a.txt")]);
 }
 
 #[test]
