@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use despin::batch::{self, Batch, BatchOptions, FileResult, Outcome, Summary, Target};
+use despin::batch::{self, Batch, BatchOptions, Destination, FileResult, Outcome, Summary};
 use despin::config::{FilesSection, ReportSection};
 use despin::format::{FileType, FormatOptions};
 use despin::output::AtomicFile;
@@ -147,7 +147,7 @@ pub fn prepare(
         fields: args.fields.clone(),
     };
     let out_dir = match &options.target {
-        Some(Target::OutDir(d)) => Some(d.clone()),
+        Some(Destination::OutDir(d)) => Some(d.clone()),
         _ => None,
     };
 
