@@ -135,17 +135,12 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
     let status_col = find("status");
 
     let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
     // The line of the last row read, if it held anything.
     let mut last_row = None;
-    loop {
-        let line = match rdr.read(&mut record) {
-            Ok(Some(line)) => line,
-            Ok(None) => break,
-            Err(e) => {
-                errors.push(err(e.line, e.to_string()));
-                break;
-            }
+    let data = rdr.data();
+    for r in rdr {
+        let Ok((line, record)) = r.map_err(|e| errors.push(err(e.line, e.to_string()))) else {
+            continue;
         };
         if is_blank(&record) {
             last_row = None;
@@ -177,7 +172,7 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
             Err(m) => errors.push(err(line, m)),
         }
     }
-    let terminated = rdr.data().ends_with(b"\n") || rdr.data().ends_with(b"\r");
+    let terminated = data.ends_with(b"\n") || data.ends_with(b"\r");
     if let Some(line) = last_row.filter(|_| !terminated) {
         let why = "the report ends inside this row (no line break after it), so it may be \
                    truncated; if the row is complete, end the file with a line break";

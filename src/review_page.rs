@@ -103,10 +103,7 @@ pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
     // The records by report line, to pair with the rows `read_reviewed` returned (it skips
     // blank rows and the rows of unscanned files).
     let mut records: HashMap<u64, csv::ByteRecord> = HashMap::new();
-    let mut record = csv::ByteRecord::new();
-    while let Ok(Some(line)) = rdr.read(&mut record) {
-        records.insert(line, record.clone());
-    }
+    records.extend(rdr.map_while(Result::ok));
     let empty = csv::ByteRecord::new();
     let mut rows = Vec::with_capacity(reviewed.len());
     for r in reviewed {

@@ -105,18 +105,9 @@ fn read_pairs(path: &PathBuf) -> Result<Vec<(String, String)>> {
     };
     let mut pairs = Vec::new();
     let mut errors = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = match rdr.read(&mut record) {
-            Ok(Some(line)) => line,
-            Ok(None) => break,
-            Err(e) => {
-                errors.push(err(e.line, e.to_string()));
-                if e.recoverable() {
-                    continue;
-                }
-                break;
-            }
+    for r in rdr {
+        let Ok((line, record)) = r.map_err(|e| errors.push(err(e.line, e.to_string()))) else {
+            continue;
         };
         if is_blank(&record) {
             continue;

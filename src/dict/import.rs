@@ -165,16 +165,9 @@ pub fn parse_table(path: &Path, data: &[u8], format: TableFormat) -> Result<Vec<
             }
         }
         TableFormat::Csv => {
-            let mut rdr = LocatedCsv::new(data, false, None);
-            let mut record = csv::ByteRecord::new();
-            loop {
-                let line = match rdr.read(&mut record) {
-                    Ok(Some(line)) => line,
-                    Ok(None) => break,
-                    Err(e) => {
-                        push(e.line, Err(e.to_string()));
-                        break;
-                    }
+            for r in LocatedCsv::new(data, false, None) {
+                let Ok((line, record)) = r.map_err(|e| push(e.line, Err(e.to_string()))) else {
+                    continue;
                 };
                 let mut cells = Vec::new();
                 let mut bad = None;

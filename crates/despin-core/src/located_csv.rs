@@ -14,19 +14,19 @@
 //! let mut csv = LocatedCsv::new(data, true, Some(b'#'));
 //! let (header, header_line) = csv.headers().unwrap();
 //! assert_eq!((&header[0], header_line), (&b"spun"[..], 2));
-//! let mut record = csv::ByteRecord::new();
-//! let mut lines = Vec::new();
-//! while let Some(line) = csv.read(&mut record).unwrap() {
-//!     lines.push(line);
-//! }
+//! let lines: Vec<u64> = csv.map(|r| r.unwrap().0).collect();
 //! assert_eq!(lines, [3, 5]);
 //! ```
 
 /// A CSV reader over bytes in memory that knows the 1-based line of every record.
+///
+/// As an iterator it yields each record with its line, and after an error nothing more (the
+/// parser may have lost its place).
 pub struct LocatedCsv<'a> {
     data: &'a [u8],
     comment: Option<u8>,
     rdr: csv::Reader<&'a [u8]>,
+    failed: bool,
 }
 
 /// A record that could not be read, with the line it starts on.
@@ -36,18 +36,6 @@ pub struct LocatedCsvError {
     pub line: u64,
     /// What the CSV parser found.
     pub error: csv::Error,
-}
-
-impl LocatedCsvError {
-    /// Whether reading may go on after this error: a field that is not UTF-8 or a row with
-    /// another number of fields spoils only its record; any other syntax error may have
-    /// thrown the parser off for the rest of the file.
-    pub fn recoverable(&self) -> bool {
-        matches!(
-            self.error.kind(),
-            csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-        )
-    }
 }
 
 impl std::fmt::Display for LocatedCsvError {
@@ -69,7 +57,12 @@ impl<'a> LocatedCsv<'a> {
             .flexible(true)
             .has_headers(has_headers)
             .from_reader(data);
-        LocatedCsv { data, comment, rdr }
+        LocatedCsv {
+            data,
+            comment,
+            rdr,
+            failed: false,
+        }
     }
 
     /// The bytes read, without the byte order mark.
@@ -120,6 +113,25 @@ impl<'a> LocatedCsv<'a> {
     }
 }
 
+impl Iterator for LocatedCsv<'_> {
+    type Item = Result<(u64, csv::ByteRecord), LocatedCsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let mut record = csv::ByteRecord::new();
+        match self.read(&mut record) {
+            Ok(Some(line)) => Some(Ok((line, record))),
+            Ok(None) => None,
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
 /// Whether every field of `record` is empty or white space (a blank row).
 pub fn is_blank(record: &csv::ByteRecord) -> bool {
     record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
@@ -130,21 +142,9 @@ mod tests {
     use super::*;
 
     fn lines(data: &[u8], headers: bool, comment: Option<u8>) -> Vec<Result<u64, u64>> {
-        let mut csv = LocatedCsv::new(data, headers, comment);
-        let mut record = csv::ByteRecord::new();
-        let mut out = Vec::new();
-        loop {
-            match csv.read(&mut record) {
-                Ok(Some(line)) => out.push(Ok(line)),
-                Ok(None) => break,
-                Err(e) if e.recoverable() => out.push(Err(e.line)),
-                Err(e) => {
-                    out.push(Err(e.line));
-                    break;
-                }
-            }
-        }
-        out
+        LocatedCsv::new(data, headers, comment)
+            .map(|r| r.map(|(line, _)| line).map_err(|e| e.line))
+            .collect()
     }
 
     #[test]

@@ -177,19 +177,10 @@ pub fn parse_source(path: &Path, data: &[u8]) -> Parsed {
         ));
         return parsed;
     }
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = match rdr.read(&mut record) {
-            Ok(Some(line)) => line,
-            Ok(None) => break,
-            Err(e) => {
-                parsed.errors.push(err(e.line, e.to_string()));
-                // A CSV syntax error can't be recovered from reliably.
-                if !e.recoverable() {
-                    break;
-                }
-                continue;
-            }
+    for r in rdr {
+        let Ok((line, record)) = r.map_err(|e| parsed.errors.push(err(e.line, e.to_string())))
+        else {
+            continue;
         };
         if is_blank(&record) {
             continue;
