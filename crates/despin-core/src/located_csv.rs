@@ -70,10 +70,11 @@ impl<'a> LocatedCsv<'a> {
         self.data
     }
 
-    /// The header record and the line after which it ends (at least 1).
+    /// The header record and the line it starts on (1 for an empty input).
     pub fn headers(&mut self) -> Result<(csv::ByteRecord, u64), csv::Error> {
         let h = self.rdr.byte_headers()?.clone();
-        Ok((h, self.rdr.position().line().max(1)))
+        let line = h.position().map_or(1, |p| self.line_of(p));
+        Ok((h, line))
     }
 
     /// Read the next record into `record`: `Ok(Some(line))` with the line it starts on,
@@ -166,9 +167,15 @@ mod tests {
             lines(b"a,b\n1,2\n\xFF,3\n4,5\n", true, None),
             [Ok(2), Ok(3), Ok(4)]
         );
-        let mut csv = LocatedCsv::new(b"# note\na,b\n1,2\n", true, Some(b'#'));
-        let (h, line) = csv.headers().unwrap();
-        assert_eq!((h.len(), line), (2, 2));
+        // The header's own line, after comments, whatever the line ends.
+        for (data, at) in [
+            (&b"a,b\n1,2\n"[..], 1),
+            (b"# note\na,b\n1,2\n", 2),
+            (b"# note\r\n\r\na,b\r\n1,2\r\n", 3),
+        ] {
+            let (h, line) = LocatedCsv::new(data, true, Some(b'#')).headers().unwrap();
+            assert_eq!((h.len(), line), (2, at), "{data:?}");
+        }
         assert!(is_blank(&csv::ByteRecord::from(vec![" ", ""])));
         assert!(!is_blank(&csv::ByteRecord::from(vec![" ", "x"])));
     }

@@ -325,6 +325,20 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_header_is_refused_on_its_own_line() {
+        for (data, line) in [
+            ("foo,bar\nx,y\n", 1),
+            ("# c\nfoo,bar\nx,y\n", 2),
+            ("# c\r\nfoo,bar\r\nx,y\r\n", 2),
+        ] {
+            let parsed = parse_source(Path::new("d.csv"), data.as_bytes());
+            assert_eq!(parsed.errors.len(), 1, "{data:?}");
+            assert_eq!(parsed.errors[0].line, line, "{data:?}");
+            assert!(parsed.errors[0].message.starts_with("header must name"));
+        }
+    }
+
+    #[test]
     fn written_sources_parse_back_to_the_same_entries() {
         let data = "spun,original,prior,kind,context,requires,tags,note\n\
                     final yr,last year|past year,0.97,swap,prev=@cap,talks|envoy,news;spinner:a,\"a, b\"\n\
