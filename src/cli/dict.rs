@@ -8,7 +8,7 @@ use despin::config::Overrides;
 use despin::dict::check::{check_sources, fires_on_clean, Problem, ProblemKind};
 use despin::dict::source::{self, parse_source, EntryKind, SourceEntry};
 use despin::dict::stats::Stats;
-use despin::dict::{learn, Dictionary};
+use despin::dict::{learn_review as learn, Dictionary};
 use despin::{output, review};
 use despin_core::located_csv::LocatedCsv;
 

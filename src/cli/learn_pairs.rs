@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
-use despin::dict::pairs as learn;
+use despin::dict::learn_pairs as learn;
 use despin::eval::pair_files;
 use despin::{input, output};
 

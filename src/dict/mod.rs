@@ -12,7 +12,7 @@ pub use despin_dicts::{
 pub mod check;
 pub mod import;
 pub mod inflect;
-pub mod learn;
-pub mod pairs;
+pub mod learn_pairs;
+pub mod learn_review;
 pub mod stats;
 pub mod thesaurus;
