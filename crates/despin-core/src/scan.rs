@@ -250,7 +250,7 @@ fn table_key_p(lm: &ContextModel, e: &EntryRef<'_>) -> Option<f32> {
         return None;
     }
     let d = Doc::new(e.spun);
-    let toks: Vec<&str> = (0..d.tokens.len()).map(|i| d.norm_str(i)).collect();
+    let toks: Vec<&str> = (0..d.len()).map(|i| d.norm_str(i)).collect();
     lm.ln_phrase(&toks).map(f32::exp)
 }
 
@@ -327,10 +327,9 @@ impl VanishingKeys {
             return seen;
         }
         let bytes = doc.text.as_bytes();
-        let hyphen = |i: usize| {
-            doc.tokens[i].start + 1 == doc.tokens[i].end && bytes[doc.tokens[i].start] == b'-'
-        };
-        for (i, t) in doc.tokens.iter().enumerate() {
+        let hyphen =
+            |i: usize| doc.tok(i).start + 1 == doc.tok(i).end && bytes[doc.tok(i).start] == b'-';
+        for (i, t) in (0..doc.len()).map(|i| (i, doc.tok(i))) {
             if !t.is_word || !bytes[t.start].is_ascii_lowercase() {
                 continue;
             }
@@ -338,9 +337,7 @@ impl VanishingKeys {
                 continue;
             };
             let touches = (t.sep == Sep::Adjacent && i > 0 && hyphen(i - 1))
-                || (i + 1 < doc.tokens.len()
-                    && doc.tokens[i + 1].sep == Sep::Adjacent
-                    && hyphen(i + 1));
+                || (i + 1 < doc.len() && doc.tok(i + 1).sep == Sep::Adjacent && hyphen(i + 1));
             if touches || &bytes[t.start..t.end] != doc.norm_bytes(i) {
                 continue;
             }
@@ -368,7 +365,7 @@ impl VanishingKeys {
         let layers = scanner.dicts.layers();
         // Tokens inside a longer match of a repairing entry: a key there is part of a phrase
         // the spinner may have written.
-        let mut covered = vec![false; doc.tokens.len()];
+        let mut covered = vec![false; doc.len()];
         for c in cands.iter().filter(|c| c.last > c.first) {
             if layers[c.layer]
                 .entries_for(c.value)
@@ -378,19 +375,18 @@ impl VanishingKeys {
             }
         }
         let bytes = doc.text.as_bytes();
-        let hyphen = |i: usize| {
-            doc.tokens[i].start + 1 == doc.tokens[i].end && bytes[doc.tokens[i].start] == b'-'
-        };
+        let hyphen =
+            |i: usize| doc.tok(i).start + 1 == doc.tok(i).end && bytes[doc.tok(i).start] == b'-';
         for c in cands {
             if c.first == c.last && covered[c.first] {
                 continue;
             }
-            if !bytes[doc.tokens[c.first].start].is_ascii_lowercase()
+            if !bytes[doc.tok(c.first).start].is_ascii_lowercase()
                 || (c.first..=c.last)
-                    .any(|i| &bytes[doc.tokens[i].start..doc.tokens[i].end] != doc.norm_bytes(i))
-                || (doc.tokens[c.first].sep == Sep::Adjacent && c.first > 0 && hyphen(c.first - 1))
-                || (c.last + 1 < doc.tokens.len()
-                    && doc.tokens[c.last + 1].sep == Sep::Adjacent
+                    .any(|i| &bytes[doc.tok(i).start..doc.tok(i).end] != doc.norm_bytes(i))
+                || (doc.tok(c.first).sep == Sep::Adjacent && c.first > 0 && hyphen(c.first - 1))
+                || (c.last + 1 < doc.len()
+                    && doc.tok(c.last + 1).sep == Sep::Adjacent
                     && hyphen(c.last + 1))
             {
                 continue;
@@ -419,7 +415,7 @@ fn vanish_llr(seen: usize, expected: f32) -> f32 {
 /// Distinct leaked templates (`{word}`, `{two words}`) in the document.
 fn leaks(doc: &Doc<'_>) -> usize {
     let mut found: Vec<&str> = Vec::new();
-    let n = doc.tokens.len();
+    let n = doc.len();
     for i in 0..n {
         if doc.norm_bytes(i) != b"{" {
             continue;
@@ -428,8 +424,8 @@ fn leaks(doc: &Doc<'_>) -> usize {
         // Template words are letters: `{1}` or `{x_1}` are code or format strings.
         while j < n
             && j <= i + 4
-            && doc.tokens[j].is_word
-            && doc.tokens[j].sep != Sep::Break
+            && doc.tok(j).is_word
+            && doc.tok(j).sep != Sep::Break
             && doc.norm_str(j).chars().all(char::is_alphabetic)
         {
             j += 1;
@@ -437,11 +433,11 @@ fn leaks(doc: &Doc<'_>) -> usize {
         if j > i + 1
             && j < n
             && doc.norm_bytes(j) == b"}"
-            && doc.tokens[j].sep == Sep::Adjacent
-            && doc.tokens[i + 1].sep == Sep::Adjacent
+            && doc.tok(j).sep == Sep::Adjacent
+            && doc.tok(i + 1).sep == Sep::Adjacent
         {
-            let s = doc.spans[i + 1].0 as usize;
-            let e = doc.spans[j - 1].1 as usize;
+            let s = doc.span(i + 1).0;
+            let e = doc.span(j - 1).1;
             let w = doc.norm.get(s..e).unwrap_or("");
             if !found.contains(&w) {
                 found.push(w);
@@ -538,8 +534,8 @@ fn judge_memo(dict: u64, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verd
 /// The words the context model sees beside a match (none across a paragraph break).
 fn neighbours<'d>(doc: &'d Doc<'_>, c: &Candidate) -> (Option<&'d str>, Option<&'d str>) {
     let left_word =
-        (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| doc.norm_str(c.first - 1));
-    let right_word = (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break)
+        (c.first > 0 && doc.tok(c.first).sep != Sep::Break).then(|| doc.norm_str(c.first - 1));
+    let right_word = (c.last + 1 < doc.len() && doc.tok(c.last + 1).sep != Sep::Break)
         .then(|| doc.norm_str(c.last + 1));
     (left_word, right_word)
 }
@@ -554,7 +550,7 @@ fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
     let several = e.originals().nth(1).is_some();
     for (k, o) in e.originals().enumerate() {
         let od = Doc::new(o);
-        let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
+        let toks: Vec<&str> = (0..od.len()).map(|i| od.norm_str(i)).collect();
         let fit = lm.context_fit(left_word, &toks, right_word);
         // Alternatives are ranked by how likely each is in place (not only how well it
         // fits): only needed when there are several.
@@ -603,10 +599,10 @@ fn table_decision(
     repaired: &Repaired,
 ) -> Option<(usize, f32)> {
     let text = doc.text.as_bytes();
-    let (start, end) = (doc.tokens[c.first].start, doc.tokens[c.last].end);
+    let (start, end) = (doc.tok(c.first).start, doc.tok(c.last).end);
     let written = &text[start..end];
     let inner_capital = (c.first..=c.last).any(|i| {
-        let t = doc.tokens[i];
+        let t = doc.tok(i);
         text[t.start..t.end]
             .iter()
             .skip(1)
@@ -620,19 +616,18 @@ fn table_decision(
         return None;
     }
     let lm = ContextModel::embedded();
-    let left = (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| {
+    let left = (c.first > 0 && doc.tok(c.first).sep != Sep::Break).then(|| {
         repaired
             .as_left
             .get(&(c.first - 1))
             .map_or(doc.norm_str(c.first - 1), String::as_str)
     });
-    let right =
-        (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break).then(|| {
-            repaired
-                .as_right
-                .get(&(c.last + 1))
-                .map_or(doc.norm_str(c.last + 1), String::as_str)
-        });
+    let right = (c.last + 1 < doc.len() && doc.tok(c.last + 1).sep != Sep::Break).then(|| {
+        repaired
+            .as_right
+            .get(&(c.last + 1))
+            .map_or(doc.norm_str(c.last + 1), String::as_str)
+    });
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let p = e.prior.clamp(0.01, 0.99);
     let w = TABLE_LM_WEIGHT;
@@ -653,7 +648,7 @@ fn table_decision(
         .originals()
         .map(|o| {
             let od = Doc::new(o);
-            let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
+            let toks: Vec<&str> = (0..od.len()).map(|i| od.norm_str(i)).collect();
             let ln_p = lm.ln_phrase(&toks).unwrap_or(-25.0);
             (ln_p, lm.context_fit(article(toks.first()), &toks, right))
         })
@@ -691,21 +686,42 @@ fn sigmoid(x: f32) -> f32 {
 pub const MAX_CHUNK_BYTES: usize = 8 << 20;
 
 /// A text prepared for matching: tokens and their normalised forms.
+///
+/// A piece of a streamed file holds a token every few bytes, so the tables are compact
+/// (12 bytes a token, offsets in 32 bits: see [`MAX_CHUNK_BYTES`]): two pieces scanned side by
+/// side must fit the memory bound of a huge file.
 struct Doc<'t> {
     text: &'t str,
-    tokens: Vec<Token>,
-    /// Normalised tokens, located by `spans`: a lower-cased copy of the text, then the
-    /// folded forms of non-ASCII tokens. Valid UTF-8 throughout, so conditions read tokens
-    /// as `&str` without validating them again.
+    tokens: Vec<Tok>,
+    /// Normalised tokens: a lower-cased copy of the text, where an ASCII token's normalised
+    /// form sits at the token's own offsets, then the folded forms of non-ASCII tokens,
+    /// located by `folded`. Valid UTF-8 throughout, so conditions read tokens as `&str`
+    /// without validating them again.
     norm: String,
-    spans: Vec<(u32, u32)>,
+    /// Where in `norm` each folded token's normalised form is, by token index.
+    folded: FxMap<u32, (u32, u32)>,
+}
+
+/// A [`Token`] as a [`Doc`] holds it.
+#[derive(Clone, Copy)]
+struct Tok {
+    start: u32,
+    end: u32,
+    is_word: bool,
+    sep: Sep,
+    /// Its normalised form is not at its own offsets in `Doc::norm` (see `Doc::folded`).
+    folded: bool,
 }
 
 impl<'t> Doc<'t> {
     fn new(text: &'t str) -> Doc<'t> {
+        debug_assert!(
+            text.len() <= u32::MAX as usize,
+            "pieces are cut below 4 GiB"
+        );
         let bytes = text.as_bytes();
         let mut tokens = Vec::with_capacity(text.len() / 5);
-        let mut spans = Vec::with_capacity(text.len() / 5);
+        let mut folded_at = FxMap::default();
         // ASCII folds byte for byte, so the normalised form of an ASCII token sits at the same
         // offsets in a lower-cased copy of the whole text (one vectorised pass). Other tokens
         // are folded one by one after that copy.
@@ -715,34 +731,68 @@ impl<'t> Doc<'t> {
         let all_ascii = text.is_ascii();
         let mut folded = Vec::new();
         for t in Tokens::new(text) {
-            if all_ascii || bytes[t.start..t.end].is_ascii() {
-                spans.push((t.start as u32, t.end as u32));
-            } else {
+            let fold = !all_ascii && !bytes[t.start..t.end].is_ascii();
+            if fold {
                 folded.clear();
                 fold_token(&text[t.start..t.end], &mut folded);
                 let s = norm.len();
                 norm.push_str(std::str::from_utf8(&folded).expect("folding keeps UTF-8 valid"));
-                spans.push((s as u32, norm.len() as u32));
+                folded_at.insert(tokens.len() as u32, (s as u32, norm.len() as u32));
             }
-            tokens.push(t);
+            tokens.push(Tok {
+                start: t.start as u32,
+                end: t.end as u32,
+                is_word: t.is_word,
+                sep: t.sep,
+                folded: fold,
+            });
         }
         Doc {
             text,
             tokens,
             norm,
-            spans,
+            folded: folded_at,
         }
+    }
+
+    /// Number of tokens.
+    fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// Token `i`.
+    #[inline]
+    fn tok(&self, i: usize) -> Token {
+        let t = self.tokens[i];
+        Token {
+            start: t.start as usize,
+            end: t.end as usize,
+            is_word: t.is_word,
+            sep: t.sep,
+        }
+    }
+
+    /// Where token `i`'s normalised form is in `norm`.
+    #[inline]
+    fn span(&self, i: usize) -> (usize, usize) {
+        let t = self.tokens[i];
+        let (s, e) = if t.folded {
+            self.folded[&(i as u32)]
+        } else {
+            (t.start, t.end)
+        };
+        (s as usize, e as usize)
     }
 
     fn norm_bytes(&self, i: usize) -> &[u8] {
         // Bytes, not `norm_str(i).as_bytes()`: the matcher needs no char-boundary checks.
-        let (s, e) = self.spans[i];
-        &self.norm.as_bytes()[s as usize..e as usize]
+        let (s, e) = self.span(i);
+        &self.norm.as_bytes()[s..e]
     }
 
     fn norm_str(&self, i: usize) -> &str {
-        let (s, e) = self.spans[i];
-        &self.norm[s as usize..e as usize]
+        let (s, e) = self.span(i);
+        &self.norm[s..e]
     }
 }
 
@@ -754,7 +804,7 @@ impl TokenAccess for Doc<'_> {
         self.norm_str(i)
     }
     fn is_cap(&self, i: usize) -> bool {
-        let t = self.tokens[i];
+        let t = self.tok(i);
         t.is_word
             && self.text[t.start..t.end]
                 .chars()
@@ -809,13 +859,13 @@ impl Requires<'_, '_> {
     fn contains_phrase(&mut self, phrase: &str) -> bool {
         let doc = self.doc;
         let p = Doc::new(phrase);
-        let n = p.tokens.len();
-        if n == 0 || n > doc.tokens.len() {
+        let n = p.len();
+        if n == 0 || n > doc.len() {
             return false;
         }
         let at = self.at.get_or_insert_with(|| {
             let mut at: FxMap<&[u8], Vec<u32>> = FxMap::default();
-            for i in 0..doc.tokens.len() {
+            for i in 0..doc.len() {
                 at.entry(doc.norm_bytes(i)).or_default().push(i as u32);
             }
             at
@@ -825,11 +875,10 @@ impl Requires<'_, '_> {
         };
         starts.iter().any(|&i| {
             let i = i as usize;
-            i + n <= doc.tokens.len()
+            i + n <= doc.len()
                 && (1..n).all(|k| {
                     doc.norm_bytes(i + k) == p.norm_bytes(k)
-                        && (doc.tokens[i + k].sep == Sep::Adjacent)
-                            == (p.tokens[k].sep == Sep::Adjacent)
+                        && (doc.tok(i + k).sep == Sep::Adjacent) == (p.tok(k).sep == Sep::Adjacent)
                 })
         })
     }
@@ -855,7 +904,7 @@ impl Scanner {
     /// Find every candidate match, in order of first token, longest first, top layer first.
     fn candidates(&self, doc: &Doc<'_>) -> Vec<Candidate> {
         let mut out = Vec::new();
-        let n = doc.tokens.len();
+        let n = doc.len();
         for (layer, dict) in self.dicts.layers().iter().enumerate() {
             let walker = Walker::new(dict);
             for first in 0..n {
@@ -879,7 +928,7 @@ impl Scanner {
                     continue;
                 }
                 // `at` stands before token `j`, separator included.
-                let mut at = match doc.tokens[j].sep {
+                let mut at = match doc.tok(j).sep {
                     Sep::Break => continue,
                     Sep::Space => match walker.after_space(&step) {
                         Some(at) => at,
@@ -896,7 +945,7 @@ impl Scanner {
                     if j >= n {
                         break;
                     }
-                    match doc.tokens[j].sep {
+                    match doc.tok(j).sep {
                         Sep::Break => break,
                         Sep::Space => match walker.step(at, b" ") {
                             Some(next) => at = next,
@@ -1249,7 +1298,7 @@ impl Scanner {
                     };
                     let vetoed = is_swap
                         && (gain < -LM_VETO
-                            || all_caps(&text[doc.tokens[c.first].start..doc.tokens[c.last].end]));
+                            || all_caps(&text[doc.tok(c.first).start..doc.tok(c.last).end]));
                     if vetoed || (!strict[k] && gain < LM_WAIVE) {
                         continue;
                     }
@@ -1269,8 +1318,8 @@ impl Scanner {
                 if confidence <= 0.0 {
                     continue;
                 }
-                let start = doc.tokens[c.first].start;
-                let end = doc.tokens[c.last].end;
+                let start = doc.tok(c.first).start;
+                let end = doc.tok(c.last).end;
                 let spun = &text[start..end];
                 findings.push(Finding {
                     start,
@@ -1304,13 +1353,16 @@ impl Scanner {
         // Table findings are re-decided first: `found` runs beside `findings` until
         // discovery adds its own.
         self.rescore_tables(&doc, &evidence, &mut findings, &found);
+        drop(found);
         if let Some(t) = self
             .discovery
             .as_deref()
             .filter(|_| evidence.score >= discover::MIN_EVIDENCE)
         {
             findings.extend(discover::discover(&doc, &cands, evidence.score, t));
-            findings.sort_by_key(|f| f.start);
+            // Starts are distinct (discovery skips words any candidate covers), so an unstable
+            // sort gives the same order, in place: a piece holds tens of thousands of findings.
+            findings.sort_unstable_by_key(|f| f.start);
         }
         ScanResult { findings, evidence }
     }
@@ -1339,7 +1391,7 @@ impl Scanner {
                 continue;
             };
             let sd = Doc::new(s);
-            let n = sd.tokens.len();
+            let n = sd.len();
             if n == 0 {
                 continue;
             }
