@@ -250,7 +250,7 @@ fn table_key_p(lm: &ContextModel, e: &EntryRef<'_>) -> Option<f32> {
         return None;
     }
     let d = Doc::new(e.spun);
-    let toks: Vec<&str> = (0..d.len()).map(|i| d.norm_str(i)).collect();
+    let toks: Vec<&str> = (0..d.tokens.len()).map(|i| d.norm_str(i)).collect();
     lm.ln_phrase(&toks).map(f32::exp)
 }
 
@@ -329,7 +329,7 @@ impl VanishingKeys {
         let bytes = doc.text.as_bytes();
         let hyphen =
             |i: usize| doc.tok(i).start + 1 == doc.tok(i).end && bytes[doc.tok(i).start] == b'-';
-        for (i, t) in (0..doc.len()).map(|i| (i, doc.tok(i))) {
+        for (i, t) in (0..doc.tokens.len()).map(|i| (i, doc.tok(i))) {
             if !t.is_word || !bytes[t.start].is_ascii_lowercase() {
                 continue;
             }
@@ -337,7 +337,9 @@ impl VanishingKeys {
                 continue;
             };
             let touches = (t.sep == Sep::Adjacent && i > 0 && hyphen(i - 1))
-                || (i + 1 < doc.len() && doc.tok(i + 1).sep == Sep::Adjacent && hyphen(i + 1));
+                || (i + 1 < doc.tokens.len()
+                    && doc.tokens[i + 1].sep == Sep::Adjacent
+                    && hyphen(i + 1));
             if touches || &bytes[t.start..t.end] != doc.norm_bytes(i) {
                 continue;
             }
@@ -365,7 +367,7 @@ impl VanishingKeys {
         let layers = scanner.dicts.layers();
         // Tokens inside a longer match of a repairing entry: a key there is part of a phrase
         // the spinner may have written.
-        let mut covered = vec![false; doc.len()];
+        let mut covered = vec![false; doc.tokens.len()];
         for c in cands.iter().filter(|c| c.last > c.first) {
             if layers[c.layer]
                 .entries_for(c.value)
@@ -384,9 +386,9 @@ impl VanishingKeys {
             if !bytes[doc.tok(c.first).start].is_ascii_lowercase()
                 || (c.first..=c.last)
                     .any(|i| &bytes[doc.tok(i).start..doc.tok(i).end] != doc.norm_bytes(i))
-                || (doc.tok(c.first).sep == Sep::Adjacent && c.first > 0 && hyphen(c.first - 1))
-                || (c.last + 1 < doc.len()
-                    && doc.tok(c.last + 1).sep == Sep::Adjacent
+                || (doc.tokens[c.first].sep == Sep::Adjacent && c.first > 0 && hyphen(c.first - 1))
+                || (c.last + 1 < doc.tokens.len()
+                    && doc.tokens[c.last + 1].sep == Sep::Adjacent
                     && hyphen(c.last + 1))
             {
                 continue;
@@ -415,7 +417,7 @@ fn vanish_llr(seen: usize, expected: f32) -> f32 {
 /// Distinct leaked templates (`{word}`, `{two words}`) in the document.
 fn leaks(doc: &Doc<'_>) -> usize {
     let mut found: Vec<&str> = Vec::new();
-    let n = doc.len();
+    let n = doc.tokens.len();
     for i in 0..n {
         if doc.norm_bytes(i) != b"{" {
             continue;
@@ -424,8 +426,8 @@ fn leaks(doc: &Doc<'_>) -> usize {
         // Template words are letters: `{1}` or `{x_1}` are code or format strings.
         while j < n
             && j <= i + 4
-            && doc.tok(j).is_word
-            && doc.tok(j).sep != Sep::Break
+            && doc.tokens[j].is_word
+            && doc.tokens[j].sep != Sep::Break
             && doc.norm_str(j).chars().all(char::is_alphabetic)
         {
             j += 1;
@@ -433,8 +435,8 @@ fn leaks(doc: &Doc<'_>) -> usize {
         if j > i + 1
             && j < n
             && doc.norm_bytes(j) == b"}"
-            && doc.tok(j).sep == Sep::Adjacent
-            && doc.tok(i + 1).sep == Sep::Adjacent
+            && doc.tokens[j].sep == Sep::Adjacent
+            && doc.tokens[i + 1].sep == Sep::Adjacent
         {
             let s = doc.span(i + 1).0;
             let e = doc.span(j - 1).1;
@@ -534,8 +536,8 @@ fn judge_memo(dict: u64, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verd
 /// The words the context model sees beside a match (none across a paragraph break).
 fn neighbours<'d>(doc: &'d Doc<'_>, c: &Candidate) -> (Option<&'d str>, Option<&'d str>) {
     let left_word =
-        (c.first > 0 && doc.tok(c.first).sep != Sep::Break).then(|| doc.norm_str(c.first - 1));
-    let right_word = (c.last + 1 < doc.len() && doc.tok(c.last + 1).sep != Sep::Break)
+        (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| doc.norm_str(c.first - 1));
+    let right_word = (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break)
         .then(|| doc.norm_str(c.last + 1));
     (left_word, right_word)
 }
@@ -550,7 +552,7 @@ fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
     let several = e.originals().nth(1).is_some();
     for (k, o) in e.originals().enumerate() {
         let od = Doc::new(o);
-        let toks: Vec<&str> = (0..od.len()).map(|i| od.norm_str(i)).collect();
+        let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
         let fit = lm.context_fit(left_word, &toks, right_word);
         // Alternatives are ranked by how likely each is in place (not only how well it
         // fits): only needed when there are several.
@@ -616,18 +618,19 @@ fn table_decision(
         return None;
     }
     let lm = ContextModel::embedded();
-    let left = (c.first > 0 && doc.tok(c.first).sep != Sep::Break).then(|| {
+    let left = (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| {
         repaired
             .as_left
             .get(&(c.first - 1))
             .map_or(doc.norm_str(c.first - 1), String::as_str)
     });
-    let right = (c.last + 1 < doc.len() && doc.tok(c.last + 1).sep != Sep::Break).then(|| {
-        repaired
-            .as_right
-            .get(&(c.last + 1))
-            .map_or(doc.norm_str(c.last + 1), String::as_str)
-    });
+    let right =
+        (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break).then(|| {
+            repaired
+                .as_right
+                .get(&(c.last + 1))
+                .map_or(doc.norm_str(c.last + 1), String::as_str)
+        });
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let p = e.prior.clamp(0.01, 0.99);
     let w = TABLE_LM_WEIGHT;
@@ -648,7 +651,7 @@ fn table_decision(
         .originals()
         .map(|o| {
             let od = Doc::new(o);
-            let toks: Vec<&str> = (0..od.len()).map(|i| od.norm_str(i)).collect();
+            let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
             let ln_p = lm.ln_phrase(&toks).unwrap_or(-25.0);
             (ln_p, lm.context_fit(article(toks.first()), &toks, right))
         })
@@ -755,11 +758,6 @@ impl<'t> Doc<'t> {
         }
     }
 
-    /// Number of tokens.
-    fn len(&self) -> usize {
-        self.tokens.len()
-    }
-
     /// Token `i`.
     #[inline]
     fn tok(&self, i: usize) -> Token {
@@ -859,13 +857,13 @@ impl Requires<'_, '_> {
     fn contains_phrase(&mut self, phrase: &str) -> bool {
         let doc = self.doc;
         let p = Doc::new(phrase);
-        let n = p.len();
-        if n == 0 || n > doc.len() {
+        let n = p.tokens.len();
+        if n == 0 || n > doc.tokens.len() {
             return false;
         }
         let at = self.at.get_or_insert_with(|| {
             let mut at: FxMap<&[u8], Vec<u32>> = FxMap::default();
-            for i in 0..doc.len() {
+            for i in 0..doc.tokens.len() {
                 at.entry(doc.norm_bytes(i)).or_default().push(i as u32);
             }
             at
@@ -875,10 +873,11 @@ impl Requires<'_, '_> {
         };
         starts.iter().any(|&i| {
             let i = i as usize;
-            i + n <= doc.len()
+            i + n <= doc.tokens.len()
                 && (1..n).all(|k| {
                     doc.norm_bytes(i + k) == p.norm_bytes(k)
-                        && (doc.tok(i + k).sep == Sep::Adjacent) == (p.tok(k).sep == Sep::Adjacent)
+                        && (doc.tokens[i + k].sep == Sep::Adjacent)
+                            == (p.tokens[k].sep == Sep::Adjacent)
                 })
         })
     }
@@ -904,7 +903,7 @@ impl Scanner {
     /// Find every candidate match, in order of first token, longest first, top layer first.
     fn candidates(&self, doc: &Doc<'_>) -> Vec<Candidate> {
         let mut out = Vec::new();
-        let n = doc.len();
+        let n = doc.tokens.len();
         for (layer, dict) in self.dicts.layers().iter().enumerate() {
             let walker = Walker::new(dict);
             for first in 0..n {
@@ -928,7 +927,7 @@ impl Scanner {
                     continue;
                 }
                 // `at` stands before token `j`, separator included.
-                let mut at = match doc.tok(j).sep {
+                let mut at = match doc.tokens[j].sep {
                     Sep::Break => continue,
                     Sep::Space => match walker.after_space(&step) {
                         Some(at) => at,
@@ -945,7 +944,7 @@ impl Scanner {
                     if j >= n {
                         break;
                     }
-                    match doc.tok(j).sep {
+                    match doc.tokens[j].sep {
                         Sep::Break => break,
                         Sep::Space => match walker.step(at, b" ") {
                             Some(next) => at = next,
@@ -1391,7 +1390,7 @@ impl Scanner {
                 continue;
             };
             let sd = Doc::new(s);
-            let n = sd.len();
+            let n = sd.tokens.len();
             if n == 0 {
                 continue;
             }

@@ -150,7 +150,7 @@ pub(super) fn discover(
     evidence: f32,
     thesaurus: &Thesaurus,
 ) -> Vec<Finding> {
-    let n = doc.len();
+    let n = doc.tokens.len();
     let mut covered = vec![false; n];
     for c in cands {
         covered[c.first..=c.last].fill(true);
@@ -172,8 +172,8 @@ pub(super) fn discover(
         let Some((line, originals)) = thesaurus.candidates(word) else {
             continue;
         };
-        let adjacent_before = doc.tok(i).sep == Sep::Adjacent && i > 0 && joins(i - 1);
-        let adjacent_after = i + 1 < n && doc.tok(i + 1).sep == Sep::Adjacent && joins(i + 1);
+        let adjacent_before = doc.tokens[i].sep == Sep::Adjacent && i > 0 && joins(i - 1);
+        let adjacent_after = i + 1 < n && doc.tokens[i + 1].sep == Sep::Adjacent && joins(i + 1);
         if adjacent_before || adjacent_after {
             continue;
         }
@@ -183,8 +183,8 @@ pub(super) fn discover(
                 .map(|k| doc.norm_str(k))
                 .collect()
         });
-        let left = (i > 0 && doc.tok(i).sep != Sep::Break).then(|| doc.norm_str(i - 1));
-        let right = (i + 1 < n && doc.tok(i + 1).sep != Sep::Break).then(|| doc.norm_str(i + 1));
+        let left = (i > 0 && doc.tokens[i].sep != Sep::Break).then(|| doc.norm_str(i - 1));
+        let right = (i + 1 < n && doc.tokens[i + 1].sep != Sep::Break).then(|| doc.norm_str(i + 1));
         let Some((original, lr)) =
             best_original(lm, left, word, right, originals, &|o| present.contains(o))
         else {
