@@ -7,13 +7,14 @@
 # Plain text above the scanner's piece size (8 MiB) is streamed, so peak RSS should stay
 # a few pieces whatever MB is.
 #
-#   benches/memory.sh                  # 1024 MB
-#   MB=200 benches/memory.sh
+#   benches/memory.sh                  # 1024 MB, one thread per core
+#   MB=200 THREADS=1 benches/memory.sh # -j 1 (pieces scanned one at a time)
 #   KEEP=1 WORK=/tmp/despin-mem benches/memory.sh   # keep the generated file
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MB=${MB:-1024}
+THREADS=${THREADS:-0}
 WORK=${WORK:-$(mktemp -d /tmp/despin-mem.XXXXXX)}
 mkdir -p "$WORK/in"
 FILE=$WORK/in/big.txt
@@ -62,9 +63,10 @@ measure() {
 }
 
 printf '| %-34s | %10s | %11s |\n|---|---:|---:|\n' run "wall" "peak RSS"
-measure "despin fix FILE -o OUT" "$DESPIN" fix "$FILE" -o "$WORK/fixed.txt" --quiet
-measure "despin fix DIR --out OUTDIR" "$DESPIN" fix "$WORK/in" --out "$WORK/out" --quiet
-measure "despin scan --summary FILE" "$DESPIN" scan --summary "$FILE"
+J=(-j "$THREADS")
+measure "despin fix FILE -o OUT" "$DESPIN" fix "$FILE" -o "$WORK/fixed.txt" --quiet "${J[@]}"
+measure "despin fix DIR --out OUTDIR" "$DESPIN" fix "$WORK/in" --out "$WORK/out" --quiet "${J[@]}"
+measure "despin scan --summary FILE" "$DESPIN" scan --summary "$FILE" "${J[@]}"
 if cmp -s "$WORK/fixed.txt" "$WORK/out/big.txt"; then
     echo "fix -o and fix --out outputs identical" >&2
 else

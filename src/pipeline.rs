@@ -97,6 +97,8 @@ fn floor_char(b: &[u8], mut i: usize) -> usize {
 
 /// Read until `buf` holds `want` bytes or the input ends; whether it ended.
 fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    // Exactly: reading into a full vector would double it, and pieces are megabytes.
+    buf.reserve_exact(want.saturating_sub(buf.len()));
     while buf.len() < want {
         let n = (&mut *input)
             .take((want - buf.len()) as u64)

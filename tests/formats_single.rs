@@ -204,6 +204,12 @@ fn streamed_files_give_what_stdin_gives_whole() {
     assert_eq!(fs::read(d.path().join("fixed.txt")).unwrap(), whole.stdout);
     let to_stdout = despin_pieces(d.path(), &["fix", "big.txt"], None);
     assert_eq!(to_stdout.stdout, whole.stdout);
+    // `-j` sets how many pieces are scanned side by side; they come out in order all the same.
+    for j in ["1", "3"] {
+        let o = despin_pieces(d.path(), &["fix", "big.txt", "-j", j], None);
+        assert!(o.stderr.is_empty(), "-j {j}: {}", text(&o.stderr));
+        assert_eq!(o.stdout, whole.stdout, "-j {j}");
+    }
     // Batch runs stream too.
     despin_pieces(d.path(), &["fix", "big.txt", "--out", "out", "-q"], None);
     assert_eq!(

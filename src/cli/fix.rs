@@ -127,6 +127,7 @@ pub fn run(args: Args) -> Result<i32> {
             fields: args.batch.fields.clone(),
         },
         repair_at: Some(min_confidence),
+        threads: args.batch.threads,
     };
     let path = args.paths.first().map(PathBuf::as_path);
     let no_rows = |_, _| Ok(());

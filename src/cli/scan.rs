@@ -97,6 +97,7 @@ pub fn run(args: Args) -> Result<i32> {
             fields: args.batch.fields.clone(),
         },
         repair_at: None,
+        threads: args.batch.threads,
     };
     for p in &paths {
         if p.is_dir() {

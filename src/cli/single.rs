@@ -20,6 +20,8 @@ pub struct Single<'a> {
     pub format: FormatOptions,
     /// `Some(min_confidence)` repairs.
     pub repair_at: Option<f32>,
+    /// `-j`: threads scanning pieces of a streamed file side by side (0: one per core).
+    pub threads: usize,
 }
 
 /// What processing one input found.
@@ -85,8 +87,12 @@ impl Single<'_> {
         out: Option<&mut dyn Write>,
         mut row: impl FnMut(Row, bool) -> Result<()>,
     ) -> Result<Done> {
-        // A file this large is worth a pool (one thread per core) to scan pieces side by side.
-        let pool = rayon::ThreadPoolBuilder::new().build().ok();
+        // A file this large is worth a pool (one thread per core unless `-j` says otherwise)
+        // to scan pieces side by side; one thread needs none.
+        let pool = match self.threads {
+            1 => None,
+            n => rayon::ThreadPoolBuilder::new().num_threads(n).build().ok(),
+        };
         let done = pipeline::stream_file(
             self.scanner,
             path,

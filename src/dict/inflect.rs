@@ -20,7 +20,7 @@
 //!   plural and verb forms only where both words are nouns or verbs in the lexicon);
 //! * multi-word phrases inflect one head word (see [`phrase_forms`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// The generated lexicon (see the module doc).
@@ -357,42 +357,58 @@ const SINGULAR_OPENERS: &[&str] = &[
 /// True for a closed-class word (determiners, pronouns, prepositions, conjunctions, auxiliaries,
 /// function adverbs; see the list in the source); case-insensitive.
 pub fn is_closed_class(word: &str) -> bool {
-    let w = word.to_lowercase();
-    CLOSED_CLASS.contains(&w.as_str())
+    // A set, and no lower-casing of a word already in lower case: building the discovery
+    // thesaurus asks this for every word of every row.
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let set = SET.get_or_init(|| CLOSED_CLASS.iter().copied().collect());
+    if word.bytes().all(|b| b.is_ascii_lowercase()) {
+        set.contains(word)
+    } else {
+        set.contains(word.to_lowercase().as_str())
+    }
 }
 
 /// The lexicon's row for a lemma: five optional forms in [`Form::ALL`] order.
 type Row = [Option<String>; 5];
 
-fn lexicon() -> &'static HashMap<&'static str, Row> {
-    static LEX: OnceLock<HashMap<&'static str, Row>> = OnceLock::new();
+/// The lexicon's lines by lemma (the columns after it, unparsed): a row is expanded only when
+/// its word is looked up, so a run that needs a few hundred words does not expand 22,000.
+fn lexicon() -> &'static HashMap<&'static str, &'static str> {
+    static LEX: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
     LEX.get_or_init(|| {
         let mut map = HashMap::with_capacity(22_000);
         for line in LEXICON.lines() {
-            let mut f = line.split('\t');
-            let Some(lemma) = f.next() else { continue };
-            // File columns: plural, past, participle, ing, third person.
-            let cols: Vec<&str> = f.collect();
-            let col = |i: usize| cols.get(i).copied().unwrap_or("");
-            let expand = |s: &str, rule: &dyn Fn(&str) -> String, same_as: Option<&String>| match s
-            {
-                "" => None,
-                "=" => Some(same_as.cloned().unwrap_or_else(|| rule(lemma))),
-                other => Some(other.to_string()),
-            };
-            let plural = expand(col(0), &rule_s, None);
-            let past = expand(col(1), &rule_ed, None);
-            let participle = match col(2) {
-                "" => None,
-                "=" => past.clone(),
-                other => Some(other.to_string()),
-            };
-            let ing = expand(col(3), &rule_ing, None);
-            let third = expand(col(4), &rule_s, None);
-            map.insert(lemma, [plural, third, past, participle, ing]);
+            let (lemma, cols) = line.split_once('\t').unwrap_or((line, ""));
+            map.insert(lemma, cols);
         }
         map
     })
+}
+
+/// The forms of `lemma` from its lexicon columns (`cols`: plural, past, participle, ing,
+/// third person; `=` for the form the rules give).
+fn expand_row(lemma: &str, cols: &str) -> Row {
+    let cols: Vec<&str> = if cols.is_empty() {
+        Vec::new()
+    } else {
+        cols.split('\t').collect()
+    };
+    let col = |i: usize| cols.get(i).copied().unwrap_or("");
+    let expand = |s: &str, rule: &dyn Fn(&str) -> String| match s {
+        "" => None,
+        "=" => Some(rule(lemma)),
+        other => Some(other.to_string()),
+    };
+    let plural = expand(col(0), &rule_s);
+    let past = expand(col(1), &rule_ed);
+    let participle = match col(2) {
+        "" => None,
+        "=" => past.clone(),
+        other => Some(other.to_string()),
+    };
+    let ing = expand(col(3), &rule_ing);
+    let third = expand(col(4), &rule_s);
+    [plural, third, past, participle, ing]
 }
 
 fn is_vowel(c: u8) -> bool {
@@ -500,9 +516,10 @@ pub fn forms(word: &str) -> Vec<(Form, String)> {
     if lower.is_empty() || is_closed_class(&lower) {
         return Vec::new();
     }
-    let Some(row) = lexicon().get(lower.as_str()) else {
+    let Some(cols) = lexicon().get(lower.as_str()) else {
         return Vec::new();
     };
+    let row = expand_row(&lower, cols);
     Form::ALL
         .iter()
         .zip(row.iter())

@@ -39,11 +39,9 @@ pub fn embedded() -> Arc<Thesaurus> {
 /// here each word's forms are looked up once (a word is in many pairs), which makes building
 /// the thesaurus several times cheaper.
 fn rows() -> Vec<ThesaurusRow> {
+    // Each word's forms, looked up once and borrowed (not cloned) for every pair it is in.
     let mut cache: HashMap<&str, Vec<(Form, String)>> = HashMap::new();
-    let mut forms_of = |w: &'static str| -> Vec<(Form, String)> {
-        cache.entry(w).or_insert_with(|| forms(w)).clone()
-    };
-    let mut out = Vec::new();
+    let mut table: Vec<(&str, u32, Vec<&str>)> = Vec::new();
     for (n, row) in TABLE.lines().enumerate() {
         let Some((spun, originals)) = row.split_once('\t') else {
             continue;
@@ -51,24 +49,33 @@ fn rows() -> Vec<ThesaurusRow> {
         if is_closed_class(spun) {
             continue;
         }
-        let line = n as u32 + 1;
-        let originals: Vec<&'static str> = originals
+        let originals: Vec<&str> = originals
             .split(' ')
             .filter(|o| !is_closed_class(o))
             .collect();
+        // The originals' forms matter only when the spun word has forms of its own.
+        if !cache.entry(spun).or_insert_with(|| forms(spun)).is_empty() {
+            for &o in &originals {
+                cache.entry(o).or_insert_with(|| forms(o));
+            }
+        }
+        table.push((spun, n as u32 + 1, originals));
+    }
+    let mut out = Vec::new();
+    for (spun, line, originals) in table {
         out.push((
             spun.to_string(),
             line,
             originals.iter().map(|o| o.to_string()).collect(),
         ));
-        let spun_forms = forms_of(spun);
+        let spun_forms = &cache[spun];
         if spun_forms.is_empty() {
             continue;
         }
         for o in originals {
-            let original_forms = forms_of(o);
+            let original_forms = &cache[o];
             let mut seen: Vec<&str> = Vec::new();
-            for (f, s) in &spun_forms {
+            for (f, s) in spun_forms {
                 if seen.contains(&s.as_str()) {
                     continue;
                 }

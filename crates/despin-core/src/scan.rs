@@ -410,10 +410,9 @@ impl VanishingKeys {
             return seen;
         }
         let bytes = doc.text.as_bytes();
-        let hyphen = |i: usize| {
-            doc.tokens[i].start + 1 == doc.tokens[i].end && bytes[doc.tokens[i].start] == b'-'
-        };
-        for (i, t) in doc.tokens.iter().enumerate() {
+        let hyphen =
+            |i: usize| doc.tok(i).start + 1 == doc.tok(i).end && bytes[doc.tok(i).start] == b'-';
+        for (i, t) in (0..doc.tokens.len()).map(|i| (i, doc.tok(i))) {
             if !t.is_word || !bytes[t.start].is_ascii_lowercase() {
                 continue;
             }
@@ -461,16 +460,15 @@ impl VanishingKeys {
             }
         }
         let bytes = doc.text.as_bytes();
-        let hyphen = |i: usize| {
-            doc.tokens[i].start + 1 == doc.tokens[i].end && bytes[doc.tokens[i].start] == b'-'
-        };
+        let hyphen =
+            |i: usize| doc.tok(i).start + 1 == doc.tok(i).end && bytes[doc.tok(i).start] == b'-';
         for c in cands {
             if c.first == c.last && covered[c.first] {
                 continue;
             }
-            if !bytes[doc.tokens[c.first].start].is_ascii_lowercase()
+            if !bytes[doc.tok(c.first).start].is_ascii_lowercase()
                 || (c.first..=c.last)
-                    .any(|i| &bytes[doc.tokens[i].start..doc.tokens[i].end] != doc.norm_bytes(i))
+                    .any(|i| &bytes[doc.tok(i).start..doc.tok(i).end] != doc.norm_bytes(i))
                 || (doc.tokens[c.first].sep == Sep::Adjacent && c.first > 0 && hyphen(c.first - 1))
                 || (c.last + 1 < doc.tokens.len()
                     && doc.tokens[c.last + 1].sep == Sep::Adjacent
@@ -523,8 +521,8 @@ fn leaks(doc: &Doc<'_>) -> usize {
             && doc.tokens[j].sep == Sep::Adjacent
             && doc.tokens[i + 1].sep == Sep::Adjacent
         {
-            let s = doc.spans[i + 1].0 as usize;
-            let e = doc.spans[j - 1].1 as usize;
+            let s = doc.span(i + 1).0;
+            let e = doc.span(j - 1).1;
             let w = doc.norm.get(s..e).unwrap_or("");
             if !found.contains(&w) {
                 found.push(w);
@@ -686,10 +684,10 @@ fn table_decision(
     repaired: &Repaired,
 ) -> Option<(usize, f32)> {
     let text = doc.text.as_bytes();
-    let (start, end) = (doc.tokens[c.first].start, doc.tokens[c.last].end);
+    let (start, end) = (doc.tok(c.first).start, doc.tok(c.last).end);
     let written = &text[start..end];
     let inner_capital = (c.first..=c.last).any(|i| {
-        let t = doc.tokens[i];
+        let t = doc.tok(i);
         text[t.start..t.end]
             .iter()
             .skip(1)
@@ -774,21 +772,42 @@ fn sigmoid(x: f32) -> f32 {
 pub const MAX_CHUNK_BYTES: usize = 8 << 20;
 
 /// A text prepared for matching: tokens and their normalised forms.
+///
+/// A piece of a streamed file holds a token every few bytes, so the tables are compact
+/// (12 bytes a token, offsets in 32 bits: see [`MAX_CHUNK_BYTES`]): two pieces scanned side by
+/// side must fit the memory bound of a huge file.
 struct Doc<'t> {
     text: &'t str,
-    tokens: Vec<Token>,
-    /// Normalised tokens, located by `spans`: a lower-cased copy of the text, then the
-    /// folded forms of non-ASCII tokens. Valid UTF-8 throughout, so conditions read tokens
-    /// as `&str` without validating them again.
+    tokens: Vec<Tok>,
+    /// Normalised tokens: a lower-cased copy of the text, where an ASCII token's normalised
+    /// form sits at the token's own offsets, then the folded forms of non-ASCII tokens,
+    /// located by `folded`. Valid UTF-8 throughout, so conditions read tokens as `&str`
+    /// without validating them again.
     norm: String,
-    spans: Vec<(u32, u32)>,
+    /// Where in `norm` each folded token's normalised form is, by token index.
+    folded: FxMap<u32, (u32, u32)>,
+}
+
+/// A [`Token`] as a [`Doc`] holds it.
+#[derive(Clone, Copy)]
+struct Tok {
+    start: u32,
+    end: u32,
+    is_word: bool,
+    sep: Sep,
+    /// Its normalised form is not at its own offsets in `Doc::norm` (see `Doc::folded`).
+    folded: bool,
 }
 
 impl<'t> Doc<'t> {
     fn new(text: &'t str) -> Doc<'t> {
+        debug_assert!(
+            text.len() <= u32::MAX as usize,
+            "pieces are cut below 4 GiB"
+        );
         let bytes = text.as_bytes();
         let mut tokens = Vec::with_capacity(text.len() / 5);
-        let mut spans = Vec::with_capacity(text.len() / 5);
+        let mut folded_at = FxMap::default();
         // ASCII folds byte for byte, so the normalised form of an ASCII token sits at the same
         // offsets in a lower-cased copy of the whole text (one vectorised pass). Other tokens
         // are folded one by one after that copy.
@@ -798,34 +817,63 @@ impl<'t> Doc<'t> {
         let all_ascii = text.is_ascii();
         let mut folded = Vec::new();
         for t in Tokens::new(text) {
-            if all_ascii || bytes[t.start..t.end].is_ascii() {
-                spans.push((t.start as u32, t.end as u32));
-            } else {
+            let fold = !all_ascii && !bytes[t.start..t.end].is_ascii();
+            if fold {
                 folded.clear();
                 fold_token(&text[t.start..t.end], &mut folded);
                 let s = norm.len();
                 norm.push_str(std::str::from_utf8(&folded).expect("folding keeps UTF-8 valid"));
-                spans.push((s as u32, norm.len() as u32));
+                folded_at.insert(tokens.len() as u32, (s as u32, norm.len() as u32));
             }
-            tokens.push(t);
+            tokens.push(Tok {
+                start: t.start as u32,
+                end: t.end as u32,
+                is_word: t.is_word,
+                sep: t.sep,
+                folded: fold,
+            });
         }
         Doc {
             text,
             tokens,
             norm,
-            spans,
+            folded: folded_at,
         }
+    }
+
+    /// Token `i`.
+    #[inline]
+    fn tok(&self, i: usize) -> Token {
+        let t = self.tokens[i];
+        Token {
+            start: t.start as usize,
+            end: t.end as usize,
+            is_word: t.is_word,
+            sep: t.sep,
+        }
+    }
+
+    /// Where token `i`'s normalised form is in `norm`.
+    #[inline]
+    fn span(&self, i: usize) -> (usize, usize) {
+        let t = self.tokens[i];
+        let (s, e) = if t.folded {
+            self.folded[&(i as u32)]
+        } else {
+            (t.start, t.end)
+        };
+        (s as usize, e as usize)
     }
 
     fn norm_bytes(&self, i: usize) -> &[u8] {
         // Bytes, not `norm_str(i).as_bytes()`: the matcher needs no char-boundary checks.
-        let (s, e) = self.spans[i];
-        &self.norm.as_bytes()[s as usize..e as usize]
+        let (s, e) = self.span(i);
+        &self.norm.as_bytes()[s..e]
     }
 
     fn norm_str(&self, i: usize) -> &str {
-        let (s, e) = self.spans[i];
-        &self.norm[s as usize..e as usize]
+        let (s, e) = self.span(i);
+        &self.norm[s..e]
     }
 }
 
@@ -837,7 +885,7 @@ impl TokenAccess for Doc<'_> {
         self.norm_str(i)
     }
     fn is_cap(&self, i: usize) -> bool {
-        let t = self.tokens[i];
+        let t = self.tok(i);
         t.is_word
             && self.text[t.start..t.end]
                 .chars()
@@ -1315,7 +1363,7 @@ impl Scanner {
                     };
                     let vetoed = is_swap
                         && (gain < -LM_VETO
-                            || all_caps(&text[doc.tokens[c.first].start..doc.tokens[c.last].end]));
+                            || all_caps(&text[doc.tok(c.first).start..doc.tok(c.last).end]));
                     if vetoed || (!strict[k] && gain < LM_WAIVE) {
                         continue;
                     }
@@ -1335,8 +1383,8 @@ impl Scanner {
                 if confidence <= 0.0 {
                     continue;
                 }
-                let start = doc.tokens[c.first].start;
-                let end = doc.tokens[c.last].end;
+                let start = doc.tok(c.first).start;
+                let end = doc.tok(c.last).end;
                 let spun = &text[start..end];
                 findings.push(Finding {
                     start,
@@ -1371,13 +1419,16 @@ impl Scanner {
         // Table findings are re-decided first: `found` runs beside `findings` until
         // discovery adds its own.
         self.rescore_tables(&doc, &evidence, &mut findings, &found);
+        drop(found);
         if let Some(t) = self
             .discovery
             .as_deref()
             .filter(|_| evidence.score >= discover::MIN_EVIDENCE)
         {
             findings.extend(discover::discover(&doc, &cands, evidence.score, t));
-            findings.sort_by_key(|f| f.start);
+            // Starts are distinct (discovery skips words any candidate covers), so an unstable
+            // sort gives the same order, in place: a piece holds tens of thousands of findings.
+            findings.sort_unstable_by_key(|f| f.start);
         }
         ScanResult { findings, evidence }
     }

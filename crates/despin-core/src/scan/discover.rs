@@ -155,7 +155,7 @@ pub(super) fn discover(
     }
     let bytes = doc.text.as_bytes();
     let lower = |i: usize| {
-        let t = doc.tokens[i];
+        let t = doc.tok(i);
         t.is_word && bytes[t.start..t.end].iter().all(u8::is_ascii_lowercase)
     };
     let joins = |i: usize| matches!(doc.norm_bytes(i), b"-" | b"'");
@@ -191,7 +191,7 @@ pub(super) fn discover(
         if lr < REPORT_LR {
             continue;
         }
-        let t = doc.tokens[i];
+        let t = doc.tok(i);
         let spun = &doc.text[t.start..t.end];
         out.push(Finding {
             start: t.start,
