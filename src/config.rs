@@ -100,7 +100,7 @@ pub struct FilesSection {
 #[serde(default, deny_unknown_fields)]
 pub struct ReportSection {
     /// `brief`, `csv` or `json`: the default of `scan --format`.
-    pub format: Option<String>,
+    pub format: Option<crate::report::Format>,
     /// Where batch runs write their report when `--report` is not given.
     pub path: Option<PathBuf>,
 }
@@ -154,13 +154,6 @@ impl Config {
         for g in f.types.values().flatten().chain(&f.globs).chain(&f.exclude) {
             globset::Glob::new(g.strip_prefix('!').unwrap_or(g))
                 .map_err(|e| bad(format!("[files]: bad glob {g:?}: {e}")))?;
-        }
-        if let Some(f) = &file.report.format {
-            if !["brief", "csv", "json"].contains(&f.as_str()) {
-                return Err(bad(format!(
-                    "report.format = {f:?} (expected brief, csv or json)"
-                )));
-            }
         }
         let dir = path.parent().unwrap_or(Path::new(""));
         let d = &mut file.dictionaries;

@@ -20,7 +20,8 @@
 //! * [`config`]: `despin.toml` settings and where each came from;
 //! * [`format`](mod@format): which parts of a text, Markdown, HTML or JSON Lines file are prose;
 //! * [`pipeline`]: one file through the formats, whole or streamed in pieces;
-//! * [`batch`]: walking trees and processing them in parallel, in a deterministic order;
+//! * [`walk`]: which files a run reads (the one directory walker) and where they go in a mirror;
+//! * [`batch`]: processing many files in parallel, in a deterministic order;
 //! * [`align`] / [`eval`] / [`filter`]: aligning texts, evaluation and corpus filtering.
 //!
 //! With the embedded dictionaries (the README's example):
@@ -51,5 +52,6 @@ pub mod pipeline;
 pub mod report;
 pub mod review;
 pub mod review_page;
+pub mod walk;
 
 pub use error::{Error, Result};

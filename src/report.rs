@@ -331,8 +331,10 @@ pub fn label_path(label: &str) -> PathBuf {
     }
 }
 
-/// Output formats for findings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Output formats for findings: `scan --format` and `report.format` in despin.toml, written
+/// and read as `brief`, `csv` and `json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// `path:line:column: spun -> suggestion (confidence)`.
     Brief,
@@ -340,6 +342,42 @@ pub enum Format {
     Csv,
     /// JSON Lines: one object per finding.
     Json,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Brief, Format::Csv, Format::Json];
+
+    /// The name of the format (`--format`, `report.format`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Brief => "brief",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is no [`Format`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format `{0}` (expected brief, csv or json)")]
+pub struct UnknownFormat(pub String);
+
+impl std::str::FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Format, UnknownFormat> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| UnknownFormat(s.to_string()))
+    }
 }
 
 /// Writes rows in one format. Call [`ReportWriter::finish`] at the end.
@@ -544,6 +582,19 @@ mod tests {
         assert_eq!(Status::parse("done"), None);
         let row = Row::unscanned("a.bin", Status::Skipped, "not text");
         assert!(row.is_unscanned());
+    }
+
+    #[test]
+    fn format_names_read_back() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+            assert_eq!(f.to_string(), f.as_str());
+        }
+        let e = "xml".parse::<Format>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown format `xml` (expected brief, csv or json)"
+        );
     }
 
     #[test]

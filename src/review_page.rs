@@ -24,6 +24,7 @@ use crate::report::{restore, Format, ReportWriter, Row, Status, COLUMNS, FORMULA
 use crate::review::{read_reviewed, Decision};
 use despin_core::dict::source::record_line;
 use despin_core::dict::DictSet;
+use despin_core::scan::FindingKind;
 
 const PAGE_HTML: &str = include_str!("review_page/page.html");
 const PAGE_CSS: &str = include_str!("review_page/page.css");
@@ -46,31 +47,27 @@ pub struct ReviewDoc {
 pub struct ReviewItem {
     /// The row as `despin scan --format csv` writes it.
     pub row: Row,
-    /// `fingerprint`, `swap`, `discovered` (a thesaurus suggestion, no entry), or `unknown`
-    /// when the entry is not in the loaded dictionaries.
-    pub kind: String,
+    /// The kind of the finding's entry ([`FindingKind::Discovered`] for a thesaurus
+    /// suggestion), or `None` when the entry is not in the loaded dictionaries (shown as
+    /// `unknown`).
+    pub kind: Option<FindingKind>,
 }
 
 /// The kind of the dictionary entry a row names (`news:12`), looked up in `dicts`;
-/// `discovered` for a row of discovery (`discovered:LINE`); `unknown` when no loaded entry
-/// matches (a report made with other dictionaries).
-pub fn entry_kind(dicts: &DictSet, row: &Row) -> &'static str {
-    let Some((name, line)) = row.dictionary.rsplit_once(':') else {
-        return "unknown";
-    };
+/// [`FindingKind::Discovered`] for a row of discovery (`discovered:LINE`); `None` when no
+/// loaded entry matches (a report made with other dictionaries).
+pub fn entry_kind(dicts: &DictSet, row: &Row) -> Option<FindingKind> {
+    let (name, line) = row.dictionary.rsplit_once(':')?;
     if name == crate::scan::discover::DICTIONARY {
-        return crate::scan::discover::KIND;
+        return Some(FindingKind::Discovered);
     }
-    let Ok(line) = line.parse::<u32>() else {
-        return "unknown";
-    };
+    let line = line.parse::<u32>().ok()?;
     dicts
         .layers()
         .iter()
         .filter(|d| d.name() == name)
         .flat_map(|d| d.lookup(&row.spun))
-        .find(|e| e.line == line && e.kind.repairs())
-        .map_or("unknown", |e| e.kind.as_str())
+        .find_map(|e| FindingKind::of_entry(e.kind).filter(|_| e.line == line))
 }
 
 /// Read a scan report (CSV, as `despin scan --format csv` or a batch `--report` writes it,
@@ -406,7 +403,7 @@ pub fn render(docs: &[ReviewDoc], items: &[ReviewItem]) -> Result<String> {
                 .collect(),
             confidence: r.confidence,
             dictionary: &r.dictionary,
-            kind: &it.kind,
+            kind: it.kind.map_or("unknown", FindingKind::as_str),
             context: &r.context,
             decision: match Decision::parse(&r.decision) {
                 Some(Decision::Accept) => "accept",
@@ -492,7 +489,7 @@ mod tests {
                 "final yr",
                 "<img src=x onerror=alert(1)>",
             ),
-            kind: "fingerprint".into(),
+            kind: Some(FindingKind::Fingerprint),
         }];
         let html = render(&docs, &items).unwrap();
         let open = html
@@ -527,11 +524,11 @@ mod tests {
         let items = [
             ReviewItem {
                 row: row("a.txt", 4, "final yr", "last year"),
-                kind: "fingerprint".into(),
+                kind: Some(FindingKind::Fingerprint),
             },
             ReviewItem {
                 row: stale,
-                kind: "unknown".into(),
+                kind: None,
             },
         ];
         let html = render(&docs, &items).unwrap();
@@ -564,7 +561,7 @@ mod tests {
         let key = |suggestion: &str| {
             let items = [ReviewItem {
                 row: row("a.txt", 0, "final yr", suggestion),
-                kind: "fingerprint".into(),
+                kind: Some(FindingKind::Fingerprint),
             }];
             let html = render(&[], &items).unwrap();
             let json = html.split(r#"id="despin-data">"#).nth(1).unwrap();

@@ -221,13 +221,20 @@ fn the_library_discovers_only_with_a_thesaurus() {
     use despin::scan::{ScanOptions, Scanner};
     let text = format!("{SPUN_OPENING}{SENTENCE}");
     let kinds = |s: &Scanner| -> Vec<&'static str> {
-        s.scan(&text).findings.iter().map(|f| f.kind).collect()
+        s.scan(&text)
+            .findings
+            .iter()
+            .map(|f| f.kind.as_str())
+            .collect()
     };
     let plain = Scanner::new(despin::dict::defaults().unwrap(), ScanOptions::default());
     assert!(!kinds(&plain).contains(&"discovered"));
     let with = plain.with_discovery(Some(despin::dict::thesaurus::embedded()));
     let found = with.scan(&text).findings;
-    let d: Vec<_> = found.iter().filter(|f| f.kind == "discovered").collect();
+    let d: Vec<_> = found
+        .iter()
+        .filter(|f| f.kind.as_str() == "discovered")
+        .collect();
     assert_eq!(d.len(), 1, "{found:#?}");
     assert_eq!(d[0].suggestions, ["lose"]);
     assert_eq!(d[0].entry_source, despin::dict::thesaurus::SOURCE);

@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use despin::batch::{
-    self, Batch, BatchOptions, FileResult, Input, Outcome, Summary, Target, WalkOptions,
-};
+use despin::batch::{self, Batch, BatchOptions, FileResult, Outcome, Summary, Target};
 use despin::config::{FilesSection, ReportSection};
 use despin::format::{FileType, FormatOptions};
 use despin::output::AtomicFile;
 use despin::report::{write_summary, DocSummary, Format, ReportWriter, Row, Status};
 use despin::scan::Scanner;
+use despin::walk::{self, Input, WalkOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND};
@@ -158,18 +157,18 @@ pub fn prepare(
                 bail!("give either paths or --files-from, not both");
             }
             let text = read_list(list)?;
-            let inputs = batch::from_list(&text, walk)?;
+            let inputs = walk::from_list(&text, walk)?;
             if out_dir.is_some() {
-                batch::check_mirror_list(&inputs)?;
+                walk::check_mirror_list(&inputs)?;
             }
             Box::new(inputs.into_iter())
         }
         None if roots.is_empty() => bail!("no input: give a directory, files or --files-from"),
         None => {
             if out_dir.is_some() {
-                batch::check_mirror_roots(roots)?;
+                walk::check_mirror_roots(roots)?;
             }
-            Box::new(batch::walk(roots, walk)?)
+            Box::new(walk::walk(roots, walk)?)
         }
     };
     if let Some(d) = &out_dir {
@@ -381,7 +380,7 @@ fn progress_bar(roots: &[PathBuf], walk: &WalkOptions) -> ProgressBar {
         ..walk.clone()
     };
     std::thread::spawn(move || {
-        let Ok(files) = batch::walk(&roots, &walk) else {
+        let Ok(files) = walk::walk(&roots, &walk) else {
             return;
         };
         let total: u64 = files

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::{bail, Context, Result};
 use despin::config::{Overrides, Setting};
+use despin::report::Format;
 
 use super::common::{parse_confidence, DictArgs};
 use super::EXIT_CLEAN;
@@ -73,7 +74,7 @@ pub fn run(args: Args) -> Result<i32> {
     let r = &e.report;
     lines.push(format!(
         "report.format = {:?}    # {}",
-        r.value.format.as_deref().unwrap_or("brief"),
+        r.value.format.unwrap_or(Format::Brief).as_str(),
         r.origin
     ));
     lines.push(format!(

@@ -116,7 +116,7 @@ pub fn run(args: Args) -> Result<i32> {
     }
     let mut clean_files = Vec::new();
     for c in &args.clean {
-        clean_files.extend(despin::batch::corpus_files(c, Some("txt"))?);
+        clean_files.extend(despin::walk::corpus_files(c, Some("txt"))?);
     }
     let (mut words, mut changes) = (0, 0);
     for c in &clean_files {

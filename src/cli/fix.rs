@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use despin::batch::{self, BatchOptions, Target};
+use despin::batch::{BatchOptions, Target};
 use despin::config::Overrides;
 use despin::format::FormatOptions;
 use despin::output::AtomicFile;
@@ -87,7 +87,7 @@ pub fn run(args: Args) -> Result<i32> {
         let mut walk = args.batch.walk_options(&settings.files.value);
         match &target {
             Target::OutDir(out) => {
-                batch::check_out_dir(&args.paths, out, &walk)?;
+                despin::walk::check_out_dir(&args.paths, out, &walk)?;
                 walk.skip_dirs = vec![out.clone()];
                 walk.report_omitted = true;
             }

@@ -102,7 +102,7 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
     if !args.clean.is_empty() {
         let mut clean = Vec::new();
         for c in &args.clean {
-            for f in despin::batch::corpus_files(c, Some("txt"))? {
+            for f in despin::walk::corpus_files(c, Some("txt"))? {
                 clean.push(input::read_file(&f)?);
             }
         }

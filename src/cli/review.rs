@@ -164,7 +164,7 @@ fn scan(
                 spin_score: f.evidence.as_ref().map(|e| e.score),
             });
             items.extend(rows.into_iter().map(|row| ReviewItem {
-                kind: review_page::entry_kind(scanner.dicts(), &row).to_string(),
+                kind: review_page::entry_kind(scanner.dicts(), &row),
                 row,
             }));
             Ok(())
@@ -178,7 +178,7 @@ fn scan(
 
 fn item(dicts: &DictSet, row: &Row) -> ReviewItem {
     ReviewItem {
-        kind: review_page::entry_kind(dicts, row).to_string(),
+        kind: review_page::entry_kind(dicts, row),
         row: row.clone(),
     }
 }

@@ -25,7 +25,7 @@ pub struct Args {
     /// Output format: brief (one line per finding), csv (for review in a spreadsheet, then
     /// `despin apply`), json (JSON Lines, one object per finding). Default: brief, or
     /// `report.format` in despin.toml.
-    #[arg(long, value_parser = parse_format)]
+    #[arg(long, value_parser = str::parse::<Format>)]
     pub format: Option<Format>,
 
     /// Only report findings with at least this confidence (default 0, or
@@ -45,23 +45,12 @@ pub struct Args {
     pub batch: BatchArgs,
 }
 
-pub fn parse_format(s: &str) -> Result<Format, String> {
-    match s {
-        "brief" => Ok(Format::Brief),
-        "csv" => Ok(Format::Csv),
-        "json" => Ok(Format::Json),
-        _ => Err(format!(
-            "unknown format `{s}` (expected brief, csv or json)"
-        )),
-    }
-}
-
 pub fn run(args: Args) -> Result<i32> {
     let settings = args.dict.effective(Overrides::default())?;
     let scanner = args.dict.scanner_for(&settings)?;
     let format = match (args.format, &settings.report.value.format) {
         (Some(f), _) => f,
-        (None, Some(f)) => parse_format(f).map_err(anyhow::Error::msg)?,
+        (None, Some(f)) => *f,
         (None, None) => Format::Brief,
     };
     let min_confidence = args

@@ -378,10 +378,10 @@ pub struct CleanHit {
     pub example: (PathBuf, usize),
 }
 
-/// Scan every text file under `dir` ([`crate::batch::corpus_files`]: recursively, in path
+/// Scan every text file under `dir` ([`crate::walk::corpus_files`]: recursively, in path
 /// order, symbolic links not followed; binary and non-UTF-8 files are skipped) and count, per entry, the findings at or above `min_confidence`.
 pub fn fires_on_clean(scanner: &Scanner, dir: &Path, min_confidence: f32) -> Result<Vec<CleanHit>> {
-    let files = crate::batch::corpus_files(dir, None)?;
+    let files = crate::walk::corpus_files(dir, None)?;
     let mut hits: BTreeMap<(String, String, u32), CleanHit> = BTreeMap::new();
     for f in files {
         let bytes = std::fs::read(&f).map_err(|source| Error::Io {

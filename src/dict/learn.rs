@@ -83,7 +83,7 @@ impl Origin {
     /// document, and the reviewer's acceptance makes it an entry of its own.
     pub fn discovered() -> Origin {
         Origin {
-            profiles: vec![crate::scan::discover::KIND.to_string()],
+            profiles: vec![crate::scan::FindingKind::Discovered.to_string()],
             ..Origin::unknown()
         }
     }

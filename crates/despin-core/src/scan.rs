@@ -35,7 +35,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::case;
 use crate::dict::condition::{all_hold, TokenAccess};
@@ -62,14 +62,81 @@ pub struct Finding {
     pub suggestions: Vec<String>,
     /// Confidence in \[0,1\] that this is spun text and the first suggestion is right.
     pub confidence: f32,
-    /// Fingerprint, swap, or `discovered` (no dictionary entry: see [`discover`]).
-    pub kind: &'static str,
+    /// The kind of the entry that produced it, or [`FindingKind::Discovered`].
+    pub kind: FindingKind,
     /// Name of the dictionary the entry came from.
     pub dictionary: String,
     /// Source file the entry was compiled from.
     pub entry_source: String,
     /// 1-based line of the entry in that file.
     pub entry_line: u32,
+}
+
+/// What produced a finding: a dictionary entry of a repairing kind, or discovery.
+///
+/// Written and read as `fingerprint`, `swap` and `discovered` ([`FindingKind::as_str`],
+/// [`std::str::FromStr`], serde), in reports, the review page and learned entries' tags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingKind {
+    /// A fingerprint entry: phrasing that almost never occurs in normal English.
+    Fingerprint,
+    /// A swap entry: a common-word substitution, weighed by the document's evidence.
+    Swap,
+    /// No entry: a substitution a thesaurus explains, in a strongly spun document
+    /// ([`discover`]).
+    Discovered,
+}
+
+impl FindingKind {
+    /// Every kind.
+    pub const ALL: [FindingKind; 3] = [
+        FindingKind::Fingerprint,
+        FindingKind::Swap,
+        FindingKind::Discovered,
+    ];
+
+    /// The kind of finding an entry of `kind` produces; `None` for entries that never
+    /// produce one (`allow`, `key`).
+    pub fn of_entry(kind: EntryKind) -> Option<FindingKind> {
+        match kind {
+            EntryKind::Fingerprint => Some(FindingKind::Fingerprint),
+            EntryKind::Swap => Some(FindingKind::Swap),
+            EntryKind::Allow | EntryKind::Key => None,
+        }
+    }
+
+    /// The word written for this kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Fingerprint => "fingerprint",
+            FindingKind::Swap => "swap",
+            FindingKind::Discovered => "discovered",
+        }
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A word that names no [`FindingKind`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown finding kind {0:?} (expected fingerprint, swap or discovered)")]
+pub struct UnknownFindingKind(pub String);
+
+impl std::str::FromStr for FindingKind {
+    type Err = UnknownFindingKind;
+
+    /// Read the word [`FindingKind::as_str`] writes (surrounding spaces ignored).
+    fn from_str(s: &str) -> Result<FindingKind, UnknownFindingKind> {
+        FindingKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| UnknownFindingKind(s.to_string()))
+    }
 }
 
 /// Spin evidence for one spinner profile in one document.
@@ -138,30 +205,27 @@ pub struct ScanResult {
     pub evidence: DocEvidence,
 }
 
-/// How strongly fingerprints convince: evidence = 1 - exp(-strength / EVIDENCE_SCALE), where
-/// strength sums the priors of distinct fingerprint entries plus a quarter for repeats.
-pub const EVIDENCE_SCALE: f32 = 1.2;
+// Evidence tuning: every number that turns what a document shows into its spin evidence
+// (`Scanner::evidence`). Measured on the team's evaluation set; change them only with its
+// numbers (README, "Accuracy").
 
+/// How strongly fingerprints convince: evidence = 1 - exp(-strength / EVIDENCE_SCALE), where
+/// strength sums the priors of distinct fingerprint entries plus [`REPEAT_STRENGTH`] for
+/// each repeat.
+pub const EVIDENCE_SCALE: f32 = 1.2;
+/// Evidence strength of each repeated occurrence of a fingerprint entry already counted.
+pub const REPEAT_STRENGTH: f32 = 0.25;
+/// Distinct swaps of one profile per 100 words that clean text reaches by chance.
+pub const SWAP_BASELINE: f32 = 1.8;
+/// Fewest distinct swaps that count as evidence at all.
+pub const SWAP_MIN: usize = 4;
+/// Texts shorter than this are measured as if this long for swap density: in a paragraph,
+/// four or five common words that happen to be spun forms ("mentioned", "chief", "stay",
+/// "individuals") are chance, not density.
+pub const SWAP_MIN_WORDS: usize = 300;
 /// Evidence never reaches certainty: a swap's confidence stays below its prior, so a swap
 /// entered at prior 0.5 ("not by default") is never applied at the default threshold.
 pub const MAX_EVIDENCE: f32 = 0.95;
-
-/// How much the context model's verdict moves a swap's confidence: the confidence is
-/// `sigmoid(logit(prior * evidence) + LM_WEIGHT * gain)`, at most `prior * MAX_EVIDENCE`,
-/// where the gain is the log-likelihood ratio (nats) of the context given the best original
-/// against the context given the text as written (clamped to +-[`LM_GAIN_CLAMP`]).
-pub const LM_WEIGHT: f32 = 0.3;
-/// Largest gain, either way, the confidence takes into account.
-pub const LM_GAIN_CLAMP: f32 = 6.0;
-/// A swap whose text as written fits its context this many nats better than every original
-/// is vetoed: the spinner did not produce it, or its original is not one we know.
-/// Fingerprints, rare in English by definition, are not vetoed (only their alternatives are
-/// ordered by the model).
-pub const LM_VETO: f32 = 3.0;
-/// A swap whose context condition fails may still fire where the context model prefers the
-/// original by at least this many nats: a deterministic spinner replaces a word wherever it
-/// occurs, and the model judges the context better than a hand-written word list.
-pub const LM_WAIVE: f32 = 3.0;
 
 /// Keys vanish: a spinner replaces every occurrence of the words it knows, so in its output
 /// the originals of its swaps ("said", "people", "company") are far rarer than word
@@ -200,12 +264,31 @@ pub const TABLE_KEY_MAX_SURVIVAL: f32 = 0.3;
 pub const TABLE_SURVIVAL_FLOOR: f32 = 0.03;
 /// Weight of a table profile's keys-vanish log-likelihood ratio (nats) in its evidence.
 pub const TABLE_KEY_WEIGHT: f32 = 1.0;
-/// How much the context model counts in a table profile's decisions (a multiplier on the
-/// log-likelihood of the neighbours; below 1 because one neighbour each side overstates it).
-pub const TABLE_LM_WEIGHT: f32 = 0.7;
 /// Evidence strength of each distinct leaked template (`{dollars}`): a spinner that protects
 /// tokens left its placeholder in the text, which nothing else writes.
 pub const LEAK_STRENGTH: f32 = 1.5;
+
+// Decision tuning: how the context model moves, vetoes or waives a candidate.
+
+/// How much the context model's verdict moves a swap's confidence: the confidence is
+/// `sigmoid(logit(prior * evidence) + LM_WEIGHT * gain)`, at most `prior * MAX_EVIDENCE`,
+/// where the gain is the log-likelihood ratio (nats) of the context given the best original
+/// against the context given the text as written (clamped to +-[`LM_GAIN_CLAMP`]).
+pub const LM_WEIGHT: f32 = 0.3;
+/// Largest gain, either way, the confidence takes into account.
+pub const LM_GAIN_CLAMP: f32 = 6.0;
+/// A swap whose text as written fits its context this many nats better than every original
+/// is vetoed: the spinner did not produce it, or its original is not one we know.
+/// Fingerprints, rare in English by definition, are not vetoed (only their alternatives are
+/// ordered by the model).
+pub const LM_VETO: f32 = 3.0;
+/// A swap whose context condition fails may still fire where the context model prefers the
+/// original by at least this many nats: a deterministic spinner replaces a word wherever it
+/// occurs, and the model judges the context better than a hand-written word list.
+pub const LM_WAIVE: f32 = 3.0;
+/// How much the context model counts in a table profile's decisions (a multiplier on the
+/// log-likelihood of the neighbours; below 1 because one neighbour each side overstates it).
+pub const TABLE_LM_WEIGHT: f32 = 0.7;
 
 /// Scanner settings.
 #[derive(Clone, Debug, Default)]
@@ -996,6 +1079,9 @@ impl Scanner {
         req.any(e)
     }
 
+    /// The document's spin evidence per profile (see the module doc, step 2): fingerprints,
+    /// swap density, leaked templates and vanishing keys, weighed with the constants of
+    /// "Evidence tuning" above.
     fn evidence(
         &self,
         doc: &Doc<'_>,
@@ -1004,33 +1090,81 @@ impl Scanner {
         verdicts: &mut Verdicts,
     ) -> DocEvidence {
         if self.options.assume_spun {
-            let mut profiles: Vec<String> = Vec::new();
-            for c in cands {
-                for e in self.dicts.layers()[c.layer].entries_for(c.value) {
-                    profiles.extend(e.profiles().map(String::from));
-                }
-            }
-            profiles.push(String::new());
-            profiles.sort();
-            profiles.dedup();
-            let profiles = profiles
-                .into_iter()
-                .map(|profile| ProfileEvidence {
-                    profile,
-                    hits: 0,
-                    distinct: 0,
-                    keys_seen: 0,
-                    keys_expected: 0.0,
-                    evidence: 1.0,
-                })
-                .collect();
-            return DocEvidence {
-                words: count_words(doc),
-                profiles,
-                score: 1.0,
-            };
+            return self.assumed_evidence(doc, cands);
         }
-        // profile -> (hits, distinct entries with their priors)
+        let mut per = self.fingerprint_tally(doc, cands, req);
+        let vanishing = self
+            .vanishing
+            .get_or_init(|| VanishingKeys::build(&self.dicts, ContextModel::embedded()));
+        let words = count_words(doc);
+        let signals = Signals {
+            words,
+            swaps: self.plausible_swaps(doc, cands, req, verdicts, vanishing, words),
+            seen: vanishing.count(doc),
+            table_seen: vanishing.count_tables(self, doc, cands),
+            leaked: leaks(doc),
+        };
+        for p in signals.swaps.keys() {
+            per.entry(p.clone()).or_default();
+        }
+        for p in vanishing.profiles.iter().chain(vanishing.tables.keys()) {
+            per.entry(p.clone()).or_default();
+        }
+        let mut profiles: Vec<ProfileEvidence> = per
+            .into_iter()
+            .map(|(profile, tally)| match vanishing.tables.get(&profile) {
+                Some(&rates) => table_profile_evidence(profile, tally, rates, &signals),
+                None => swap_profile_evidence(profile, tally, vanishing, &signals),
+            })
+            .filter(|p| p.evidence > 0.0)
+            .collect();
+        profiles.sort_by(|a, b| a.profile.cmp(&b.profile));
+        let score = profiles.iter().map(|p| p.evidence).fold(0.0, f32::max);
+        DocEvidence {
+            words: count_words(doc),
+            profiles,
+            score,
+        }
+    }
+
+    /// Evidence 1 for every profile the candidates name (and for fingerprints without one):
+    /// [`ScanOptions::assume_spun`].
+    fn assumed_evidence(&self, doc: &Doc<'_>, cands: &[Candidate]) -> DocEvidence {
+        let mut profiles: Vec<String> = Vec::new();
+        for c in cands {
+            for e in self.dicts.layers()[c.layer].entries_for(c.value) {
+                profiles.extend(e.profiles().map(String::from));
+            }
+        }
+        profiles.push(String::new());
+        profiles.sort();
+        profiles.dedup();
+        let profiles = profiles
+            .into_iter()
+            .map(|profile| ProfileEvidence {
+                profile,
+                hits: 0,
+                distinct: 0,
+                keys_seen: 0,
+                keys_expected: 0.0,
+                evidence: 1.0,
+            })
+            .collect();
+        DocEvidence {
+            words: count_words(doc),
+            profiles,
+            score: 1.0,
+        }
+    }
+
+    /// Per profile: fingerprint occurrences whose conditions hold (never overlapping) and the
+    /// distinct entries with their priors.
+    fn fingerprint_tally(
+        &self,
+        doc: &Doc<'_>,
+        cands: &[Candidate],
+        req: &mut Requires<'_, '_>,
+    ) -> HashMap<String, ProfileTally> {
         let mut per: HashMap<String, ProfileTally> = HashMap::new();
         let mut next_free = 0;
         for c in cands {
@@ -1055,13 +1189,24 @@ impl Scanner {
                 slot.1.insert((c.layer, e.index), e.prior);
             }
         }
-        let vanishing = self
-            .vanishing
-            .get_or_init(|| VanishingKeys::build(&self.dicts, ContextModel::embedded()));
-        // Swap density: a spinner replaces common words everywhere, so a spun document holds
-        // many distinct swaps of its profile, far more than clean text does by chance.
-        // Per profile: distinct swap entries whose conditions hold, with their matches
-        // (table profiles excepted: see [`TABLE_KEY_MAX_SURVIVAL`]).
+        per
+    }
+
+    /// Swap density: a spinner replaces common words everywhere, so a spun document holds
+    /// many distinct swaps of its profile, far more than clean text does by chance. Per
+    /// profile (table profiles excepted: see [`TABLE_KEY_MAX_SURVIVAL`]), the distinct swap
+    /// entries whose conditions hold and that the context model finds plausible somewhere;
+    /// the model is asked only where the unfiltered count would be dense enough to matter.
+    fn plausible_swaps(
+        &self,
+        doc: &Doc<'_>,
+        cands: &[Candidate],
+        req: &mut Requires<'_, '_>,
+        verdicts: &mut Verdicts,
+        vanishing: &VanishingKeys,
+        words: usize,
+    ) -> HashMap<String, usize> {
+        // Per profile: distinct swap entries whose conditions hold, with their matches.
         let mut held: HashMap<String, HashMap<(usize, usize), Vec<usize>>> = HashMap::new();
         for (ci, c) in cands.iter().enumerate() {
             let dict = &self.dicts.layers()[c.layer];
@@ -1081,9 +1226,6 @@ impl Scanner {
                 }
             }
         }
-        let words = count_words(doc);
-        // Only swaps the context model finds plausible somewhere count; the model is asked
-        // only where the unfiltered count would be dense enough to matter.
         let mut swaps: HashMap<String, usize> = HashMap::new();
         for (p, entries) in held {
             if swap_strength(entries.len(), words) <= 0.0 {
@@ -1101,83 +1243,7 @@ impl Scanner {
                 .count();
             swaps.insert(p, plausible);
         }
-        for p in swaps.keys() {
-            per.entry(p.clone()).or_default();
-        }
-        let seen = vanishing.count(doc);
-        for p in vanishing.profiles.iter().chain(vanishing.tables.keys()) {
-            per.entry(p.clone()).or_default();
-        }
-        let table_seen = vanishing.count_tables(self, doc, cands);
-        let leaked = leaks(doc);
-        let mut profiles: Vec<ProfileEvidence> = per
-            .into_iter()
-            .map(|(profile, (hits, distinct))| {
-                if let Some(&(clean, spun)) = vanishing.tables.get(&profile) {
-                    // A table profile: fingerprints, leaks and vanished keys.
-                    let keys_seen = table_seen.get(&profile).copied().unwrap_or(0);
-                    let expected = VANISH_CLEAN * clean * words as f32;
-                    let expected_spun = spun * words as f32;
-                    let llr = if expected > 0.0 {
-                        keys_seen as f32 * (expected_spun / expected).ln()
-                            - (expected_spun - expected)
-                    } else {
-                        0.0
-                    };
-                    let strength = distinct.values().sum::<f32>()
-                        + 0.25 * (hits - distinct.len()) as f32
-                        + LEAK_STRENGTH * leaked as f32
-                        + TABLE_KEY_WEIGHT * llr;
-                    return ProfileEvidence {
-                        profile,
-                        hits,
-                        distinct: distinct.len(),
-                        keys_seen,
-                        keys_expected: (expected * 100.0).round() / 100.0,
-                        evidence: MAX_EVIDENCE
-                            * (1.0 - (-strength.max(0.0) / EVIDENCE_SCALE).exp()),
-                    };
-                }
-                let distinct_swaps = swaps.get(&profile).copied().unwrap_or(0);
-                let (keys_seen, keys_expected, swap_profile) =
-                    match vanishing.profiles.iter().position(|p| *p == profile) {
-                        Some(i) => (seen[i], vanishing.rate[i] * words as f32, true),
-                        None => (0, 0.0, false),
-                    };
-                let base: f32 = distinct.values().sum::<f32>()
-                    + 0.25 * (hits - distinct.len()) as f32
-                    + swap_strength(distinct_swaps, words)
-                    + if swap_profile {
-                        LEAK_STRENGTH * leaked as f32
-                    } else {
-                        0.0
-                    };
-                // Vanishing keys weigh other evidence; alone they never make a text spun.
-                let kv = if swap_profile {
-                    VANISH_WEIGHT * vanish_llr(keys_seen, keys_expected)
-                } else {
-                    0.0
-                };
-                let strength = if base > 0.0 { base + kv } else { 0.0 };
-                let strength = strength.max(0.0);
-                ProfileEvidence {
-                    profile,
-                    hits,
-                    distinct: distinct.len(),
-                    keys_seen,
-                    keys_expected: (keys_expected * 100.0).round() / 100.0,
-                    evidence: MAX_EVIDENCE * (1.0 - (-strength / EVIDENCE_SCALE).exp()),
-                }
-            })
-            .filter(|p| p.evidence > 0.0)
-            .collect();
-        profiles.sort_by(|a, b| a.profile.cmp(&b.profile));
-        let score = profiles.iter().map(|p| p.evidence).fold(0.0, f32::max);
-        DocEvidence {
-            words: count_words(doc),
-            profiles,
-            score,
-        }
+        swaps
     }
 
     /// Scan one document.
@@ -1355,7 +1421,8 @@ impl Scanner {
                         .map(|o| case::transfer(spun, o))
                         .collect(),
                     confidence,
-                    kind: e.kind.as_str(),
+                    // Allow and key entries were passed over above.
+                    kind: FindingKind::of_entry(e.kind).unwrap_or(FindingKind::Fingerprint),
                     dictionary: dict.name().to_string(),
                     entry_source: e.source.to_string(),
                     entry_line: e.line,
@@ -1490,14 +1557,93 @@ pub fn piece_len(rest: &[u8], limit: usize) -> usize {
     e
 }
 
-/// Distinct swaps of one profile per 100 words that clean text reaches by chance.
-pub const SWAP_BASELINE: f32 = 1.8;
-/// Fewest distinct swaps that count as evidence at all.
-pub const SWAP_MIN: usize = 4;
-/// Texts shorter than this are measured as if this long for swap density: in a paragraph,
-/// four or five common words that happen to be spun forms ("mentioned", "chief", "stay",
-/// "individuals") are chance, not density.
-pub const SWAP_MIN_WORDS: usize = 300;
+/// What a document shows besides fingerprints, gathered once for all its profiles.
+struct Signals {
+    /// Word tokens.
+    words: usize,
+    /// Per swap profile, distinct plausible swaps ([`Scanner::plausible_swaps`]).
+    swaps: HashMap<String, usize>,
+    /// Occurrences of each swap profile's vanishing keys, in [`VanishingKeys::profiles`] order.
+    seen: Vec<usize>,
+    /// Occurrences of each table profile's counted keys.
+    table_seen: FxMap<String, usize>,
+    /// Distinct leaked templates.
+    leaked: usize,
+}
+
+/// Evidence strength of fingerprints: the priors of distinct entries plus
+/// [`REPEAT_STRENGTH`] for each repeat.
+fn fingerprint_strength((hits, distinct): &ProfileTally) -> f32 {
+    distinct.values().sum::<f32>() + REPEAT_STRENGTH * (hits - distinct.len()) as f32
+}
+
+/// A table profile's evidence: fingerprints, leaks and vanished keys (see
+/// [`TABLE_KEY_MAX_SURVIVAL`]); `(clean, spun)` are its keys' summed probability and the same
+/// weighted by their survival.
+fn table_profile_evidence(
+    profile: String,
+    tally: ProfileTally,
+    (clean, spun): (f32, f32),
+    s: &Signals,
+) -> ProfileEvidence {
+    let keys_seen = s.table_seen.get(&profile).copied().unwrap_or(0);
+    let expected = VANISH_CLEAN * clean * s.words as f32;
+    let expected_spun = spun * s.words as f32;
+    let llr = if expected > 0.0 {
+        keys_seen as f32 * (expected_spun / expected).ln() - (expected_spun - expected)
+    } else {
+        0.0
+    };
+    let strength =
+        fingerprint_strength(&tally) + LEAK_STRENGTH * s.leaked as f32 + TABLE_KEY_WEIGHT * llr;
+    ProfileEvidence {
+        profile,
+        hits: tally.0,
+        distinct: tally.1.len(),
+        keys_seen,
+        keys_expected: (expected * 100.0).round() / 100.0,
+        evidence: MAX_EVIDENCE * (1.0 - (-strength.max(0.0) / EVIDENCE_SCALE).exp()),
+    }
+}
+
+/// Any other profile's evidence: fingerprints, swap density, and for a profile with
+/// vanishing keys leaks and the keys-vanish ratio (which weighs other evidence, and alone
+/// never makes a text spun).
+fn swap_profile_evidence(
+    profile: String,
+    tally: ProfileTally,
+    vanishing: &VanishingKeys,
+    s: &Signals,
+) -> ProfileEvidence {
+    let distinct_swaps = s.swaps.get(&profile).copied().unwrap_or(0);
+    let (keys_seen, keys_expected, swap_profile) =
+        match vanishing.profiles.iter().position(|p| *p == profile) {
+            Some(i) => (s.seen[i], vanishing.rate[i] * s.words as f32, true),
+            None => (0, 0.0, false),
+        };
+    let base: f32 = fingerprint_strength(&tally)
+        + swap_strength(distinct_swaps, s.words)
+        + if swap_profile {
+            LEAK_STRENGTH * s.leaked as f32
+        } else {
+            0.0
+        };
+    let kv = if swap_profile {
+        VANISH_WEIGHT * vanish_llr(keys_seen, keys_expected)
+    } else {
+        0.0
+    };
+    let strength = if base > 0.0 { base + kv } else { 0.0 };
+    let strength = strength.max(0.0);
+    ProfileEvidence {
+        profile,
+        hits: tally.0,
+        distinct: tally.1.len(),
+        keys_seen,
+        keys_expected: (keys_expected * 100.0).round() / 100.0,
+        evidence: MAX_EVIDENCE * (1.0 - (-strength / EVIDENCE_SCALE).exp()),
+    }
+}
 
 /// Evidence strength from swap density: nothing up to [`SWAP_BASELINE`] distinct swaps per
 /// 100 words (short texts are measured as if [`SWAP_MIN_WORDS`] long, so a handful of words

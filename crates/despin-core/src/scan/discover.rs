@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use super::{sigmoid, Candidate, Doc, Finding, Window, MAX_EVIDENCE};
+use super::{sigmoid, Candidate, Doc, Finding, FindingKind, Window, MAX_EVIDENCE};
 use crate::case;
 use crate::dict::fxhash::FxHasher;
 use crate::lm::ContextModel;
@@ -38,8 +38,6 @@ use crate::normalize::Sep;
 
 /// Name written as the `dictionary` of a discovered finding (`discovered:LINE` in reports).
 pub const DICTIONARY: &str = "discovered";
-/// The finding kind.
-pub const KIND: &str = "discovered";
 /// Least document spin score at which discovery runs: the thesaurus matches plain English
 /// everywhere, so only a document already known to be spun is searched.
 pub const MIN_EVIDENCE: f32 = 0.85;
@@ -202,7 +200,7 @@ pub(super) fn discover(
             spun: spun.to_string(),
             suggestions: vec![case::transfer(spun, original)],
             confidence: confidence(lr, evidence),
-            kind: KIND,
+            kind: FindingKind::Discovered,
             dictionary: DICTIONARY.to_string(),
             entry_source: thesaurus.source.clone(),
             entry_line: line,
