@@ -282,12 +282,17 @@ pub const LM_GAIN_CLAMP: f32 = 6.0;
 /// Fingerprints, rare in English by definition, are not vetoed (only their alternatives are
 /// ordered by the model).
 pub const LM_VETO: f32 = 3.0;
+/// A swap counts towards swap density where its original fits the context no more than this
+/// many nats worse than the text as written: with two words each side the model's verdict on
+/// a true swap scatters around 0 (a word's usual company is part of what it means), so "at
+/// least as well" would drop half of them.
+pub const LM_PLAUSIBLE: f32 = 1.5;
 /// A swap whose context condition fails may still fire where the context model prefers the
 /// original by at least this many nats: a deterministic spinner replaces a word wherever it
 /// occurs, and the model judges the context better than a hand-written word list.
 pub const LM_WAIVE: f32 = 3.0;
 /// How much the context model counts in a table profile's decisions (a multiplier on the
-/// log-likelihood of the neighbours; below 1 because one neighbour each side overstates it).
+/// log-likelihood of the neighbours; below 1 because the neighbours overstate it).
 pub const TABLE_LM_WEIGHT: f32 = 0.7;
 
 /// Scanner settings.
@@ -1238,7 +1243,7 @@ impl Scanner {
                         return false;
                     };
                     at.iter()
-                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).lr >= 0.0)
+                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).lr >= -LM_PLAUSIBLE)
                 })
                 .count();
             swaps.insert(p, plausible);
