@@ -282,11 +282,6 @@ pub const LM_GAIN_CLAMP: f32 = 6.0;
 /// Fingerprints, rare in English by definition, are not vetoed (only their alternatives are
 /// ordered by the model).
 pub const LM_VETO: f32 = 3.0;
-/// A swap counts towards swap density where its original fits the context no more than this
-/// many nats worse than the text as written: with two words each side the model's verdict on
-/// a true swap scatters around 0 (a word's usual company is part of what it means), so "at
-/// least as well" would drop half of them.
-pub const LM_PLAUSIBLE: f32 = 1.5;
 /// A swap whose context condition fails may still fire where the context model prefers the
 /// original by at least this many nats: a deterministic spinner replaces a word wherever it
 /// occurs, and the model judges the context better than a hand-written word list.
@@ -549,6 +544,9 @@ struct Verdict {
     /// discounting how common each wording is anyway (a spinner swaps whatever the context,
     /// so only the fit to the context is evidence of a swap).
     lr: f32,
+    /// The same ratio in the word-pair model with one neighbour each side, for swap density
+    /// ([`ContextModel::context_fit`]).
+    pair_lr: f32,
 }
 
 /// Verdicts already reached in one document, by match and entry: evidence and selection
@@ -701,29 +699,49 @@ impl<'d> Window<'d> {
 fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>, w: &Window<'_>) -> Verdict {
     let lm = ContextModel::embedded();
     let (left, right) = (w.left(), w.right());
+    // The word-pair model sees the nearest token each side (a break's `.` is no word to it).
+    let (l1, r1) = (left.last().copied(), right.first().copied());
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let spun_fit = lm.fit(left, &spun, right);
+    let spun_pair_fit = lm.context_fit(l1, &spun, r1);
     let mut best: Option<(usize, f32, f32)> = None;
+    let mut best_pair: Option<(f32, f32)> = None;
     let several = e.originals().nth(1).is_some();
     for (k, o) in e.originals().enumerate() {
         let od = Doc::new(o);
         let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
         let fit = lm.fit(left, &toks, right);
+        let pair_fit = lm.context_fit(l1, &toks, r1);
         // Alternatives are ranked by how likely each is in place (not only how well it
         // fits): only needed when there are several.
-        let score = if several {
-            lm.score(left, &toks, right)
+        let (score, pair_score) = if several {
+            (
+                lm.score(left, &toks, right),
+                lm.score_window(l1.as_slice(), &toks, r1.as_slice()),
+            )
         } else {
-            0.0
+            (0.0, 0.0)
         };
         if best.is_none_or(|b| score > b.1) {
             best = Some((k, score, fit));
         }
+        if best_pair.is_none_or(|b| pair_score > b.0) {
+            best_pair = Some((pair_score, pair_fit));
+        }
     }
-    best.map_or(Verdict { best: 0, lr: 0.0 }, |(best, _, f)| Verdict {
-        best,
-        lr: f - spun_fit,
-    })
+    let pair_lr = best_pair.map_or(0.0, |b| b.1 - spun_pair_fit);
+    best.map_or(
+        Verdict {
+            best: 0,
+            lr: 0.0,
+            pair_lr,
+        },
+        |(best, _, f)| Verdict {
+            best,
+            lr: f - spun_fit,
+            pair_lr,
+        },
+    )
 }
 
 /// Written in capitals throughout ("PC", "US", a headline in capitals): table spinners
@@ -1243,7 +1261,7 @@ impl Scanner {
                         return false;
                     };
                     at.iter()
-                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).lr >= -LM_PLAUSIBLE)
+                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).pair_lr >= 0.0)
                 })
                 .count();
             swaps.insert(p, plausible);
@@ -1376,11 +1394,12 @@ impl Scanner {
                     if is_swap && base <= 0.0 {
                         continue;
                     }
-                    let Verdict { best, lr: gain } = if is_swap || e.originals().nth(1).is_some() {
-                        verdicts.get(&doc, &c, &e)
+                    let (best, gain) = if is_swap || e.originals().nth(1).is_some() {
+                        let v = verdicts.get(&doc, &c, &e);
+                        (v.best, v.lr)
                     } else {
                         // Only a swap's verdict moves anything but the order of originals.
-                        Verdict { best: 0, lr: 0.0 }
+                        (0, 0.0)
                     };
                     let vetoed = is_swap
                         && (gain < -LM_VETO
