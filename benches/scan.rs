@@ -148,11 +148,11 @@ fn long_lines(c: &mut Criterion) {
         assert!(!scanner.scan(&line).findings.is_empty());
         g.throughput(Throughput::Bytes(line.len() as u64));
         g.bench_function(format!("fix text, {mib} MiB on one line"), |b| {
-            b.iter(|| format::process(&scanner, FileType::Text, &line, &options, Some(0.5)))
+            b.iter(|| format::scan_and_repair(&scanner, FileType::Text, &line, &options, Some(0.5)))
         });
         g.throughput(Throughput::Bytes(html.len() as u64));
         g.bench_function(format!("fix html, {mib} MiB minified"), |b| {
-            b.iter(|| format::process(&scanner, FileType::Html, &html, &options, Some(0.5)))
+            b.iter(|| format::scan_and_repair(&scanner, FileType::Html, &html, &options, Some(0.5)))
         });
     }
     g.finish();

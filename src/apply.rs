@@ -440,9 +440,10 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     !(inner_first && before || inner_last && after)
 }
 
-/// Where to write the repaired files.
+/// Where `apply` writes the repaired files (see [`crate::batch::Destination`] for `fix`'s,
+/// which can keep backups).
 #[derive(Clone, Debug)]
-pub enum Target {
+pub enum Destination {
     /// Replace each file (atomically); unchanged files are not rewritten.
     InPlace,
     /// Write every file named in the report under this directory, mirroring the report's
@@ -472,13 +473,13 @@ pub fn out_path(out: &Path, row_path: &str) -> Result<PathBuf> {
 
 /// Write a plan. Returns the files written. Every target path is checked before the first
 /// write; each file is written atomically.
-pub fn write_plan(plan: &Plan, target: &Target) -> Result<Vec<PathBuf>> {
+pub fn write_plan(plan: &Plan, target: &Destination) -> Result<Vec<PathBuf>> {
     let mut jobs = Vec::new();
     for f in &plan.files {
         match target {
-            Target::InPlace if f.changed() => jobs.push((f.source.clone(), f)),
-            Target::InPlace => {}
-            Target::OutDir(dir) => jobs.push((out_path(dir, &f.path)?, f)),
+            Destination::InPlace if f.changed() => jobs.push((f.source.clone(), f)),
+            Destination::InPlace => {}
+            Destination::OutDir(dir) => jobs.push((out_path(dir, &f.path)?, f)),
         }
     }
     let mut written = Vec::with_capacity(jobs.len());

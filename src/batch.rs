@@ -3,7 +3,7 @@
 //! * **Inputs** come from [`crate::walk`] (the one walker: ignore rules, globs, one rule for
 //!   symbolic links) or a file list, in path order.
 //! * **Processing** reads each file whole, classifies it ([`crate::input::as_text`]), runs
-//!   the format pipeline ([`crate::format::process`]) and writes its output atomically. Files
+//!   the format pipeline ([`crate::format::scan_and_repair`]) and writes its output atomically. Files
 //!   are processed in sorted chunks on a `rayon` pool; results are handed to the caller in
 //!   path order, so reports are the same at any thread count, and memory is bounded by one
 //!   chunk's findings plus the files in flight, whatever the size of the corpus.
@@ -47,9 +47,10 @@ pub fn type_rules(
     Ok(rules)
 }
 
-/// Where repaired files go.
+/// Where `fix` writes repaired files (`apply` has its own [`crate::apply::Destination`],
+/// without backups: its report is the record of what changed).
 #[derive(Clone, Debug)]
-pub enum Target {
+pub enum Destination {
     /// Mirror the inputs into this directory.
     OutDir(PathBuf),
     /// Rewrite the inputs, optionally keeping the original as `path + suffix`.
@@ -63,7 +64,7 @@ pub enum Target {
 #[derive(Clone, Debug)]
 pub struct BatchOptions {
     /// `None` scans only; `Some` repairs and writes there.
-    pub target: Option<Target>,
+    pub target: Option<Destination>,
     /// Findings at or above this confidence are applied when repairing.
     pub min_confidence: f32,
     /// Findings below this confidence are left out of the results.
@@ -261,7 +262,7 @@ impl<'s> Batch<'s> {
                 each(&r)?;
             }
         }
-        if let Some(Target::OutDir(out)) = &self.options.target {
+        if let Some(Destination::OutDir(out)) = &self.options.target {
             crate::walk::clear_stale_temps_in_tree(out);
         }
         Ok(summary)
@@ -346,7 +347,7 @@ impl<'s> Batch<'s> {
             .target
             .as_ref()
             .map(|_| self.options.min_confidence);
-        let p = format::process(self.scanner, ty, text, &self.options.format, repair_at);
+        let p = format::scan_and_repair(self.scanner, ty, text, &self.options.format, repair_at);
         let label = crate::report::path_label(&file.path);
         let mut rows = Vec::new();
         for ((f, &applied), &doc_score) in p.findings.iter().zip(&p.applied).zip(&p.doc_scores) {
@@ -414,8 +415,8 @@ impl<'s> Batch<'s> {
             .map(|_| self.options.min_confidence);
         let dest = match &self.options.target {
             None => None,
-            Some(Target::OutDir(out)) => Some(out.join(&file.rel)),
-            Some(Target::InPlace { .. }) => Some(file.path.clone()),
+            Some(Destination::OutDir(out)) => Some(out.join(&file.rel)),
+            Some(Destination::InPlace { .. }) => Some(file.path.clone()),
         };
         let mut sink = match dest.as_deref().map(AtomicFile::create).transpose() {
             Ok(s) => s,
@@ -424,11 +425,14 @@ impl<'s> Batch<'s> {
                 return Ok(result);
             }
         };
-        if let (Some(s), Some(Target::OutDir(_))) = (sink.as_mut(), &self.options.target) {
+        if let (Some(s), Some(Destination::OutDir(_))) = (sink.as_mut(), &self.options.target) {
             s.set_like(&file.path);
         }
         if let Some(s) = sink.as_mut() {
-            s.set_sync(matches!(self.options.target, Some(Target::InPlace { .. })));
+            s.set_sync(matches!(
+                self.options.target,
+                Some(Destination::InPlace { .. })
+            ));
         }
         let mut writer = sink
             .as_mut()
@@ -491,7 +495,7 @@ impl<'s> Batch<'s> {
             }
             let Some(sink) = sink else { return Ok(()) };
             match &self.options.target {
-                Some(Target::InPlace { backup }) => {
+                Some(Destination::InPlace { backup }) => {
                     if !done.changed {
                         return Ok(()); // dropped: the file stays as it is
                     }
@@ -518,7 +522,7 @@ impl<'s> Batch<'s> {
     /// With an output directory, copy a file that is not read (too large) by streaming it.
     fn copy_unread(&self, file: &InputFile) -> Result<()> {
         match &self.options.target {
-            Some(Target::OutDir(out)) => output::copy_atomic(&file.path, &out.join(&file.rel)),
+            Some(Destination::OutDir(out)) => output::copy_atomic(&file.path, &out.join(&file.rel)),
             _ => Ok(()),
         }
     }
@@ -527,11 +531,11 @@ impl<'s> Batch<'s> {
     fn write(&self, file: &InputFile, original: &[u8], repaired: Option<&str>) -> Result<()> {
         match &self.options.target {
             None => Ok(()),
-            Some(Target::OutDir(out)) => {
+            Some(Destination::OutDir(out)) => {
                 let data = repaired.map_or(original, str::as_bytes);
                 output::write_atomic_like(&out.join(&file.rel), data, false, Some(&file.path))
             }
-            Some(Target::InPlace { backup }) => {
+            Some(Destination::InPlace { backup }) => {
                 let Some(new) = repaired else {
                     return Ok(());
                 };

@@ -22,7 +22,8 @@
 //! * [`pipeline`]: one file through the formats, whole or streamed in pieces;
 //! * [`walk`]: which files a run reads (the one directory walker) and where they go in a mirror;
 //! * [`batch`]: processing many files in parallel, in a deterministic order;
-//! * [`align`] / [`eval`] / [`filter`]: aligning texts, evaluation and corpus filtering.
+//! * [`align`] / [`eval`]: aligning texts and evaluation;
+//! * [`jsonl_filter`]: repairing JSON Lines records one line in, one line out (`despin filter`).
 //!
 //! With the embedded dictionaries (the README's example):
 //!
@@ -44,9 +45,9 @@ pub mod batch;
 pub mod config;
 pub mod dict;
 pub mod eval;
-pub mod filter;
 pub mod format;
 pub mod input;
+pub mod jsonl_filter;
 pub mod output;
 pub mod pipeline;
 pub mod report;

@@ -1,7 +1,7 @@
 //! One input through the format pipeline, whole or streamed: the path `scan` and `fix` take
 //! for every file, in batch runs and for single files alike.
 //!
-//! * A file is processed **whole** ([`crate::format::process`]) when it is small enough to
+//! * A file is processed **whole** ([`crate::format::scan_and_repair`]) when it is small enough to
 //!   scan as one text, or when its format needs the whole file (HTML, Markdown, JSON Lines).
 //! * A **plain-text** file larger than the scanner's piece size ([`Scanner::chunk_limit`])
 //!   is **streamed** ([`stream_text`]): read in the very pieces a scan of the whole text in
@@ -112,7 +112,7 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
 /// [`crate::input::check_reader`]) piece by piece; with `repair_at = Some(min_confidence)`
 /// write the repaired text to `out` (with `None`, the text unchanged), and hand every finding
 /// to `found`, in order. Findings, repairs, evidence and output are those of
-/// [`crate::format::process`] on the whole text as [`FileType::Text`].
+/// [`crate::format::scan_and_repair`] on the whole text as [`FileType::Text`].
 ///
 /// With a thread pool (`parallel`), as many pieces as it has threads are read ahead and
 /// scanned side by side; repairs, output and findings still follow in order, and memory is

@@ -22,7 +22,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result, RowError};
 use crate::report::{restore, Status};
-use despin_core::dict::source::record_line;
+use despin_core::located_csv::{is_blank, LocatedCsv};
 
 /// What the reviewer decided for one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +82,14 @@ pub const REQUIRED_COLUMNS: [&str; 6] = [
     "decision",
 ];
 
+/// The index of column `name` in a report's header (case-insensitive, spaces and a
+/// neutralising apostrophe ignored).
+pub fn report_column(headers: &csv::ByteRecord, name: &str) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| restore(String::from_utf8_lossy(h).trim()).eq_ignore_ascii_case(name))
+}
+
 /// Parse a reviewed report held in memory; `path` labels errors.
 ///
 /// Returns every row, or [`Error::ReportRows`] listing every bad row.
@@ -92,24 +100,16 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
         line,
         message,
     };
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(data);
-    let headers = match rdr.byte_headers() {
-        Ok(h) => h.clone(),
+    let mut rdr = LocatedCsv::new(data, true, None);
+    let headers = match rdr.headers() {
+        Ok((h, _)) => h,
         Err(e) => {
             return Err(Error::ReportRows {
                 rows: vec![err(1, format!("cannot read header row: {e}"))],
             })
         }
     };
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|h| restore(String::from_utf8_lossy(h).trim()).eq_ignore_ascii_case(name))
-    };
+    let find = |name: &str| report_column(&headers, name);
     let mut index = [0usize; 6];
     let mut missing = Vec::new();
     for (slot, name) in index.iter_mut().zip(REQUIRED_COLUMNS) {
@@ -135,24 +135,14 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
     let status_col = find("status");
 
     let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
     // The line of the last row read, if it held anything.
     let mut last_row = None;
-    loop {
-        let line = rdr.position().line();
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(line, |p| record_line(data, p, None));
-                errors.push(err(line, format!("malformed CSV: {e}")));
-                break;
-            }
-        }
-        let line = record
-            .position()
-            .map_or(line, |p| record_line(data, p, None));
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+    let data = rdr.data();
+    for r in rdr {
+        let Ok((line, record)) = r.map_err(|e| errors.push(err(e.line, e.to_string()))) else {
+            continue;
+        };
+        if is_blank(&record) {
             last_row = None;
             continue;
         }

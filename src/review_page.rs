@@ -21,9 +21,9 @@ use serde::Serialize;
 
 use crate::error::{Error, Result, RowError};
 use crate::report::{restore, Format, ReportWriter, Row, Status, COLUMNS, FORMULA_STARTS};
-use crate::review::{read_reviewed, Decision};
-use despin_core::dict::source::record_line;
+use crate::review::{read_reviewed, report_column, Decision};
 use despin_core::dict::DictSet;
+use despin_core::located_csv::LocatedCsv;
 use despin_core::scan::FindingKind;
 
 const PAGE_HTML: &str = include_str!("review_page/page.html");
@@ -77,11 +77,7 @@ pub fn entry_kind(dicts: &DictSet, row: &Row) -> Option<FindingKind> {
 /// exactly as written.
 pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
     let reviewed = read_reviewed(path, data)?;
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(data);
+    let mut rdr = LocatedCsv::new(data, true, None);
     let bad = |message: String| Error::ReportRows {
         rows: vec![RowError {
             path: path.to_path_buf(),
@@ -89,15 +85,10 @@ pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
             message,
         }],
     };
-    let headers = rdr
-        .byte_headers()
-        .map_err(|e| bad(format!("cannot read header row: {e}")))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| restore(String::from_utf8_lossy(h).trim()).eq_ignore_ascii_case(name))
-    };
+    let (headers, _) = rdr
+        .headers()
+        .map_err(|e| bad(format!("cannot read header row: {e}")))?;
+    let col = |name: &str| report_column(&headers, name);
     let optional = [
         "line",
         "column",
@@ -112,12 +103,7 @@ pub fn read_report(path: &Path, data: &[u8]) -> Result<Vec<Row>> {
     // The records by report line, to pair with the rows `read_reviewed` returned (it skips
     // blank rows and the rows of unscanned files).
     let mut records: HashMap<u64, csv::ByteRecord> = HashMap::new();
-    let mut record = csv::ByteRecord::new();
-    while rdr.read_byte_record(&mut record).unwrap_or(false) {
-        if let Some(p) = record.position() {
-            records.insert(record_line(data, p, None), record.clone());
-        }
-    }
+    records.extend(rdr.map_while(Result::ok));
     let empty = csv::ByteRecord::new();
     let mut rows = Vec::with_capacity(reviewed.len());
     for r in reviewed {

@@ -75,7 +75,7 @@ fn both(s: &Scanner, text: &str, repair: Option<f32>) -> (Outcome, Outcome) {
     assert_eq!(done.findings, rows.len());
     assert_eq!(done.fixes, rows.iter().filter(|r| r.1).count());
 
-    let p = format::process(s, FileType::Text, text, &FormatOptions::default(), repair);
+    let p = format::scan_and_repair(s, FileType::Text, text, &FormatOptions::default(), repair);
     let whole_out = p
         .output
         .clone()

@@ -21,8 +21,11 @@ words, written from the team's knowledge of English (no thesaurus or spinner tab
 
 Each spun form becomes an entry `spun -> original` (several originals for one spun form are
 alternatives, in table order). Rules, so the output is safe to ship:
-* Inflections (n:, v:) reuse dictionaries/tools/inflect.py and are kept only when both
-  inflected words are real words (in the frequency list, or irregular forms there).
+* Inflections (n:, v:, with --inflect) are the forms despin's engine makes of the pair
+  (`despin dict inflect`, run from --despin: one implementation of English word forms); n:
+  lines take plurals, v: lines (single words) third-person, past and -ing forms. A form is
+  kept only when both inflected words are frequent enough in --freq (and listed in --words),
+  and in a phrase each word pair the inflection changes is a known --bigrams pair.
 * Keys containing a word of dictionaries/blocked-words.txt are never written.
 * A spun form that is already a key of an --existing dictionary is skipped (that dictionary
   decides); an entry whose original is a spun key, or whose spun form is an original, of
@@ -42,10 +45,8 @@ import csv
 import io
 import os
 import re
+import subprocess
 import sys
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import inflect  # noqa: E402  (the repository's one inflection helper for these tools)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BLOCKED = os.path.join(HERE, "..", "blocked-words.txt")
@@ -162,38 +163,64 @@ def read_words(paths):
 
 
 def real(word, freq, min_count):
-    """A word form in use: irregular, or frequent enough and (with --words) in a word list."""
+    """A word form in use: frequent enough and (with --words) in a word list."""
     w = word.lower()
-    if w in inflect.IRREGULAR_WORDS:
-        return True
     return freq.get(w, 0) >= min_count and (not WORDS or w in WORDS)
 
 
-def inflections(pos, original, spun, freq, min_count):
+# Forms each part of speech takes (names as `despin dict inflect` writes them).
+POS_FORMS = {"n": ("plural",), "v": ("3sg", "past", "ing")}
+
+
+def engine_forms(despin, pairs):
+    """{(spun, original): [(form, spun form, original form)]} from `despin dict inflect`."""
+    out = {}
+    if not pairs:
+        return out
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["spun", "original"])
+    w.writerows(sorted(pairs))
+    try:
+        run = subprocess.run([despin, "dict", "inflect", "--csv", "-"], input=buf.getvalue(),
+                             capture_output=True, text=True, encoding="utf-8")
+    except OSError as e:
+        sys.exit(f"cannot run {despin} (build it with `cargo build --release`, or give --despin): {e}")
+    if run.returncode != 0:
+        sys.exit(f"{despin} dict inflect failed: {run.stderr.strip()}")
+    for r in csv.DictReader(io.StringIO(run.stdout)):
+        out.setdefault((r["spun"], r["original"]), []).append(
+            (r["form"], r["spun_form"], r["original_form"]))
+    return out
+
+
+def changed_pairs_known(base, inflected):
+    """Every word pair of `inflected` that the inflection changed is a known bigram."""
+    b, i = base.split(), inflected.split()
+    if len(b) != len(i):
+        return False
+    for k in range(len(i) - 1):
+        if i[k:k + 2] != b[k:k + 2] and BIGRAMS.get("%s %s" % (i[k].lower(), i[k + 1].lower()), 0) <= 0:
+            return False
+    return True
+
+
+def inflections(pos, original, spun, freq, min_count, forms):
     """(spun form, original form, form name) for n:/v: lines; only real words."""
     if not pos or not freq:
         return []
-    o_words, s_words = original.split(), spun.split()
-    if pos == "v" and (len(o_words) > 1 or len(s_words) > 1):
+    if pos == "v" and (len(original.split()) > 1 or len(spun.split()) > 1):
         return []
-    forms = ["plural"] if pos == "n" else ["plural", "past", "ing"]
-    # A phrase's inflected last word must be a known word pair with the one before it
-    # ("gross sales" yes, "put ups" no).
-    def pair_ok(words, inflected):
-        return len(words) == 1 or BIGRAMS.get("%s %s" % (words[-2].lower(), inflected), 0) > 0
     out = []
-    for name in forms:
-        fn = inflect.FORMS[name]
-        oi, si = fn(o_words[-1].lower()), fn(s_words[-1].lower())
-        if not oi or not si or oi == si:
+    for name, so, oo in forms.get((spun, original), ()):
+        if name not in POS_FORMS[pos]:
             continue
-        if not (real(oi, freq, min_count) and real(si, freq, min_count)):
+        changed = [w for w, b in zip(so.split() + oo.split(), spun.split() + original.split()) if w != b]
+        if not all(real(w, freq, min_count) for w in changed):
             continue
-        if not (pair_ok(s_words, si) and pair_ok(o_words, oi)):
+        if not (changed_pairs_known(spun, so) and changed_pairs_known(original, oo)):
             continue
-        so = " ".join(s_words[:-1] + [inflect.match_case(s_words[-1], si)])
-        oo = " ".join(o_words[:-1] + [inflect.match_case(o_words[-1], oi)])
-        out.append((so, oo, "3sg/plural" if name == "plural" and pos == "v" else name))
+        out.append((so, oo, name))
     return out
 
 
@@ -216,6 +243,9 @@ def main():
                     help="an inflected word must be at least this frequent in --freq")
     ap.add_argument("--inflect", action="store_true",
                     help="also write the inflected forms of n: and v: lines")
+    ap.add_argument("--despin", default=None,
+                    help="the despin binary that inflects (default: target/release/despin of "
+                         "this repository if built, else `despin` on PATH)")
     ap.add_argument("--max-hits", type=int, default=None,
                     help="drop swaps (without context) whose spun form occurs more often than "
                          "this in the clean text")
@@ -237,12 +267,20 @@ def main():
     # spun key -> entry dict (first line wins the order; more originals become alternatives)
     entries = {}
     order = []
-    for n, profiles, pos, original, spuns in parse_table(args.table):
+    table = list(parse_table(args.table))
+    forms = {}
+    if args.inflect:
+        despin = args.despin or os.path.join(HERE, "..", "..", "target", "release", "despin")
+        if not args.despin and not os.path.exists(despin):
+            despin = "despin"
+        forms = engine_forms(despin, {(spun, original) for _, _, pos, original, spuns in table
+                                      if pos for spun, _, _ in spuns})
+    for n, profiles, pos, original, spuns in table:
         for spun, ctx, force in spuns:
             cands = [(spun, original, "", 0.0)]
             if args.inflect:
                 cands += [(s, o, f, 0.05) for s, o, f in
-                          inflections(pos, original, spun, freq, args.min_form_count)]
+                          inflections(pos, original, spun, freq, args.min_form_count, forms)]
             for s, o, form, penalty in cands:
                 key = norm(s)
                 if not key or norm(o) == key:

@@ -3,7 +3,7 @@
 //! random input hits them, and the invariants each entry point must keep.
 
 use despin::dict::{DictSet, Dictionary};
-use despin::format::{process, FileType, FormatOptions, Processed};
+use despin::format::{scan_and_repair, FileType, FormatOptions, Processed};
 use despin::scan::{ScanOptions, Scanner};
 use std::path::Path;
 
@@ -24,7 +24,7 @@ pub fn scanner() -> Scanner {
 /// Process `text` as `ty` and check: edits are sorted, non-overlapping, on character
 /// boundaries, and every byte outside them is unchanged; findings lie inside the file.
 pub fn check(scanner: &Scanner, ty: FileType, text: &str) -> Processed {
-    let p = process(scanner, ty, text, &FormatOptions::default(), Some(0.0));
+    let p = scan_and_repair(scanner, ty, text, &FormatOptions::default(), Some(0.0));
     let mut pos = 0;
     let mut rebuilt = String::new();
     for e in &p.edits {

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use despin::apply::{self, ApplyOptions, Outcome, Target};
+use despin::apply::{self, ApplyOptions, Destination, Outcome};
 use despin::review;
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND};
@@ -49,8 +49,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<i32> {
     let target = match (&args.out, args.in_place) {
-        (Some(dir), _) => Some(Target::OutDir(dir.clone())),
-        (None, true) => Some(Target::InPlace),
+        (Some(dir), _) => Some(Destination::OutDir(dir.clone())),
+        (None, true) => Some(Destination::InPlace),
         (None, false) => None,
     };
     if target.is_none() && !args.dry_run {

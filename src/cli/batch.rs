@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use despin::batch::{self, Batch, BatchOptions, FileResult, Outcome, Summary, Target};
+use despin::batch::{self, Batch, BatchOptions, Destination, FileResult, Outcome, Summary};
 use despin::config::{FilesSection, ReportSection};
 use despin::format::{FileType, FormatOptions};
 use despin::output::AtomicFile;
@@ -147,7 +147,7 @@ pub fn prepare(
         fields: args.fields.clone(),
     };
     let out_dir = match &options.target {
-        Some(Target::OutDir(d)) => Some(d.clone()),
+        Some(Destination::OutDir(d)) => Some(d.clone()),
         _ => None,
     };
 
@@ -204,53 +204,84 @@ pub fn commit_report(w: ReportWriter<std::io::BufWriter<AtomicFile>>, path: &Pat
     Ok(())
 }
 
+/// Where the rows of a run go: stdout (scan) and the report file (`--report`).
+struct Sinks {
+    stdout: Option<ReportWriter<std::io::BufWriter<std::io::StdoutLock<'static>>>>,
+    report: Option<(ReportWriter<std::io::BufWriter<AtomicFile>>, PathBuf)>,
+}
+
+impl Sinks {
+    fn open(stdout: Option<Format>, report: Option<PathBuf>) -> Result<Sinks> {
+        let report = match report {
+            Some(p) => Some((open_report(&p)?, p)),
+            None => None,
+        };
+        let stdout = stdout
+            .map(|f| ReportWriter::new(std::io::BufWriter::new(std::io::stdout().lock()), f, true));
+        Ok(Sinks { stdout, report })
+    }
+
+    /// A finding's row: to stdout and the report.
+    fn finding(&mut self, row: &Row) -> Result<()> {
+        if let Some(w) = self.stdout.as_mut() {
+            w.write(row).context("cannot write to stdout")?;
+        }
+        self.unscanned(row)
+    }
+
+    /// The row of a file not scanned: to the report only.
+    fn unscanned(&mut self, row: &Row) -> Result<()> {
+        if let Some((w, _)) = self.report.as_mut() {
+            w.write(row).context("cannot write the report")?;
+        }
+        Ok(())
+    }
+
+    /// Finish stdout, print the triage table (`scan --summary`) if any, and put the report
+    /// in place.
+    fn finish(self, docs: Option<&mut [DocSummary]>) -> Result<()> {
+        if let Some(w) = self.stdout {
+            w.finish().context("cannot write to stdout")?;
+        }
+        if let Some(docs) = docs {
+            write_summary(std::io::stdout().lock(), docs).context("cannot write to stdout")?;
+        }
+        if let Some((w, p)) = self.report {
+            commit_report(w, &p)?;
+        }
+        Ok(())
+    }
+}
+
 pub fn run(r: Run<'_>) -> Result<i32> {
     let args = r.args;
-    let walk = r.walk;
     let mut options = r.options;
-    let inputs = prepare(r.roots, args, &walk, &mut options, &r.files)?;
-
+    let inputs = prepare(r.roots, args, &r.walk, &mut options, &r.files)?;
     let report_path = args.report.clone().or_else(|| r.report.path.clone());
-    let report = report_path.as_deref().map(open_report).transpose()?;
+    let has_report = report_path.is_some();
+    // Rows of findings and rows of files not scanned both go to the report.
+    let sinks = std::cell::RefCell::new(Sinks::open(r.stdout.filter(|_| !r.summary), report_path)?);
     let mut docs: Vec<DocSummary> = Vec::new();
-    let mut out = r
-        .stdout
-        .filter(|_| !r.summary)
-        .map(|f| ReportWriter::new(std::io::BufWriter::new(std::io::stdout().lock()), f, true));
-
     let mut unscanned: Vec<String> = Vec::new();
     let progress = if !args.quiet && std::io::stderr().is_terminal() {
-        progress_bar(r.roots, &walk)
+        progress_bar(r.roots, &r.walk)
     } else {
         ProgressBar::hidden()
     };
     let batch = Batch::new(r.scanner, options, args.threads)?;
     let started = Instant::now();
     let mut seen = 0u64;
-    // Rows of findings and rows of files not scanned both go to the report.
-    let report = std::cell::RefCell::new(report);
     let summary = batch.run(
         inputs,
-        |row: &Row| -> Result<()> {
-            if let Some(w) = out.as_mut() {
-                w.write(row).context("cannot write to stdout")?;
-            }
-            if let Some(w) = report.borrow_mut().as_mut() {
-                w.write(row).context("cannot write the report")?;
-            }
-            Ok(())
-        },
+        |row: &Row| sinks.borrow_mut().finding(row),
         |f: &FileResult| -> Result<()> {
             seen += 1;
             progress.inc(f.bytes);
             progress.set_message(format!("{seen} files"));
             tell(&progress, f);
             if let (true, Some(e)) = (r.summary, &f.evidence) {
-                docs.push(DocSummary::new(
-                    &despin::report::path_label(&f.path),
-                    e,
-                    f.findings,
-                ));
+                let path = despin::report::path_label(&f.path);
+                docs.push(DocSummary::new(&path, e, f.findings));
             }
             if let Some(row) = unscanned_row(f) {
                 if let Outcome::Skipped(why) = &f.outcome {
@@ -258,59 +289,57 @@ pub fn run(r: Run<'_>) -> Result<i32> {
                         unscanned.push(format!("{} ({})", f.path.display(), why.as_str()));
                     }
                 }
-                if let Some(w) = report.borrow_mut().as_mut() {
-                    w.write(&row).context("cannot write the report")?;
-                }
+                sinks.borrow_mut().unscanned(&row)?;
             }
             Ok(())
         },
     )?;
     progress.finish_and_clear();
-    if let Some(w) = out {
-        w.finish().context("cannot write to stdout")?;
-    }
-    if r.summary {
-        write_summary(std::io::stdout().lock(), &mut docs).context("cannot write to stdout")?;
-    }
-    if let (Some(w), Some(p)) = (report.into_inner(), &report_path) {
-        commit_report(w, p)?;
-    }
+    sinks
+        .into_inner()
+        .finish(r.summary.then_some(docs.as_mut_slice()))?;
     if !args.quiet {
         eprintln!(
             "{}",
             summary_line(&summary, started.elapsed().as_secs_f64())
         );
-        let n: u64 = summary.skipped.values().sum();
-        if n > 0 {
-            let more = n.saturating_sub(unscanned.len() as u64);
-            let tail = if more > 0 {
-                format!(
-                    ", and {more} more{}",
-                    if report_path.is_some() {
-                        " (all in the report)"
-                    } else {
-                        ""
-                    }
-                )
-            } else {
-                String::new()
-            };
-            eprintln!("despin: skipped: {}{tail}", unscanned.join(", "));
+        if let Some(line) = skipped_line(&summary, &unscanned, has_report) {
+            eprintln!("{line}");
         }
     }
-    // scan checks (1 = findings); fix acts, and succeeds with 0 unless asked otherwise.
-    let found = if r.stdout.is_some() {
+    Ok(exit_code(&summary, r.stdout.is_some(), r.exit_on_change))
+}
+
+/// The names of skipped files after the summary line (the first [`NAMES_SHOWN`]), if any.
+fn skipped_line(summary: &Summary, names: &[String], has_report: bool) -> Option<String> {
+    let n: u64 = summary.skipped.values().sum();
+    if n == 0 {
+        return None;
+    }
+    let more = n.saturating_sub(names.len() as u64);
+    let tail = match (more, has_report) {
+        (0, _) => String::new(),
+        (_, true) => format!(", and {more} more (all in the report)"),
+        (_, false) => format!(", and {more} more"),
+    };
+    Some(format!("despin: skipped: {}{tail}", names.join(", ")))
+}
+
+/// scan checks (1 = findings); fix acts, and succeeds with 0 unless asked otherwise
+/// (`exit_on_change`: 1 when a fix was applied). Any failed file: 2.
+fn exit_code(summary: &Summary, scanning: bool, exit_on_change: bool) -> i32 {
+    let found = if scanning {
         summary.findings > 0
     } else {
-        r.exit_on_change && summary.fixes > 0
+        exit_on_change && summary.fixes > 0
     };
-    Ok(if summary.failed > 0 {
+    if summary.failed > 0 {
         EXIT_ERROR
     } else if found {
         EXIT_FOUND
     } else {
         EXIT_CLEAN
-    })
+    }
 }
 
 /// The report row of a file that was not scanned, if it was not.

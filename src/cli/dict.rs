@@ -10,11 +10,12 @@ use despin::dict::source::{self, parse_source, EntryKind, SourceEntry};
 use despin::dict::stats::Stats;
 use despin::dict::{learn, Dictionary};
 use despin::{output, review};
+use despin_core::located_csv::LocatedCsv;
 
 use super::common::{parse_confidence, ConfigArgs, DictArgs};
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
-/// Dictionary tools: learn from reviews, check, build, import a spinner's table, look up, add, count.
+/// Dictionary tools: learn from reviews, check, build, import a spinner's table, look up, add, count, inflect.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(subcommand)]
@@ -42,6 +43,11 @@ enum Command {
     /// maps back to the wordings it replaces, with inflected forms; one-member lines become
     /// `{word}` leak fingerprints. A malformed table is refused (file and line), nothing written.
     Import(ImportArgs),
+    /// Print the word forms despin's engine makes of a phrase, of a pair (PHRASE --original
+    /// ORIGINAL: the forms both sides have, as `dict import` adds them), or of every row of a
+    /// CSV with `spun` and `original` columns, as CSV:
+    /// spun,original,form,spun_form,original_form.
+    Inflect(super::inflect::InflectArgs),
 }
 
 /// Where learned or added entries go.
@@ -144,8 +150,8 @@ struct AddArgs {
     #[arg(long, default_value = "0.9", value_parser = parse_confidence)]
     prior: f32,
     /// fingerprint, swap or allow.
-    #[arg(long, default_value = "fingerprint")]
-    kind: String,
+    #[arg(long, default_value = "fingerprint", value_parser = str::parse::<EntryKind>)]
+    kind: EntryKind,
     /// Context condition (see dictionaries/README.md).
     #[arg(long, default_value = "")]
     context: String,
@@ -215,6 +221,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Add(a) => run_add(a),
         Command::Stats(a) => run_stats(a),
         Command::Import(a) => run_import(a),
+        Command::Inflect(a) => super::inflect::run(a),
     }
 }
 
@@ -456,12 +463,6 @@ fn run_lookup(a: LookupArgs) -> Result<i32> {
 
 fn run_add(a: AddArgs) -> Result<i32> {
     let into = a.into.path()?;
-    let kind = EntryKind::parse(&a.kind).with_context(|| {
-        format!(
-            "unknown kind {:?} (fingerprint, swap, allow or key)",
-            a.kind
-        )
-    })?;
     let entry = SourceEntry {
         spun: a.spun.trim().to_string(),
         key: String::new(),
@@ -471,7 +472,7 @@ fn run_add(a: AddArgs) -> Result<i32> {
             .map(|s| s.trim().to_string())
             .collect(),
         prior: a.prior,
-        kind,
+        kind: a.kind,
         context: a.context.clone(),
         requires: vec![],
         tags: a
@@ -529,15 +530,12 @@ fn run_add(a: AddArgs) -> Result<i32> {
 /// The new row (`row_csv`: standard header + one row) rearranged into the column order of
 /// the existing file `data`; refuses a value for a column the file does not have.
 fn row_in_file_order(path: &Path, data: &[u8], row_csv: &str) -> Result<String> {
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let mut rdr = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .from_reader(data);
-    let header: Vec<String> = rdr
+    let (header, _) = LocatedCsv::new(data, true, Some(b'#'))
         .headers()
-        .with_context(|| format!("cannot read the header of {}", path.display()))?
+        .with_context(|| format!("cannot read the header of {}", path.display()))?;
+    let header: Vec<String> = header
         .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
+        .map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase())
         .collect();
     let mut new = csv::Reader::from_reader(row_csv.as_bytes());
     let values = new.records().next().context("no row")??;

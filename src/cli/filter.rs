@@ -3,7 +3,7 @@
 use std::io::{BufRead, Write};
 
 use anyhow::{Context, Result};
-use despin::filter::Filter;
+use despin::jsonl_filter::Filter;
 use rayon::prelude::*;
 
 use super::common::{parse_confidence, DictArgs, Threshold};

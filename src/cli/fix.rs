@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use despin::batch::{BatchOptions, Target};
+use despin::batch::{BatchOptions, Destination};
 use despin::config::Overrides;
 use despin::format::FormatOptions;
 use despin::output::AtomicFile;
@@ -77,8 +77,8 @@ pub fn run(args: Args) -> Result<i32> {
         .dict
         .min_confidence(args.min_confidence, Threshold::Fix)?;
     let target = match (&args.out, args.in_place) {
-        (Some(out), _) => Some(Target::OutDir(out.clone())),
-        (None, true) => Some(Target::InPlace {
+        (Some(out), _) => Some(Destination::OutDir(out.clone())),
+        (None, true) => Some(Destination::InPlace {
             backup: args.backup.clone(),
         }),
         (None, false) => None,
@@ -86,12 +86,12 @@ pub fn run(args: Args) -> Result<i32> {
     if let Some(target) = target {
         let mut walk = args.batch.walk_options(&settings.files.value);
         match &target {
-            Target::OutDir(out) => {
+            Destination::OutDir(out) => {
                 despin::walk::check_out_dir(&args.paths, out, &walk)?;
                 walk.skip_dirs = vec![out.clone()];
                 walk.report_omitted = true;
             }
-            Target::InPlace { backup } => {
+            Destination::InPlace { backup } => {
                 walk.skip_suffix = backup.clone();
                 walk.clear_stale_temps = true;
             }

@@ -9,6 +9,7 @@ mod dict;
 mod eval;
 mod filter;
 mod fix;
+mod inflect;
 mod learn_pairs;
 mod review;
 mod scan;

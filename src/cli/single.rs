@@ -58,7 +58,7 @@ impl Single<'_> {
             None => input::read_stdin()?,
             Some(p) => input::read_file(p)?,
         };
-        let p = format::process(self.scanner, ty, &text, &self.format, self.repair_at);
+        let p = format::scan_and_repair(self.scanner, ty, &text, &self.format, self.repair_at);
         for w in &p.warnings {
             eprintln!("despin: {label}:{}: {}", w.line, w.message);
         }

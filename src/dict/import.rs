@@ -44,10 +44,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::dict::inflect::{is_closed_class, pair_forms};
-use crate::dict::source::{record_line, EntryKind, SourceEntry};
+use crate::dict::source::{EntryKind, SourceEntry};
 use crate::error::{Error, Result, RowError};
 use crate::lm::ContextModel;
 use crate::normalize::normalize_phrase;
+use despin_core::located_csv::LocatedCsv;
 
 /// Share of a searched wording's occurrences that survive a spinner that searches it (where
 /// a longer match blocked it): the floor of a key's survival.
@@ -164,26 +165,10 @@ pub fn parse_table(path: &Path, data: &[u8], format: TableFormat) -> Result<Vec<
             }
         }
         TableFormat::Csv => {
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(data);
-            let mut record = csv::ByteRecord::new();
-            loop {
-                match rdr.read_byte_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {}
-                    Err(e) => {
-                        let line = e
-                            .position()
-                            .map_or(rdr.position().line(), |p| record_line(data, p, None));
-                        push(line, Err(format!("malformed CSV: {e}")));
-                        break;
-                    }
-                }
-                let line = record
-                    .position()
-                    .map_or(rdr.position().line(), |p| record_line(data, p, None));
+            for r in LocatedCsv::new(data, false, None) {
+                let Ok((line, record)) = r.map_err(|e| push(e.line, Err(e.to_string()))) else {
+                    continue;
+                };
                 let mut cells = Vec::new();
                 let mut bad = None;
                 for f in record.iter() {

@@ -2,7 +2,7 @@
 //!
 //! Every format does one thing: it maps a file to [`Segment`]s, runs of text together with the
 //! byte ranges of the file they were read from. Everything else — scanning, repair, mapping
-//! findings and edits back to file coordinates — is done once, here, in [`process`]:
+//! findings and edits back to file coordinates — is done once, here, in [`scan_and_repair`]:
 //!
 //! 1. the segments of one document are joined with a blank line between them (a paragraph
 //!    break, which no phrase crosses) and scanned once, so document evidence covers the whole
@@ -242,7 +242,7 @@ pub struct Processed {
 }
 
 /// Scan one file of type `ty` and, with `repair_at = Some(min_confidence)`, repair it.
-pub fn process(
+pub fn scan_and_repair(
     scanner: &Scanner,
     ty: FileType,
     file: &str,

@@ -34,7 +34,7 @@ pub enum Error {
         /// The file concerned.
         path: PathBuf,
         /// What is wrong with it.
-        reason: crate::dict::compiled::CompiledError,
+        reason: CompiledError,
     },
     /// Input text is not valid UTF-8.
     #[error("{}: not valid UTF-8 (first bad byte at offset {offset}, line {line})", path.display())]
@@ -100,3 +100,45 @@ fn format_rows(rows: &[RowError]) -> String {
 
 /// Shorthand for results of this library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why bytes are not a usable compiled dictionary.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CompiledError {
+    /// The bytes do not start with the despin header.
+    #[error("missing despin dictionary header (build one with `despin dict build`)")]
+    NotCompiled,
+    /// Written by a despin with another format version.
+    #[error(
+        "format version {found}, but this despin reads version {expected}: \
+         rebuild it from its CSV sources with `despin dict build`"
+    )]
+    Version {
+        /// The version byte found.
+        found: u8,
+        /// The version this despin reads (`dict::compiled::FORMAT_VERSION`).
+        expected: u8,
+    },
+    /// The checksum in the header does not match the contents.
+    #[error(
+        "checksum mismatch (stored {stored:08x}, computed {computed:08x}): the file is damaged \
+         or truncated; rebuild it with `despin dict build`"
+    )]
+    Checksum {
+        /// The checksum the header holds.
+        stored: u32,
+        /// The checksum of the bytes as read.
+        computed: u32,
+    },
+    /// A part is cut short or lies outside the file.
+    #[error("truncated {0}")]
+    Truncated(&'static str),
+    /// A part is inconsistent with the rest.
+    #[error("{0}")]
+    Malformed(&'static str),
+    /// The FST part is not an FST.
+    #[error("corrupt FST: {0}")]
+    Fst(String),
+    /// The entries cannot be encoded (too many entries under one key, too large...).
+    #[error("{0}")]
+    Encode(String),
+}

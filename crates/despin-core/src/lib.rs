@@ -19,6 +19,7 @@
 //! * [`scan`]: matching, document-level spin evidence and the findings;
 //! * [`case`]: copying the case pattern of replaced text;
 //! * [`repair`]: byte-exact edits with article agreement;
+//! * [`located_csv`]: the CSV reader that knows each record's line, for every CSV input;
 //! * [`error`]: the typed errors of all of the above.
 //!
 //! ```
@@ -42,6 +43,7 @@ pub mod case;
 pub mod dict;
 pub mod error;
 pub mod lm;
+pub mod located_csv;
 pub mod normalize;
 pub mod repair;
 pub mod scan;

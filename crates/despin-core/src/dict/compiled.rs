@@ -36,45 +36,10 @@ pub const MAGIC: &[u8; 8] = b"DESPIN\0\x02";
 /// Bytes before the checksummed part: magic and the checksum itself.
 const CHECKED_FROM: usize = 12;
 
-/// Why bytes are not a usable compiled dictionary.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum CompiledError {
-    /// The bytes do not start with the despin header.
-    #[error("missing despin dictionary header (build one with `despin dict build`)")]
-    NotCompiled,
-    /// Written by a despin with another format version.
-    #[error(
-        "format version {found}, but this despin reads version {FORMAT_VERSION}: \
-         rebuild it from its CSV sources with `despin dict build`"
-    )]
-    Version {
-        /// The version byte found.
-        found: u8,
-    },
-    /// The checksum in the header does not match the contents.
-    #[error(
-        "checksum mismatch (stored {stored:08x}, computed {computed:08x}): the file is damaged \
-         or truncated; rebuild it with `despin dict build`"
-    )]
-    Checksum {
-        /// The checksum the header holds.
-        stored: u32,
-        /// The checksum of the bytes as read.
-        computed: u32,
-    },
-    /// A part is cut short or lies outside the file.
-    #[error("truncated {0}")]
-    Truncated(&'static str),
-    /// A part is inconsistent with the rest.
-    #[error("{0}")]
-    Malformed(&'static str),
-    /// The FST part is not an FST.
-    #[error("corrupt FST: {0}")]
-    Fst(String),
-    /// The entries cannot be encoded (too many entries under one key, too large...).
-    #[error("{0}")]
-    Encode(String),
-}
+/// Why bytes are not a usable compiled dictionary (defined with the other errors, so that
+/// [`crate::error`] depends on nothing above it).
+pub use crate::error::CompiledError;
+
 /// Most entries one key may have.
 pub const MAX_ENTRIES_PER_KEY: usize = 255;
 
@@ -163,7 +128,10 @@ fn check_magic(bytes: &[u8]) -> Result<(), CompiledError> {
     }
     match bytes.get(7) {
         Some(&FORMAT_VERSION) => Ok(()),
-        Some(&found) => Err(CompiledError::Version { found }),
+        Some(&found) => Err(CompiledError::Version {
+            found,
+            expected: FORMAT_VERSION,
+        }),
         None => Err(CompiledError::Truncated("header")),
     }
 }

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use crate::dict::condition::parse_context;
 use crate::error::RowError;
+use crate::located_csv::{is_blank, LocatedCsv};
 use crate::normalize::normalize_phrase;
 
 /// Default prior when the `prior` column is absent or empty.
@@ -82,6 +83,26 @@ impl EntryKind {
     }
 }
 
+impl std::fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A word that names no [`EntryKind`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown kind {0:?} (expected fingerprint, swap, allow or key)")]
+pub struct UnknownEntryKind(pub String);
+
+impl std::str::FromStr for EntryKind {
+    type Err = UnknownEntryKind;
+
+    /// [`EntryKind::parse`], with an error that names the word.
+    fn from_str(s: &str) -> Result<EntryKind, UnknownEntryKind> {
+        EntryKind::parse(s).ok_or_else(|| UnknownEntryKind(s.to_string()))
+    }
+}
+
 /// One validated dictionary entry, as written in a source file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceEntry {
@@ -129,14 +150,9 @@ pub fn parse_source(path: &Path, data: &[u8]) -> Parsed {
         line,
         message,
     };
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let mut rdr = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(data);
-    let headers = match rdr.byte_headers() {
-        Ok(h) => h.clone(),
+    let mut rdr = LocatedCsv::new(data, true, Some(b'#'));
+    let (headers, header_line) = match rdr.headers() {
+        Ok(h) => h,
         Err(e) => {
             parsed
                 .errors
@@ -144,7 +160,6 @@ pub fn parse_source(path: &Path, data: &[u8]) -> Parsed {
             return parsed;
         }
     };
-    let header_line = rdr.position().line().max(1);
     let mut index = [None; 8];
     for (i, h) in headers.iter().enumerate() {
         let name = String::from_utf8_lossy(h).trim().to_ascii_lowercase();
@@ -162,31 +177,12 @@ pub fn parse_source(path: &Path, data: &[u8]) -> Parsed {
         ));
         return parsed;
     }
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = rdr.position().line();
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(line, |p| record_line(data, p, Some(b'#')));
-                parsed.errors.push(err(line, format!("malformed CSV: {e}")));
-                // A CSV syntax error can't be recovered from reliably.
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                ) {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = record
-            .position()
-            .map_or(line, |p| record_line(data, p, Some(b'#')));
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+    for r in rdr {
+        let Ok((line, record)) = r.map_err(|e| parsed.errors.push(err(e.line, e.to_string())))
+        else {
+            continue;
+        };
+        if is_blank(&record) {
             continue;
         }
         match parse_row(&record, &index) {
@@ -242,27 +238,6 @@ pub fn write_source<W: std::io::Write>(
     w.flush()
 }
 
-/// The 1-based line where a CSV record starts. The `csv` crate's own line count lags by
-/// one after a CRLF line end (it points records at the `\n` of the previous line, before
-/// any comment lines), so count from the record's byte offset instead, skipping line ends
-/// and lines starting with `comment`.
-pub fn record_line(data: &[u8], pos: &csv::Position, comment: Option<u8>) -> u64 {
-    let mut at = (pos.byte() as usize).min(data.len());
-    while at < data.len() {
-        if matches!(data[at], b'\r' | b'\n') {
-            at += 1;
-        } else if Some(data[at]) == comment {
-            at += data[at..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .unwrap_or(data.len() - at);
-        } else {
-            break;
-        }
-    }
-    1 + data[..at].iter().filter(|&&b| b == b'\n').count() as u64
-}
-
 fn parse_row(record: &csv::ByteRecord, index: &[Option<usize>; 8]) -> Result<SourceEntry, String> {
     let field = |c: usize| -> Result<&str, String> {
         match index[c].and_then(|i| record.get(i)) {
@@ -281,9 +256,9 @@ fn parse_row(record: &csv::ByteRecord, index: &[Option<usize>; 8]) -> Result<Sou
         return Err(format!("`spun` phrase {spun:?} normalises to nothing"));
     }
     let kind_s = field(3)?;
-    let kind = EntryKind::parse(kind_s).ok_or_else(|| {
-        format!("unknown kind {kind_s:?} (expected fingerprint, swap, allow or key)")
-    })?;
+    let kind: EntryKind = kind_s
+        .parse()
+        .map_err(|e: UnknownEntryKind| e.to_string())?;
     let originals: Vec<String> = field(1)?
         .split('|')
         .map(str::trim)
@@ -347,6 +322,20 @@ mod tests {
         assert_eq!(lines, [3, 7, 9]);
         assert_eq!(parsed.errors.len(), 1);
         assert_eq!(parsed.errors[0].line, 6);
+    }
+
+    #[test]
+    fn a_bad_header_is_refused_on_its_own_line() {
+        for (data, line) in [
+            ("foo,bar\nx,y\n", 1),
+            ("# c\nfoo,bar\nx,y\n", 2),
+            ("# c\r\nfoo,bar\r\nx,y\r\n", 2),
+        ] {
+            let parsed = parse_source(Path::new("d.csv"), data.as_bytes());
+            assert_eq!(parsed.errors.len(), 1, "{data:?}");
+            assert_eq!(parsed.errors[0].line, line, "{data:?}");
+            assert!(parsed.errors[0].message.starts_with("header must name"));
+        }
     }
 
     #[test]

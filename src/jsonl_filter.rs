@@ -89,7 +89,7 @@ impl<'s> Filter<'s> {
         // Valid JSON may still hold a lone surrogate, which no UTF-8 text can.
         serde_json::from_str::<String>(&record[value.clone()])
             .map_err(|e| format!("field `{field}` cannot be read as text: {e}"))?;
-        let p = format::process(
+        let p = format::scan_and_repair(
             self.scanner,
             FileType::Jsonl,
             record,
