@@ -11,7 +11,7 @@ directories of .txt) is repaired with the dictionary learned from ALL pairs, as 
 changes per 1,000 words are reported.
 
 Learning is per spinner (the `spinner:` line of each .meta file): each spinner's pairs are
-learned on their own with `--profile` set to its lower-cased name, and with `--shuffle` for
+learned on their own with `--profile` set to its lower-cased name, `--no-inflections`, and `--shuffle` for
 the spinners named in `--shuffle` (default B: a synonym table in shuffle mode); the results are
 concatenated. `--share B:A` (the default) also gives spinner B's profile the pairs of spinner A
 (the same table, so in shuffle mode every A substitution is a B one, both ways); an article
@@ -81,8 +81,10 @@ def learn(despin, work, train, out, learn_clean, shuffle, share=None):
                 shutil.copy(b + ".txt", d)
                 shutil.copy(b + ".reference.txt", d)
         part = os.path.join(work, "part-%s.csv" % spinner)
+        # Only observed pairs: forms derived by lemma or inflection measured 2 right of 19
+        # applied leave-one-out (each word form has its own synonyms in the spinner's table).
         cmd = [despin, "dict", "learn", "--spun", d, "--original", d, "--into", part,
-               "--profile", spinner.lower()]
+               "--profile", spinner.lower(), "--no-inflections"]
         if spinner in shuffle:
             cmd.append("--shuffle")
         if learn_clean:
@@ -101,9 +103,10 @@ def learn(despin, work, train, out, learn_clean, shuffle, share=None):
 
 
 def drop_cycles(despin, out):
-    """Drop learned rows that `despin dict check` finds in a cycle with themselves or with the
-    shipped hand-written dictionaries (CHECK_AGAINST), so repaired text is not flagged again,
-    and the later row of a conflict (two profiles learning one key differently)."""
+    """Drop learned rows that `despin dict check` finds in a cycle with the shipped hand-written
+    dictionaries (CHECK_AGAINST), the later of two learned rows in a cycle, so repaired text is
+    not flagged again, and the later row of a conflict (two profiles learning one key
+    differently)."""
     against = [p for p in CHECK_AGAINST if os.path.exists(p)]
     for _ in range(5):
         p = subprocess.run([despin, "dict", "check", *against, out], capture_output=True, text=True)
@@ -116,10 +119,16 @@ def drop_cycles(despin, out):
             if ": cycle:" not in line:
                 continue
             where, rest = line.split(": cycle:", 1)
-            if os.path.basename(where.rsplit(":", 1)[0]) == name:
-                drop.add(int(where.rsplit(":", 1)[1]))
-            elif "(" in rest and os.path.basename(rest.rsplit("(", 1)[1].split(":")[0]) == name:
-                drop.add(int(rest.rsplit("(", 1)[1].split(":")[1].split(")")[0]))
+            here = int(where.rsplit(":", 1)[1]) if os.path.basename(where.rsplit(":", 1)[0]) == name else None
+            there = None
+            if "(" in rest and os.path.basename(rest.rsplit("(", 1)[1].split(":")[0]) == name:
+                there = int(rest.rsplit("(", 1)[1].split(":")[1].split(")")[0])
+            # Two learned rows in a cycle: drop the later one only (rows come sorted by
+            # evidence, and a shuffle profile's reversals after the observed pairs).
+            if here is not None and there is not None:
+                drop.add(max(here, there))
+            elif here is not None or there is not None:
+                drop.add(here if here is not None else there)
         if not drop:
             return
         lines = open(out, encoding="utf-8").read().splitlines(keepends=True)

@@ -199,6 +199,22 @@ fn learn_from_pairs_then_repair_a_new_document() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "Two bills passed.");
+
+    // --no-inflections: only what the pairs show.
+    let observed = dir.path().join("observed.csv");
+    common::despin()
+        .args(["dict", "learn", "--no-inflections", "--spun"])
+        .arg(dir.path())
+        .arg("--original")
+        .arg(dir.path())
+        .arg("--into")
+        .arg(&observed)
+        .assert()
+        .code(0);
+    let csv = std::fs::read_to_string(&observed).unwrap();
+    assert!(csv.contains("invoice,bill,"), "{csv}");
+    assert!(!csv.contains("invoices"), "no derived form: {csv}");
+    assert!(!csv.contains("inflected"), "no derived form: {csv}");
 }
 
 #[test]

@@ -11,6 +11,9 @@ words, written from the team's knowledge of English (no thesaurus or spinner tab
 
     # comment
     @profile a b                 tags of the lines below (spinner:a;spinner:b)
+    @only implausible            the lines below yield only spun forms that would be
+                                 fingerprints (implausible English, absent from clean text),
+                                 written as swaps; `@only all` ends it
     original|spun1|spun2         the spinner writes spun1 or spun2 for "original"
     n:country|nation             n: the original and spun forms are nouns: plurals too
     v:announce|introduce         v: verbs: 3rd person, past and -ing forms too
@@ -82,8 +85,9 @@ def read_freq(path):
 
 
 def parse_table(path):
-    """Yield (lineno, profiles, pos, original, [(spun, context, force)])."""
+    """Yield (lineno, profiles, pos, original, [(spun, context, force)], implausible_only)."""
     profiles = ["a"]
+    only = False
     with open(path, encoding="utf-8") as f:
         for n, raw in enumerate(f, 1):
             line = raw.strip()
@@ -91,6 +95,9 @@ def parse_table(path):
                 continue
             if line.startswith("@profile"):
                 profiles = line.split()[1:]
+                continue
+            if line.startswith("@only"):
+                only = line.split()[1:] == ["implausible"]
                 continue
             pos = ""
             if line[:2] in ("n:", "v:"):
@@ -108,7 +115,7 @@ def parse_table(path):
                 if mm:
                     m, ctx = mm.group(1).strip(), mm.group(2).strip()
                 spuns.append((m, ctx, force))
-            yield n, profiles, pos, members[0], spuns
+            yield n, profiles, pos, members[0], spuns, only
 
 
 def clean_counts(paths, keys):
@@ -273,9 +280,9 @@ def main():
         despin = args.despin or os.path.join(HERE, "..", "..", "target", "release", "despin")
         if not args.despin and not os.path.exists(despin):
             despin = "despin"
-        forms = engine_forms(despin, {(spun, original) for _, _, pos, original, spuns in table
+        forms = engine_forms(despin, {(spun, original) for _, _, pos, original, spuns, _ in table
                                       if pos for spun, _, _ in spuns})
-    for n, profiles, pos, original, spuns in table:
+    for n, profiles, pos, original, spuns, only in table:
         for spun, ctx, force in spuns:
             cands = [(spun, original, "", 0.0)]
             if args.inflect:
@@ -295,10 +302,15 @@ def main():
                 if e is None:
                     e = {"spun": s,
                          "key": key, "originals": [], "context": ctx, "force": force,
-                         "profiles": profiles, "penalty": penalty, "lines": [], "form": form}
+                         "profiles": profiles, "penalty": penalty, "lines": [], "form": form,
+                         "only": only}
                     entries[(key, ctx)] = e
                     order.append((key, ctx))
-                if o not in e["originals"]:
+                if only and not e["only"]:
+                    # An @only line never changes an entry of the ordinary table.
+                    bump("@only alternative for an ordinary entry skipped")
+                    continue
+                if norm(o) not in {norm(x) for x in e["originals"]}:
                     e["originals"].append(o)
                 e["lines"].append(n)
 
@@ -324,7 +336,12 @@ def main():
         # A spun form with a context condition is a common word: always a swap.
         fingerprint = e["force"] == "!" or (
             e["force"] != "~" and not e["context"] and hits == 0 and implausible)
-        if not fingerprint and not e["context"] and (
+        if e["only"]:
+            if not fingerprint:
+                bump("dropped: plausible English in an @only implausible section")
+                continue
+            fingerprint = False
+        elif not fingerprint and not e["context"] and (
                 rate > args.max_rate or (args.max_hits is not None and hits > args.max_hits)):
             bump("dropped: swap too frequent in clean text")
             continue
@@ -351,6 +368,15 @@ def main():
                      "fingerprint" if fingerprint else "swap", e["context"], "", ";".join(tags), note])
         kept_keys.add(key)
         kept_originals.add(first)
+
+    # An alternative original that is itself a written key would make a cycle (the first
+    # original was checked above).
+    for r in rows:
+        alts = r[1].split("|")
+        kept = [o for o in alts[1:] if norm(o) not in ex_keys and norm(o) not in kept_keys]
+        if len(kept) < len(alts) - 1:
+            bump("alternative dropped: would make a cycle")
+            r[1] = "|".join(alts[:1] + kept)
 
     buf = io.StringIO()
     buf.write("# despin dictionary \"news-inferred\": the reversed synonym table of\n"

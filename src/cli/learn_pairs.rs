@@ -63,6 +63,12 @@ pub struct PairArgs {
     /// / (replaced + kept + 2) below P; the estimate also caps the prior.
     #[arg(long, default_value_t = learn::MIN_PRECISION, value_name = "P")]
     pub min_precision: f32,
+
+    /// Propose only what the pairs show (and, with --shuffle, its reversal): no forms derived
+    /// by lemma or inflection. On the development set derived forms were mostly wrong (the
+    /// spinner's table gives each word form its own synonyms).
+    #[arg(long)]
+    pub no_inflections: bool,
 }
 
 /// Run pair learning, writing the proposals to `into` (or stdout).
@@ -84,6 +90,9 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
         );
     }
     let mut proposals = learn::propose(&pairs);
+    if args.no_inflections {
+        proposals.retain(|p| !p.inflected);
+    }
     if args.shuffle {
         let reversed = learn::reverse(&proposals);
         proposals.extend(reversed);
