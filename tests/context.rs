@@ -77,6 +77,24 @@ fn alternatives_are_chosen_by_context() {
 }
 
 #[test]
+fn alternatives_are_chosen_with_two_words_of_context() {
+    let s = scanner(PROFILE);
+    // One word each side ("a _ with") favours "fight"; the word before that decides:
+    // rebels start a war, boxers begin a fight.
+    let text = format!(
+        "{SPUN_LEAD} The rebels started a struggle with the army. The boxers began a struggle \
+         with gloves."
+    );
+    let out = fixed(&s, &text);
+    assert!(
+        out.ends_with(
+            "The rebels started a war with the army. The boxers began a fight with gloves."
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn same_sentence_is_repaired_in_a_spun_document_and_untouched_in_a_clean_one() {
     let s = defaults();
     let sentence = "The envoy mentioned that individuals in the border towns had been \

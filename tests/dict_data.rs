@@ -213,6 +213,14 @@ fn licences_and_attributions_are_shown() {
     let stats = despin(&["dict", "stats", "--no-config"]);
     assert!(version.contains(&format!("despin {}", env!("CARGO_PKG_VERSION"))));
     assert!(version.contains("Licence: MIT OR Apache-2.0"), "{version}");
+    // The context model's sources: symspellpy's lists (MIT) and CMU Sphinx's trigram model
+    // (BSD-2-Clause, whose notice must travel with the binary).
+    assert!(
+        version.contains("Context model (dictionaries/lm): ")
+            && version.contains("symspellpy 6.10.1 (MIT")
+            && version.contains("BSD-2-Clause; Copyright 1995-2014 Carnegie Mellon University"),
+        "{version}"
+    );
     let mut attributed = 0;
     for r in &rows {
         assert!(version.contains(&format!("{} ({}): {}", r.name, r.file, r.licence)));

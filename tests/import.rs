@@ -114,14 +114,15 @@ fn inflected_forms_are_repaired_too() {
     let fst = import(dir.path(), &table, "pipe", &[]);
     let spun = "The nationwide safety advisers paid the invoices final yr.\n";
     // The spinner writes only its table's wordings, so an inflected form weighs a tenth of a
-    // listed one: suggested with less confidence, and repaired at a lower threshold.
+    // listed one; here the trigram context ("paid the bills last year") outweighs that, and
+    // the form is repaired at the default threshold too.
     assert_eq!(
         fix(&fst, spun, &["--min-confidence", "0.1"]),
         "The national security advisers paid the bills last year.\n"
     );
     assert_eq!(
         fix(&fst, spun, &[]),
-        "The national security advisers paid the invoices last year.\n"
+        "The national security advisers paid the bills last year.\n"
     );
 }
 

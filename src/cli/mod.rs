@@ -63,6 +63,10 @@ fn version_text() -> &'static str {
             despin::dict::thesaurus::SOURCE,
             despin::dict::thesaurus::NOTICE
         ));
+        t.push_str(&format!(
+            "\nContext model (dictionaries/lm): {}",
+            despin::lm::NOTICE
+        ));
         t
     })
 }

@@ -6,12 +6,21 @@
 //! "final yr"); where the text was never spun, the word as written usually fits best ("chief
 //! executive", not "leader executive"). The scanner compares the two with [`ContextModel`].
 //!
-//! The model is a bigram language model with back-off over word costs built by
-//! `dictionaries/tools/build_lm.py` from the frequency lists of `symspellpy` (MIT; see
-//! `dictionaries/NOTICE.md`), compiled by `build.rs` into an FST map embedded in the binary,
-//! so opening it costs nothing. For a pair absent from the (pruned) pair list, the
-//! probability backs off to a fraction of the word's own probability, capped by what the
-//! pruning allows: an absent pair was rarer than the list's cut-off.
+//! Two embedded tables, both compiled by `build.rs` into FST maps read in place (opening them
+//! costs nothing):
+//!
+//! * How well a wording fits its context ([`ContextModel::score`], [`ContextModel::fit`]) is
+//!   judged by a trigram model with Katz back-off, pruned from CMU Sphinx's US English model
+//!   by `dictionaries/tools/build_trigram.py` (BSD-2-Clause): two words each side, with the
+//!   start and end of a sentence as context.
+//! * How common a word or phrase is on its own ([`ContextModel::ln_word`],
+//!   [`ContextModel::zipf`], [`ContextModel::ln_phrase`], [`ContextModel::score_window`]) comes
+//!   from a bigram model over the frequency lists of `symspellpy` (MIT), built by
+//!   `dictionaries/tools/build_lm.py`. For a pair absent from its (pruned) pair list, the
+//!   probability backs off to a fraction of the word's own probability, capped by what the
+//!   pruning allows: an absent pair was rarer than the list's cut-off.
+//!
+//! Sources and licences: `dictionaries/NOTICE.md`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -25,6 +34,32 @@ mod table {
     include!(concat!(env!("OUT_DIR"), "/lm.rs"));
 }
 
+/// The trigram model (`dictionaries/lm/en-trigram.tsv`, from CMU Sphinx's US English model).
+mod trigram {
+    include!(concat!(env!("OUT_DIR"), "/lm3.rs"));
+}
+
+/// Sources and licences of the context model, shown by `despin --version`.
+pub const NOTICE: &str = "word and word-pair frequencies from symspellpy 6.10.1 (MIT; \
+Copyright (c) 2025 mmb L, Copyright (c) 2021 Wolf Garbe); trigram model pruned from CMU Sphinx's \
+en-us.lm.bin, Debian pocketsphinx-en-us 0.8+5prealpha+1-15 (BSD-2-Clause; Copyright 1995-2014 \
+Carnegie Mellon University, 2014-2015 Alpha Cephei Inc.)";
+
+/// The trigram model's marks of a sentence's start and end.
+const SENTENCE_START: &str = "<s>";
+const SENTENCE_END: &str = "</s>";
+
+/// How a window token joins its neighbours in the trigram model.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Joint<'a> {
+    Word(&'a str),
+    /// `.`, `!`, `?` (and a paragraph break, which the scanner passes as `.`): the words
+    /// before end a sentence, the words after start one.
+    SentenceEnd,
+    /// Other punctuation and words the model does not know: no context crosses it.
+    Cut,
+}
+
 /// Share of a word's probability an absent pair backs off to (as in "stupid back-off").
 const BACKOFF: f32 = 0.4;
 
@@ -35,14 +70,19 @@ const MEMO_KEYS: usize = 1 << 16;
 
 type CostMemo = HashMap<Box<[u8]>, Option<f32>, BuildHasherDefault<FxHasher>>;
 
+type GramMemo = HashMap<Box<[u8]>, Option<(f32, f32)>, BuildHasherDefault<FxHasher>>;
+
 thread_local! {
     /// Costs of the embedded model (the only model) by key, per thread.
     static COSTS: RefCell<CostMemo> = RefCell::new(CostMemo::default());
+    /// The trigram model's (ln P, ln back-off weight) by n-gram, per thread.
+    static GRAMS: RefCell<GramMemo> = RefCell::new(GramMemo::default());
 }
 
-/// An English bigram model over normalised (lower-case) word tokens.
+/// English word, phrase and context probabilities over normalised (lower-case) word tokens.
 pub struct ContextModel {
     fst: fst::Map<&'static [u8]>,
+    grams: fst::Map<&'static [u8]>,
 }
 
 impl std::fmt::Debug for ContextModel {
@@ -70,7 +110,136 @@ impl ContextModel {
         static MODEL: OnceLock<ContextModel> = OnceLock::new();
         MODEL.get_or_init(|| ContextModel {
             fst: fst::Map::new(table::FST).expect("the embedded context model is a valid FST"),
+            grams: fst::Map::new(trigram::FST).expect("the embedded trigram model is a valid FST"),
         })
+    }
+
+    /// (ln P, ln back-off weight) of a listed n-gram (words joined by one space).
+    fn gram(&self, words: &[&str]) -> Option<(f32, f32)> {
+        let mut key = [0u8; 96];
+        let n = words.iter().map(|w| w.len() + 1).sum::<usize>() - 1;
+        if n > key.len() {
+            return None; // no n-gram of the model is this long
+        }
+        let mut at = 0;
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                key[at] = b' ';
+                at += 1;
+            }
+            key[at..at + w.len()].copy_from_slice(w.as_bytes());
+            at += w.len();
+        }
+        let key = &key[..n];
+        GRAMS.with(|m| {
+            let mut m = m.borrow_mut();
+            if let Some(&v) = m.get(key) {
+                return v;
+            }
+            if m.len() >= MEMO_KEYS {
+                m.clear();
+            }
+            let v = self.grams.get(key).map(|v| {
+                let z = v >> 16;
+                let backoff = ((z >> 1) as i64) ^ -((z & 1) as i64);
+                ((v & 0xffff) as f32 / -10.0, backoff as f32 / -10.0)
+            });
+            m.insert(key.into(), v);
+            v
+        })
+    }
+
+    /// ln P(word | history) in the trigram model, backing off as an ARPA (Katz) model does:
+    /// the longest listed n-gram ending in `word`, plus the back-off weights of the histories
+    /// passed over. `history` holds at most two words, nearest last; an unknown word is at
+    /// the model's floor.
+    fn ln_cond(&self, history: &[&str], word: &str) -> f32 {
+        let h = &history[history.len().saturating_sub(2)..];
+        let mut alpha = 0.0;
+        for start in 0..h.len() {
+            let ctx = &h[start..];
+            let mut g: [&str; 3] = [""; 3];
+            g[..ctx.len()].copy_from_slice(ctx);
+            g[ctx.len()] = word;
+            if let Some((lp, _)) = self.gram(&g[..=ctx.len()]) {
+                return alpha + lp;
+            }
+            alpha += self.gram(ctx).map_or(0.0, |(_, bo)| bo);
+        }
+        alpha
+            + self
+                .gram(&[word])
+                .map_or(trigram::FLOOR_COST as f32 / -10.0, |g| g.0)
+    }
+
+    fn joint<'a>(&self, t: &'a str) -> Joint<'a> {
+        if matches!(t, "." | "!" | "?") {
+            Joint::SentenceEnd
+        } else if is_word(t) && self.gram(&[t]).is_some() {
+            Joint::Word(t)
+        } else {
+            Joint::Cut
+        }
+    }
+
+    /// ln P of `phrase` and of up to two words after it, given up to two words before it,
+    /// in the trigram model: the score to compare one phrase with another in the same place
+    /// (left-hand words' own terms are left out). `left` is nearest last, `right`
+    /// nearest first; tokens are normalised (lower case). `.`, `!` and `?` end a sentence,
+    /// other punctuation and unknown words cut the window (nothing is conditioned across
+    /// them); a phrase word the model does not know is at its floor.
+    pub fn score(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> f32 {
+        let mut hist: Vec<&str> = Vec::with_capacity(phrase.len() + 4);
+        for &t in left.iter().rev().take(2) {
+            match self.joint(t) {
+                Joint::Word(w) => hist.insert(0, w),
+                Joint::SentenceEnd => {
+                    hist.insert(0, SENTENCE_START);
+                    break;
+                }
+                Joint::Cut => break,
+            }
+        }
+        let mut total = 0.0;
+        for &t in phrase {
+            match self.joint(t) {
+                Joint::Word(w) => {
+                    total += self.ln_cond(&hist, w);
+                    hist.push(w);
+                }
+                Joint::SentenceEnd => hist = vec![SENTENCE_START],
+                Joint::Cut if is_word(t) => {
+                    total += self.ln_cond(&hist, t);
+                    hist.clear();
+                }
+                Joint::Cut => hist.clear(),
+            }
+        }
+        // Right-hand words count even where the phrase no longer conditions them (after an
+        // unknown word): a phrase must not gain by cutting the window short.
+        for &t in right.iter().take(2) {
+            let h = &hist[hist.len().saturating_sub(2)..];
+            match self.joint(t) {
+                Joint::Word(w) => {
+                    total += self.ln_cond(h, w);
+                    hist.push(w);
+                }
+                Joint::SentenceEnd => {
+                    total += self.ln_cond(h, SENTENCE_END);
+                    break;
+                }
+                Joint::Cut => break,
+            }
+        }
+        total
+    }
+
+    /// How much the two words each side raise the phrase's probability (nats):
+    /// `score(left, phrase, right) - score(&[], phrase, &[])`. The difference between an
+    /// original's fit and the fit of the text as written is a log-likelihood ratio of the
+    /// context, free of how common each wording is.
+    pub fn fit(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> f32 {
+        self.score(left, phrase, right) - self.score(&[], phrase, &[])
     }
 
     fn cost(&self, key: &[u8]) -> Option<f32> {
@@ -147,10 +316,11 @@ impl ContextModel {
         backoff.min(cap)
     }
 
-    /// How much the neighbours raise the phrase's probability (nats):
-    /// `score_window(left, phrase, right) - score_window(&[], phrase, &[])`, computed from the
-    /// two boundary terms only (the phrase's inner terms cancel), since the scanner asks it
-    /// for every candidate.
+    /// How much one neighbour each side raises the phrase's probability in the word-pair
+    /// model (nats): `score_window(left, phrase, right) - score_window(&[], phrase, &[])`,
+    /// from the two boundary terms only (the phrase's inner terms cancel). Swap density
+    /// counts with it (see the scanner): the trigram model's [`ContextModel::fit`] is sharper
+    /// for choosing, but scatters more around 0 on true swaps.
     pub fn context_fit(&self, left: Option<&str>, phrase: &[&str], right: Option<&str>) -> f32 {
         let mut fit = 0.0;
         if let (Some(l), Some(&first)) = (left.filter(|t| is_word(t)), phrase.first()) {
@@ -201,8 +371,8 @@ mod tests {
 
     fn prefers(left: &[&str], good: &[&str], bad: &[&str], right: &[&str]) -> f32 {
         let m = ContextModel::embedded();
-        let g = m.score_window(left, good, right);
-        let b = m.score_window(left, bad, right);
+        let g = m.score(left, good, right);
+        let b = m.score(left, bad, right);
         assert!(
             g > b,
             "{good:?} ({g}) should beat {bad:?} ({b}) between {left:?} and {right:?}"
@@ -238,24 +408,43 @@ mod tests {
     }
 
     #[test]
-    fn context_fit_is_the_difference_of_window_scores() {
+    fn fit_is_the_score_with_context_less_the_score_alone() {
         let m = ContextModel::embedded();
-        for (l, p, r) in [
-            (Some("the"), &["prime", "minister"][..], Some("said")),
-            (Some("talks"), &["final", "yr"][..], Some(",")),
-            (None, &["u", ".", "s"][..], Some("officials")),
-            (Some("qzxv"), &["year"][..], None),
-        ] {
-            let (ls, rs) = (l.as_slice(), r.as_slice());
-            let full = m.score_window(ls, p, rs) - m.score_window(&[], p, &[]);
-            let fit = m.context_fit(l, p, r);
-            assert!((full - fit).abs() < 1e-3, "{l:?} {p:?} {r:?}: {full} {fit}");
-        }
+        let fit = m.fit(&["talks", "stalled"], &["last", "year"], &[".", "the"]);
+        let full = m.score(&["talks", "stalled"], &["last", "year"], &[".", "the"]);
+        assert!((fit - (full - m.score(&[], &["last", "year"], &[]))).abs() < 1e-4);
+        // Words beyond punctuation other than a sentence end never condition the phrase.
+        assert_eq!(
+            m.score(&["president", ","], &["said"], &[]),
+            m.score(&[], &["said"], &[])
+        );
+        // Only the two nearest words each side count.
+        assert_eq!(
+            m.score(&["far", "away", "he"], &["said"], &["that", "it", "was"]),
+            m.score(&["away", "he"], &["said"], &["that", "it"])
+        );
+    }
+
+    #[test]
+    fn two_words_of_context_decide_what_one_cannot() {
+        let m = ContextModel::embedded();
+        // "a _ with": a fight is likelier than a war...
+        assert!(m.score(&["a"], &["fight"], &["with"]) > m.score(&["a"], &["war"], &["with"]));
+        // ...unless someone "started" it.
+        prefers(&["started", "a"], &["war"], &["fight"], &["with"]);
+        // A sentence's start is context too: "however" opens sentences, "still" rarely.
+        prefers(&["."], &["however"], &["still"], &[","]);
+        prefers(&["it", "is"], &["still"], &["however"], &["true"]);
     }
 
     #[test]
     fn unknown_words_and_punctuation() {
         let m = ContextModel::embedded();
+        // An unknown word to the right adds the same (nothing) to every phrase.
+        assert_eq!(
+            m.score(&[], &["year"], &["qzxv"]),
+            m.score(&[], &["year"], &[])
+        );
         assert!(m.ln_word("qzxv").is_none());
         assert!(
             m.zipf("the") > 6.5 && m.zipf("the") < 8.0,

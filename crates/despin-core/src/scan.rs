@@ -287,7 +287,7 @@ pub const LM_VETO: f32 = 3.0;
 /// occurs, and the model judges the context better than a hand-written word list.
 pub const LM_WAIVE: f32 = 3.0;
 /// How much the context model counts in a table profile's decisions (a multiplier on the
-/// log-likelihood of the neighbours; below 1 because one neighbour each side overstates it).
+/// log-likelihood of the neighbours; below 1 because the neighbours overstate it).
 pub const TABLE_LM_WEIGHT: f32 = 0.7;
 
 /// Scanner settings.
@@ -542,6 +542,9 @@ struct Verdict {
     /// discounting how common each wording is anyway (a spinner swaps whatever the context,
     /// so only the fit to the context is evidence of a swap).
     lr: f32,
+    /// The same ratio in the word-pair model with one neighbour each side, for swap density
+    /// ([`ContextModel::context_fit`]).
+    pair_lr: f32,
 }
 
 /// Verdicts already reached in one document, by match and entry: evidence and selection
@@ -583,7 +586,7 @@ thread_local! {
 /// index), the words matched and the neighbours it sees. The same entry in the same context
 /// ("he mentioned that") recurs across a corpus, and judging costs a dozen model lookups.
 fn judge_memo(dict: u64, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
-    let (left, right) = neighbours(doc, c);
+    let w = Window::new(doc, c, None);
     VERDICT_MEMO_SLOT.with(|slot| {
         let mut slot = slot.borrow_mut();
         let (memo, key) = &mut *slot;
@@ -599,15 +602,16 @@ fn judge_memo(dict: u64, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verd
                 key.extend_from_slice(b);
             }
         };
-        part(left.map(str::as_bytes));
-        part(right.map(str::as_bytes));
+        for t in w.left().iter().chain([&""]).chain(w.right()) {
+            part(Some(t.as_bytes()));
+        }
         for i in c.first..=c.last {
             part(Some(doc.norm_bytes(i)));
         }
         if let Some(&v) = memo.get(key.as_slice()) {
             return v;
         }
-        let v = judge(doc, c, e);
+        let v = judge(doc, c, e, &w);
         if memo.len() >= VERDICT_MEMO {
             memo.clear();
         }
@@ -616,42 +620,126 @@ fn judge_memo(dict: u64, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verd
     })
 }
 
-/// The words the context model sees beside a match (none across a paragraph break).
-fn neighbours<'d>(doc: &'d Doc<'_>, c: &Candidate) -> (Option<&'d str>, Option<&'d str>) {
-    let left_word =
-        (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| doc.norm_str(c.first - 1));
-    let right_word = (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break)
-        .then(|| doc.norm_str(c.last + 1));
-    (left_word, right_word)
+/// The tokens the context model sees beside a match: two each side, fewer where a paragraph
+/// break or the text's edge comes first (read as the end of a sentence, `.`). With
+/// `repaired`, repaired neighbours stand in for the text; beyond a repaired phrase of several
+/// words the window stops (its inner words are not known here).
+struct Window<'d> {
+    left: [&'d str; 2],
+    n_left: usize,
+    right: [&'d str; 2],
+    n_right: usize,
 }
 
-fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
+impl<'d> Window<'d> {
+    fn new(doc: &'d Doc<'_>, c: &Candidate, repaired: Option<&'d Repaired>) -> Window<'d> {
+        Window::around(doc, c.first, c.last, repaired)
+    }
+
+    /// The window around tokens `first..=last`.
+    fn around(
+        doc: &'d Doc<'_>,
+        first: usize,
+        last: usize,
+        repaired: Option<&'d Repaired>,
+    ) -> Window<'d> {
+        let mut w = Window {
+            left: [""; 2],
+            n_left: 0,
+            right: [""; 2],
+            n_right: 0,
+        };
+        let mut i = first;
+        while w.n_left < 2 {
+            if i == 0 || doc.tokens[i].sep == Sep::Break {
+                w.left[w.n_left] = ".";
+                w.n_left += 1;
+                break;
+            }
+            i -= 1;
+            let fixed = repaired.and_then(|r| r.as_left.get(&i));
+            w.left[w.n_left] = fixed.map_or(doc.norm_str(i), String::as_str);
+            w.n_left += 1;
+            if fixed.is_some() && !repaired.is_some_and(|r| r.as_right.contains_key(&i)) {
+                break;
+            }
+        }
+        w.left[..w.n_left].reverse();
+        let mut j = last;
+        while w.n_right < 2 {
+            if j + 1 >= doc.tokens.len() || doc.tokens[j + 1].sep == Sep::Break {
+                w.right[w.n_right] = ".";
+                w.n_right += 1;
+                break;
+            }
+            j += 1;
+            let fixed = repaired.and_then(|r| r.as_right.get(&j));
+            w.right[w.n_right] = fixed.map_or(doc.norm_str(j), String::as_str);
+            w.n_right += 1;
+            if fixed.is_some() && !repaired.is_some_and(|r| r.as_left.contains_key(&j)) {
+                break;
+            }
+        }
+        w
+    }
+
+    /// Tokens before the match, nearest last.
+    fn left(&self) -> &[&'d str] {
+        &self.left[..self.n_left]
+    }
+
+    /// Tokens after the match, nearest first.
+    fn right(&self) -> &[&'d str] {
+        &self.right[..self.n_right]
+    }
+}
+
+fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>, w: &Window<'_>) -> Verdict {
     let lm = ContextModel::embedded();
-    let (left_word, right_word) = neighbours(doc, c);
+    let (left, right) = (w.left(), w.right());
+    // The word-pair model sees the nearest token each side (a break's `.` is no word to it).
+    let (l1, r1) = (left.last().copied(), right.first().copied());
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
-    let spun_fit = lm.context_fit(left_word, &spun, right_word);
-    let (left, right) = (left_word.as_slice(), right_word.as_slice());
+    let spun_fit = lm.fit(left, &spun, right);
+    let spun_pair_fit = lm.context_fit(l1, &spun, r1);
     let mut best: Option<(usize, f32, f32)> = None;
+    let mut best_pair: Option<(f32, f32)> = None;
     let several = e.originals().nth(1).is_some();
     for (k, o) in e.originals().enumerate() {
         let od = Doc::new(o);
         let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
-        let fit = lm.context_fit(left_word, &toks, right_word);
+        let fit = lm.fit(left, &toks, right);
+        let pair_fit = lm.context_fit(l1, &toks, r1);
         // Alternatives are ranked by how likely each is in place (not only how well it
         // fits): only needed when there are several.
-        let score = if several {
-            lm.score_window(left, &toks, right)
+        let (score, pair_score) = if several {
+            (
+                lm.score(left, &toks, right),
+                lm.score_window(l1.as_slice(), &toks, r1.as_slice()),
+            )
         } else {
-            0.0
+            (0.0, 0.0)
         };
         if best.is_none_or(|b| score > b.1) {
             best = Some((k, score, fit));
         }
+        if best_pair.is_none_or(|b| pair_score > b.0) {
+            best_pair = Some((pair_score, pair_fit));
+        }
     }
-    best.map_or(Verdict { best: 0, lr: 0.0 }, |(best, _, f)| Verdict {
-        best,
-        lr: f - spun_fit,
-    })
+    let pair_lr = best_pair.map_or(0.0, |b| b.1 - spun_pair_fit);
+    best.map_or(
+        Verdict {
+            best: 0,
+            lr: 0.0,
+            pair_lr,
+        },
+        |(best, _, f)| Verdict {
+            best,
+            lr: f - spun_fit,
+            pair_lr,
+        },
+    )
 }
 
 /// Written in capitals throughout ("PC", "US", a headline in capitals): table spinners
@@ -701,34 +789,33 @@ fn table_decision(
         return None;
     }
     let lm = ContextModel::embedded();
-    let left = (c.first > 0 && doc.tokens[c.first].sep != Sep::Break).then(|| {
-        repaired
-            .as_left
-            .get(&(c.first - 1))
-            .map_or(doc.norm_str(c.first - 1), String::as_str)
-    });
-    let right =
-        (c.last + 1 < doc.tokens.len() && doc.tokens[c.last + 1].sep != Sep::Break).then(|| {
-            repaired
-                .as_right
-                .get(&(c.last + 1))
-                .map_or(doc.norm_str(c.last + 1), String::as_str)
-        });
+    let window = Window::new(doc, c, Some(repaired));
+    let right = window.right();
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let p = e.prior.clamp(0.01, 0.99);
     let w = TABLE_LM_WEIGHT;
-    // The article agreeing with each reading.
-    let article = |first: Option<&&str>| -> Option<&str> {
-        match (left, first) {
-            (Some("a" | "an"), Some(f)) => Some(if f.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                "an"
-            } else {
-                "a"
-            }),
-            _ => left,
-        }
+    // The article agreeing with each reading, as the nearest left token.
+    let left_for = |first: Option<&&str>| -> [&str; 2] {
+        let l = window.left();
+        let near = match (l.last(), first) {
+            (Some(&("a" | "an")), Some(f)) => {
+                if f.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                }
+            }
+            (Some(&t), _) => t,
+            (None, _) => "",
+        };
+        [if l.len() > 1 { l[0] } else { "" }, near]
     };
-    let as_written = (1.0 - p).ln() + w * lm.context_fit(article(spun.first()), &spun, right);
+    let trim = |l: &[&str; 2]| -> usize { l.iter().take_while(|t| t.is_empty()).count() };
+    let fit_with = |toks: &[&str]| -> f32 {
+        let l = left_for(toks.first());
+        lm.fit(&l[trim(&l)..], toks, right)
+    };
+    let as_written = (1.0 - p).ln() + w * fit_with(&spun);
     // ln P and context fit of each original.
     let readings: Vec<(f32, f32)> = e
         .originals()
@@ -736,7 +823,7 @@ fn table_decision(
             let od = Doc::new(o);
             let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
             let ln_p = lm.ln_phrase(&toks).unwrap_or(-25.0);
-            (ln_p, lm.context_fit(article(toks.first()), &toks, right))
+            (ln_p, fit_with(&toks))
         })
         .collect();
     let log_sum = |xs: &mut dyn Iterator<Item = f32>| -> f32 {
@@ -1222,7 +1309,7 @@ impl Scanner {
                         return false;
                     };
                     at.iter()
-                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).lr >= 0.0)
+                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).pair_lr >= 0.0)
                 })
                 .count();
             swaps.insert(p, plausible);
@@ -1355,11 +1442,12 @@ impl Scanner {
                     if is_swap && base <= 0.0 {
                         continue;
                     }
-                    let Verdict { best, lr: gain } = if is_swap || e.originals().nth(1).is_some() {
-                        verdicts.get(&doc, &c, &e)
+                    let (best, gain) = if is_swap || e.originals().nth(1).is_some() {
+                        let v = verdicts.get(&doc, &c, &e);
+                        (v.best, v.lr)
                     } else {
                         // Only a swap's verdict moves anything but the order of originals.
-                        Verdict { best: 0, lr: 0.0 }
+                        (0, 0.0)
                     };
                     let vetoed = is_swap
                         && (gain < -LM_VETO

@@ -21,7 +21,7 @@
 //! the thesaurus), that no dictionary key covers and that touch no hyphen or apostrophe.
 //!
 //! Each candidate original is scored against the word as written by how much better its
-//! neighbours fit it ([`ContextModel::context_fit`], both sides); the best one's margin, in
+//! neighbours fit it ([`ContextModel::fit`], two words each side); the best one's margin, in
 //! nats, is the evidence. An original that occurs in the document itself (lower case) is
 //! passed over: the spinner replaces every occurrence of the words it knows ("keys vanish"),
 //! so a surviving word is not one of its keys.
@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use super::{sigmoid, Candidate, Doc, Finding, FindingKind, MAX_EVIDENCE};
+use super::{sigmoid, Candidate, Doc, Finding, FindingKind, Window, MAX_EVIDENCE};
 use crate::case;
 use crate::dict::fxhash::FxHasher;
 use crate::lm::ContextModel;
@@ -112,19 +112,19 @@ impl Thesaurus {
 /// the document (such originals are passed over).
 pub fn best_original<'a>(
     lm: &ContextModel,
-    left: Option<&str>,
+    left: &[&str],
     word: &str,
-    right: Option<&str>,
+    right: &[&str],
     originals: &'a [String],
     present: &dyn Fn(&str) -> bool,
 ) -> Option<(&'a str, f32)> {
-    let as_written = lm.context_fit(left, &[word], right);
+    let as_written = lm.fit(left, &[word], right);
     let mut best: Option<(&str, f32)> = None;
     for o in originals {
         if present(o) {
             continue;
         }
-        let lr = lm.context_fit(left, &[o.as_str()], right) - as_written;
+        let lr = lm.fit(left, &[o.as_str()], right) - as_written;
         if best.is_none_or(|b| lr > b.1) {
             best = Some((o, lr));
         }
@@ -181,11 +181,10 @@ pub(super) fn discover(
                 .map(|k| doc.norm_str(k))
                 .collect()
         });
-        let left = (i > 0 && doc.tokens[i].sep != Sep::Break).then(|| doc.norm_str(i - 1));
-        let right = (i + 1 < n && doc.tokens[i + 1].sep != Sep::Break).then(|| doc.norm_str(i + 1));
-        let Some((original, lr)) =
-            best_original(lm, left, word, right, originals, &|o| present.contains(o))
-        else {
+        let w = Window::around(doc, i, i, None);
+        let Some((original, lr)) = best_original(lm, w.left(), word, w.right(), originals, &|o| {
+            present.contains(o)
+        }) else {
             continue;
         };
         if lr < REPORT_LR {
@@ -246,16 +245,21 @@ mod tests {
         let originals = vec!["reports".to_string(), "tales".to_string()];
         let all = best_original(
             lm,
-            Some("news"),
+            &["the", "news"],
             "stories",
-            Some("say"),
+            &["say", "that"],
             &originals,
             &|_| false,
         );
         assert_eq!(all.map(|b| b.0), Some("reports"));
-        let without = best_original(lm, Some("news"), "stories", Some("say"), &originals, &|o| {
-            o == "reports"
-        });
+        let without = best_original(
+            lm,
+            &["the", "news"],
+            "stories",
+            &["say"],
+            &originals,
+            &|o| o == "reports",
+        );
         assert_ne!(without.map(|b| b.0), Some("reports"));
     }
 }
