@@ -844,6 +844,18 @@ fn table_decision(
     Some((best, (top - all).exp()))
 }
 
+/// An entry's originals as suggestions for `spun`: the chosen one (`best`) first, the others
+/// in the entry's order, each in the case pattern of the text it replaces.
+fn suggestions(e: &EntryRef<'_>, best: usize, spun: &str) -> Vec<String> {
+    let chosen = e.originals().nth(best);
+    let others = e.originals().enumerate().filter(|&(j, _)| j != best);
+    chosen
+        .into_iter()
+        .chain(others.map(|(_, o)| o))
+        .map(|o| case::transfer(spun, o))
+        .collect()
+}
+
 fn logit(p: f32) -> f32 {
     let p = p.clamp(1e-4, 1.0 - 1e-4);
     (p / (1.0 - p)).ln()
@@ -1480,18 +1492,7 @@ impl Scanner {
                     line: 0,
                     column: 0,
                     spun: spun.to_string(),
-                    suggestions: e
-                        .originals()
-                        .nth(best)
-                        .into_iter()
-                        .chain(
-                            e.originals()
-                                .enumerate()
-                                .filter(|&(j, _)| j != best)
-                                .map(|(_, o)| o),
-                        )
-                        .map(|o| case::transfer(spun, o))
-                        .collect(),
+                    suggestions: suggestions(&e, best, spun),
                     confidence,
                     // Allow and key entries were passed over above.
                     kind: FindingKind::of_entry(e.kind).unwrap_or(FindingKind::Fingerprint),
@@ -1571,18 +1572,7 @@ impl Scanner {
                 continue;
             }
             f.confidence = confidence;
-            f.suggestions = e
-                .originals()
-                .nth(best)
-                .into_iter()
-                .chain(
-                    e.originals()
-                        .enumerate()
-                        .filter(|&(j, _)| j != best)
-                        .map(|(_, o)| o),
-                )
-                .map(|o| case::transfer(&f.spun, o))
-                .collect();
+            f.suggestions = suggestions(&e, best, &f.spun);
         }
     }
 }
