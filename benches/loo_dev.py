@@ -11,7 +11,8 @@ directories of .txt) is repaired with the dictionary learned from ALL pairs, as 
 changes per 1,000 words are reported.
 
 Learning is per spinner (the `spinner:` line of each .meta file): each spinner's pairs are
-learned on their own with `--profile` set to its lower-cased name, `--no-inflections`, and `--shuffle` for
+learned on their own with `--profile` set to its lower-cased name, `--no-inflections`,
+`--vouched dictionaries/tools/inferred-pairs.csv` (the team's synonym table), and `--shuffle` for
 the spinners named in `--shuffle` (default B: a synonym table in shuffle mode); the results are
 concatenated. `--share B:A` (the default) also gives spinner B's profile the pairs of spinner A
 (the same table, so in shuffle mode every A substitution is a B one, both ways); an article
@@ -30,6 +31,9 @@ dictionaries/news.csv, news-inferred.csv and science.csv are dropped.
 import glob, json, os, shutil, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The team's synonym table as pairs (dictionaries/tools/gen_inferred.py --pairs-out): a common
+# substitution it lists needs one article, not three, to be learned (`dict learn --vouched`).
+VOUCHED = os.path.join(ROOT, "dictionaries", "tools", "inferred-pairs.csv")
 # Shipped dictionaries that learned rows must not form cycles with.
 CHECK_AGAINST = [os.path.join(ROOT, "dictionaries", n) for n in ("news.csv", "news-inferred.csv", "science.csv")]
 
@@ -87,6 +91,8 @@ def learn(despin, work, train, out, learn_clean, shuffle, share=None):
                "--profile", spinner.lower(), "--no-inflections"]
         if spinner in shuffle:
             cmd.append("--shuffle")
+        if os.path.exists(VOUCHED):
+            cmd += ["--vouched", VOUCHED]
         if learn_clean:
             cmd += ["--clean", *learn_clean]
         cmd += os.environ.get("LEARN_ARGS", "").split()

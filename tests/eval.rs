@@ -284,6 +284,105 @@ fn learn_judges_proposals_by_english_frequency_and_by_the_pairs() {
     );
 }
 
+#[test]
+fn learn_trusts_vouched_pairs_on_fewer_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs");
+    std::fs::create_dir(&pairs).unwrap();
+    // Common words (found in the clean text): swaps, which need --min-swap-docs (3) pairs.
+    write_pair(
+        &pairs,
+        "one",
+        "The retailer cut prices and the firm hired staff. It introduced a plan and \
+         introduced a friend. They introduced a law.",
+        "The store cut prices and the company hired staff. It announced a plan and \
+         brought a friend. They announced a law.",
+    );
+    write_pair(
+        &pairs,
+        "two",
+        "A retailer closed and a firm left. She introduced a rule and introduced a friend.",
+        "A store closed and a company left. She announced a rule and brought a friend.",
+    );
+    let clean = dir.path().join("clean");
+    std::fs::create_dir(&clean).unwrap();
+    // The spun words are ordinary English, each rare enough to pass --max-swap-rate.
+    let filler = "Officials met on Monday to talk about the weather. ".repeat(400);
+    std::fs::write(
+        clean.join("c.txt"),
+        format!("{filler}\nA retailer and a firm introduced the store of the company.\n"),
+    )
+    .unwrap();
+    let table = dir.path().join("table.csv");
+    std::fs::write(
+        &table,
+        "spun,original,prior,kind\nretailer,store,0.5,swap\nfirm,business,0.5,swap\n\
+         introduced,announced,0.5,swap\nintroduced,brought,0.5,swap\n",
+    )
+    .unwrap();
+    let learn = |extra: &[&str]| -> String {
+        let out = dir.path().join("learned.csv");
+        common::despin()
+            .args(["dict", "learn", "--no-inflections", "--spun"])
+            .arg(&pairs)
+            .arg("--original")
+            .arg(&pairs)
+            .arg("--clean")
+            .arg(&clean)
+            .args(extra)
+            .arg("--into")
+            .arg(&out)
+            .assert()
+            .code(0);
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let row = |csv: &str, spun: &str| -> Option<String> {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("{spun},")))
+            .map(String::from)
+    };
+    let csv = learn(&[]);
+    assert!(row(&csv, "retailer").is_none(), "{csv}");
+    let table = table.to_str().unwrap();
+    let csv = learn(&["--vouched", table]);
+    // Vouched for as observed, in two pairs (the default --min-vouched-docs): learned.
+    assert!(
+        row(&csv, "retailer")
+            .unwrap()
+            .starts_with("retailer,store,"),
+        "{csv}"
+    );
+    // The table vouches for another original: still three pairs needed.
+    assert!(row(&csv, "firm").is_none(), "{csv}");
+    // "introduced" was restored to "announced" three times and to "brought" twice, in two
+    // pairs each: only the first is safe, (3 + 1) / (3 + 2 + 2) against (2 + 1) / (2 + 3 + 2).
+    assert_eq!(
+        row(&csv, "introduced").unwrap().split(',').nth(1),
+        Some("announced"),
+        "{csv}"
+    );
+    let csv = learn(&["--vouched", table, "--min-vouched-docs", "3"]);
+    assert!(row(&csv, "retailer").is_none(), "{csv}");
+
+    // A malformed table is refused, naming its file and line.
+    std::fs::write(
+        dir.path().join("table.csv"),
+        "spun,original,prior\nretailer,store,lots\n",
+    )
+    .unwrap();
+    let out = common::despin()
+        .args(["dict", "learn", "--spun"])
+        .arg(&pairs)
+        .arg("--original")
+        .arg(&pairs)
+        .args(["--vouched", table])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("table.csv") && err.contains(":2"), "{err}");
+}
+
 /// On the team's development set (outside the repository), `despin eval` and the reference
 /// scorer give the same counts for every article.
 #[test]

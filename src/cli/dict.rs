@@ -226,7 +226,7 @@ pub fn run(args: Args) -> Result<i32> {
 }
 
 /// Parse a dictionary source file, refusing it if any row is malformed.
-fn read_source(path: &Path) -> Result<source::Parsed> {
+pub(super) fn read_source(path: &Path) -> Result<source::Parsed> {
     let data = std::fs::read(path)
         .with_context(|| format!("cannot read dictionary {}", path.display()))?;
     let parsed = parse_source(path, &data);

@@ -13,7 +13,7 @@
 //! Proposals are for review: `despin dict learn` writes them as a dictionary CSV that a
 //! person reads before committing it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use crate::align::{opcodes, Tag};
@@ -412,12 +412,22 @@ pub struct Selection {
     /// estimate as prior. A derived form (inflection, reversal) counts the replacements of
     /// its observation and one extra kept occurrence: its own form was never seen replaced.
     pub min_precision: f32,
+    /// Pairs a person vouches for, `(normalised spun, normalised original)` (see [`vouched`]):
+    /// a swap proposal listed here needs only `min_vouched_docs` pairs, not `min_swap_docs`,
+    /// if its estimated precision counting the spun phrase's other originals as kept is at
+    /// least `min_precision`. A synonym table written from knowledge of English says the
+    /// substitution is one a spinner makes; fewer articles that show it are then enough.
+    pub vouched: HashSet<(String, String)>,
+    /// Pairs (documents) a vouched swap must be seen in.
+    pub min_vouched_docs: usize,
 }
 
 /// Default [`Selection::common_zipf`]: about once in 100,000 words of text.
 pub const COMMON_ZIPF: f32 = 4.0;
 /// Default [`Selection::min_precision`].
 pub const MIN_PRECISION: f32 = 0.5;
+/// Default [`Selection::min_vouched_docs`].
+pub const MIN_VOUCHED_DOCS: usize = 2;
 
 impl Default for Selection {
     fn default() -> Self {
@@ -430,6 +440,8 @@ impl Default for Selection {
             profile: "a".into(),
             common_zipf: COMMON_ZIPF,
             min_precision: MIN_PRECISION,
+            vouched: HashSet::new(),
+            min_vouched_docs: MIN_VOUCHED_DOCS,
         }
     }
 }
@@ -472,6 +484,11 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
         p.clean_hits.is_some_and(|h| h > 0)
             || (p.clean_hits.is_some() && phrase_zipf(&p.spun).is_none_or(|z| z >= sel.common_zipf))
     };
+    // Observed replacements of each spun phrase, whatever the original.
+    let mut replaced: HashMap<String, usize> = HashMap::new();
+    for p in proposals.iter().filter(|p| !p.inflected) {
+        *replaced.entry(normalize_phrase(&p.spun)).or_default() += p.count;
+    }
     let keep = |p: &Proposal| -> bool {
         if !p.inflected && (p.count < min_count || p.docs < sel.min_docs) {
             return false;
@@ -488,7 +505,29 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
         } else {
             1000.0 * hits as f64 / sel.clean_words as f64
         };
-        source_docs(p) >= sel.min_swap_docs && rate <= sel.max_swap_rate
+        if rate > sel.max_swap_rate {
+            return false;
+        }
+        if source_docs(p) >= sel.min_swap_docs {
+            return true;
+        }
+        // Fewer pairs than a swap needs: enough only for a pair the table vouches for whose
+        // spun phrase the pairs mostly restore to this original (the other originals they
+        // show count as kept: "introduced" for "brought" once and "announced" twice is no
+        // safe "brought").
+        let key = normalize_phrase(&p.spun);
+        let vouched = sel
+            .vouched
+            .contains(&(key.clone(), normalize_phrase(&p.original)));
+        let others = replaced.get(&key).map_or(0, |n| n.saturating_sub(p.count));
+        let (replaced, kept) = match (p.inflected, source(p)) {
+            (true, Some(o)) => (o.count, p.kept + others + 1),
+            (true, None) => (0, p.kept + others + 1),
+            (false, _) => (p.count, p.kept + others),
+        };
+        vouched
+            && source_docs(p) >= sel.min_vouched_docs
+            && (replaced as f32 + 1.0) / ((replaced + kept) as f32 + 2.0) >= sel.min_precision
     };
     let mut rows: Vec<&Proposal> = proposals.iter().filter(|p| keep(p)).collect();
     rows.sort_by(|a, b| {
@@ -560,6 +599,20 @@ pub fn to_entries(proposals: &[Proposal], sel: &Selection) -> Vec<SourceEntry> {
         });
     }
     merged
+}
+
+/// The pairs of dictionary entries, `(normalised spun, normalised original)` for every
+/// original of every entry that repairs ([`Selection::vouched`]).
+pub fn vouched(entries: &[SourceEntry]) -> HashSet<(String, String)> {
+    entries
+        .iter()
+        .filter(|e| e.kind.repairs())
+        .flat_map(|e| {
+            e.originals
+                .iter()
+                .map(|o| (e.key.clone(), normalize_phrase(o)))
+        })
+        .collect()
 }
 
 /// Write proposed entries as a dictionary CSV (the format of `dictionaries/README.md`), priors
