@@ -43,10 +43,11 @@ alternatives, in table order). Rules, so the output is safe to ship:
   0.05 lower.
 Counts of each rule are written as `#` comments after the header. Output is deterministic.
 
---pairs-out PATH also writes every pair of the table (base forms, blocked words left out, but
-nothing else dropped) as a dictionary CSV of swaps at prior 0.5, one row per pair: the pairs the
-team vouches for, which `despin dict learn --vouched PATH` trusts on fewer observations. It is
-not a dictionary despin embeds.
+--pairs-out PATH also writes every pair of the table (base forms; blocked words and spun forms
+that are keys of an --existing dictionary left out, as above: that dictionary decides; nothing
+else dropped) as a dictionary CSV of swaps at prior 0.5, one row per pair: the pairs the team
+vouches for, which `despin dict learn --vouched PATH` trusts on fewer observations. It is not a
+dictionary despin embeds.
 """
 import argparse
 import csv
@@ -236,14 +237,16 @@ def inflections(pos, original, spun, freq, min_count, forms):
     return out
 
 
-def write_pairs(out, table, blocked):
-    """Every (spun, original) pair of the table, in table order, once each."""
+def write_pairs(out, table, blocked, existing):
+    """Every (spun, original) pair of the table, in table order, once each, but for spun
+    forms with a blocked word or that are keys of an existing dictionary."""
     seen = set()
     rows = []
     for n, profiles, _, original, spuns, _ in parse_table(table):
         for spun, _, _ in spuns:
             k = (norm(spun), norm(original))
-            if not k[0] or k[0] == k[1] or k in seen or any(w in blocked for w in k[0].split()):
+            if (not k[0] or k[0] == k[1] or k in seen or k[0] in existing
+                    or any(w in blocked for w in k[0].split())):
                 continue
             seen.add(k)
             tags = ["spinner:" + p for p in profiles] + ["inferred"]
@@ -304,7 +307,7 @@ def main():
         stats[k] = stats.get(k, 0) + 1
 
     if args.pairs_out:
-        write_pairs(args.pairs_out, args.table, blocked)
+        write_pairs(args.pairs_out, args.table, blocked, ex_keys)
 
     # spun key -> entry dict (first line wins the order; more originals become alternatives)
     entries = {}
@@ -422,7 +425,8 @@ def main():
               "#     --bigrams frequency_bigramdictionary_en_243_342.txt \\\n"
               "#     --words /usr/share/dict/american-english /usr/share/dict/british-english \\\n"
               "#     --clean /work/clean/news /work/clean/austen /work/clean/handbook \\\n"
-              "#     --existing dictionaries/news.csv --max-rate 0.02 --max-hits 5\n"
+              "#     --existing dictionaries/news.csv --max-rate 0.02 --max-hits 5 \\\n"
+              "#     --pairs-out dictionaries/tools/inferred-pairs.csv\n"
               "# (frequency lists from PyPI symspellpy 6.10.1, MIT; word lists from Debian wamerican and\n"
               "# wbritish; clean text built by benches/clean_corpus.py)\n")
     w = csv.writer(buf, lineterminator="\n")
