@@ -176,7 +176,9 @@ def main():
             with open(write, "w", encoding="utf-8") as f:
                 f.write("# Learned by `despin dict learn` from %d development articles (spinners %s) and their\n"
                         "# hand-reconstructed originals, kept outside this repository (see NOTICE.md); one\n"
-                        "# profile per spinner, shuffle mode for %s. Accuracy is measured leave-one-out with\n"
+                        "# profile per spinner, shuffle mode for %s; pairs of the team's synonym table\n"
+                        "# (dictionaries/tools/inferred-pairs.csv) need two articles, not three. Accuracy is\n"
+                        "# measured leave-one-out with\n"
                         "# benches/loo_dev.py. GENERATED: regenerate, do not edit. Command (repository root):\n"
                         "#   %s\n" % (len(arts), ", ".join(spinners), ",".join(shuffle), cmd))
                 f.write(open(os.path.join(work, "all.csv"), encoding="utf-8").read())
