@@ -1,10 +1,12 @@
 //! Options shared by the subcommands that scan text: configuration, dictionary selection
 //! and thresholds (command line > `despin.toml` > defaults).
+//! Also the dictionary-source reader of the `dict` subcommands (`check`, `learn --vouched`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use despin::config::{Config, Effective, Overrides};
+use despin::dict::source::{parse_source, Parsed};
 use despin::dict::{default_names, DictSet, Dictionary};
 use despin::scan::{ScanOptions, Scanner};
 
@@ -166,4 +168,18 @@ pub fn parse_confidence(s: &str) -> Result<f32, String> {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("`{s}` is not a number between 0 and 1")),
     }
+}
+
+/// Parse a dictionary source file, refusing it if any row is malformed.
+pub fn read_source(path: &Path) -> Result<Parsed> {
+    let data = std::fs::read(path)
+        .with_context(|| format!("cannot read dictionary {}", path.display()))?;
+    let parsed = parse_source(path, &data);
+    if !parsed.errors.is_empty() {
+        return Err(despin::Error::DictRows {
+            rows: parsed.errors,
+        }
+        .into());
+    }
+    Ok(parsed)
 }

@@ -12,6 +12,8 @@ use despin::dict::{learn_review as learn, Dictionary};
 use despin::{output, review};
 use despin_core::located_csv::LocatedCsv;
 
+use super::common::read_source;
+
 use super::common::{parse_confidence, ConfigArgs, DictArgs};
 use super::{EXIT_CLEAN, EXIT_FOUND};
 
@@ -223,20 +225,6 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Import(a) => run_import(a),
         Command::Inflect(a) => super::inflect::run(a),
     }
-}
-
-/// Parse a dictionary source file, refusing it if any row is malformed.
-pub(super) fn read_source(path: &Path) -> Result<source::Parsed> {
-    let data = std::fs::read(path)
-        .with_context(|| format!("cannot read dictionary {}", path.display()))?;
-    let parsed = parse_source(path, &data);
-    if !parsed.errors.is_empty() {
-        return Err(despin::Error::DictRows {
-            rows: parsed.errors,
-        }
-        .into());
-    }
-    Ok(parsed)
 }
 
 fn run_learn(a: LearnArgs) -> Result<i32> {

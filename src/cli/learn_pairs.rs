@@ -125,7 +125,7 @@ pub fn run(args: &PairArgs, into: Option<&std::path::Path>) -> Result<i32> {
     for v in &args.vouched {
         selection
             .vouched
-            .extend(learn::vouched(&super::dict::read_source(v)?.entries));
+            .extend(learn::vouched(&super::common::read_source(v)?.entries));
     }
     if !args.clean.is_empty() {
         let mut clean = Vec::new();
