@@ -24,10 +24,11 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use crate::dict::fxhash::FxHasher;
+use fst::raw::{CompiledAddr, Output};
 
 #[allow(dead_code)] // the header's informative constants (`SCALE`) need not be used
 mod table {
@@ -49,14 +50,18 @@ Carnegie Mellon University, 2014-2015 Alpha Cephei Inc.)";
 const SENTENCE_START: &str = "<s>";
 const SENTENCE_END: &str = "</s>";
 
-/// How a window token joins its neighbours in the trigram model.
+/// How a window token joins its neighbours in the trigram model (words as ids of the
+/// thread's [`GramMemo`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Joint<'a> {
-    Word(&'a str),
+enum Joint {
+    Word(u32),
     /// `.`, `!`, `?` (and a paragraph break, which the scanner passes as `.`): the words
     /// before end a sentence, the words after start one.
     SentenceEnd,
-    /// Other punctuation and words the model does not know: no context crosses it.
+    /// A word the model does not know: no context crosses it, and inside a phrase it is
+    /// scored at the floor (after backing off from its history).
+    Unknown(u32),
+    /// Other punctuation: no context crosses it.
     Cut,
 }
 
@@ -70,13 +75,262 @@ const MEMO_KEYS: usize = 1 << 16;
 
 type CostMemo = HashMap<Box<[u8]>, Option<f32>, BuildHasherDefault<FxHasher>>;
 
-type GramMemo = HashMap<Box<[u8]>, Option<(f32, f32)>, BuildHasherDefault<FxHasher>>;
-
 thread_local! {
     /// Costs of the embedded model (the only model) by key, per thread.
     static COSTS: RefCell<CostMemo> = RefCell::new(CostMemo::default());
-    /// The trigram model's (ln P, ln back-off weight) by n-gram, per thread.
-    static GRAMS: RefCell<GramMemo> = RefCell::new(GramMemo::default());
+    /// The trigram model's memo, per thread.
+    static GRAMS: RefCell<GramMemo> = RefCell::new(GramMemo::new());
+}
+
+/// Word ids of [`SENTENCE_START`] and [`SENTENCE_END`] in every [`GramMemo`].
+const START: u32 = 0;
+const END: u32 = 1;
+
+/// No word: an unused slot of an n-gram key.
+const NO_WORD: u32 = (1 << ID_BITS) - 1;
+
+/// Longest n-gram key (bytes) looked up: the model has none longer.
+const MAX_GRAM_KEY: usize = 96;
+
+/// Most words, and most n-grams or FST states, a thread's [`GramMemo`] holds; it is emptied
+/// (all of it, so word ids stay consistent) when one is full.
+const GRAM_MEMO_WORDS: usize = 1 << 16;
+const GRAM_MEMO_KEYS: usize = 1 << 18;
+
+/// The trigram model's per-thread memo. Discovery and judging score many candidate words
+/// in the same context, so lookups are made cheap where they repeat: words are interned once
+/// (an n-gram is then three ids, no string is built or allocated), (ln P, ln back-off) is kept
+/// per n-gram, and so is the FST's state after each history ("a b ", "b "), so an n-gram
+/// not met before costs a walk over its last word's bytes only, not over the whole key.
+#[derive(Default)]
+struct GramMemo {
+    ids: HashMap<Box<str>, u32, BuildHasherDefault<IdHasher>>,
+    /// Text of each word id.
+    text: Vec<Box<str>>,
+    /// (ln P, ln back-off weight) by n-gram: word ids, first slots first, [`NO_WORD`] after.
+    grams: IdMap<Option<(f32, f32)>>,
+    /// FST state (node, output so far) after `"a b "` (`[a, b]`) or `"b "` (`[NO_WORD, b]`);
+    /// `None` when no key starts so.
+    states: IdMap<Option<(CompiledAddr, u64)>>,
+}
+
+/// A map keyed by up to three word ids packed into a `u64` ([`pack`]).
+type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
+/// Bits of a word id in a packed key: ids stay below [`NO_WORD`].
+const ID_BITS: u32 = 21;
+
+/// Up to three word ids (first slots first, [`NO_WORD`] after) as one key.
+fn pack(ids: &[u32]) -> u64 {
+    ids.iter()
+        .rev()
+        .fold(0, |k, &id| k << ID_BITS | u64::from(id))
+}
+
+/// Hashes a packed key (or a word) by a folded multiply: the Fx hash leaves the low bits (the bucket)
+/// of keys that differ only in their high bits equal, which piles n-grams sharing their
+/// last word into one probe sequence.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+
+    #[inline]
+    fn write_u64(&mut self, k: u64) {
+        let p = u128::from(self.0 ^ k) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (p as u64) ^ (p >> 64) as u64;
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Follows `bytes` from FST state `from`; `None` when no key continues so.
+fn walk(
+    fst: &fst::raw::Fst<&[u8]>,
+    from: (CompiledAddr, u64),
+    bytes: &[u8],
+) -> Option<(CompiledAddr, u64)> {
+    let mut node = fst.node(from.0);
+    let mut out = Output::new(from.1);
+    for &b in bytes {
+        let t = node.transition(node.find_input(b)?);
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
+    }
+    Some((node.addr(), out.value()))
+}
+
+impl GramMemo {
+    /// Empties the memo if it is full (only between lookups: ids are then renumbered).
+    fn bound(&mut self) {
+        if self.text.len() >= GRAM_MEMO_WORDS
+            || self.grams.len() >= GRAM_MEMO_KEYS
+            || self.states.len() >= GRAM_MEMO_KEYS
+        {
+            self.ids.clear();
+            self.text.clear();
+            self.grams.clear();
+            self.states.clear();
+            self.id(SENTENCE_START);
+            self.id(SENTENCE_END);
+        }
+    }
+
+    /// An empty memo with the sentence marks as words [`START`] and [`END`].
+    fn new() -> GramMemo {
+        let mut m = GramMemo::default();
+        m.id(SENTENCE_START);
+        m.id(SENTENCE_END);
+        m
+    }
+
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.text.len() as u32;
+        self.text.push(word.into());
+        self.ids.insert(word.into(), id);
+        id
+    }
+
+    /// The FST state after the history `h` and a space (see [`GramMemo::states`]).
+    fn state(&mut self, fst: &fst::raw::Fst<&[u8]>, h: [u32; 2]) -> Option<(CompiledAddr, u64)> {
+        if let Some(&s) = self.states.get(&pack(&h)) {
+            return s;
+        }
+        let from = if h[0] == NO_WORD {
+            Some((fst.root().addr(), 0))
+        } else {
+            self.state(fst, [NO_WORD, h[0]])
+        };
+        let s = from.and_then(|from| {
+            walk(fst, from, self.text[h[1] as usize].as_bytes()).and_then(|s| walk(fst, s, b" "))
+        });
+        self.states.insert(pack(&h), s);
+        s
+    }
+
+    /// (ln P, ln back-off weight) of a listed n-gram `key` (see [`GramMemo::grams`]).
+    fn gram(&mut self, fst: &fst::raw::Fst<&[u8]>, key: [u32; 3]) -> Option<(f32, f32)> {
+        if let Some(&v) = self.grams.get(&pack(&key)) {
+            return v;
+        }
+        let n = key.iter().take_while(|&&w| w != NO_WORD).count();
+        let len = key[..n]
+            .iter()
+            .map(|&w| self.text[w as usize].len() + 1)
+            .sum::<usize>()
+            - 1;
+        let from = match n {
+            _ if len > MAX_GRAM_KEY => None, // no n-gram of the model is this long
+            1 => Some((fst.root().addr(), 0)),
+            2 => self.state(fst, [NO_WORD, key[0]]),
+            _ => self.state(fst, [key[0], key[1]]),
+        };
+        let v = from
+            .and_then(|from| walk(fst, from, self.text[key[n - 1] as usize].as_bytes()))
+            .and_then(|(addr, out)| {
+                let node = fst.node(addr);
+                node.is_final().then(|| out + node.final_output().value())
+            })
+            .map(|v| {
+                let z = v >> 16;
+                let backoff = ((z >> 1) as i64) ^ -((z & 1) as i64);
+                ((v & 0xffff) as f32 / -10.0, backoff as f32 / -10.0)
+            });
+        self.grams.insert(pack(&key), v);
+        v
+    }
+
+    /// ln P(word | history) in the trigram model, backing off as an ARPA (Katz) model does:
+    /// the longest listed n-gram ending in `word`, plus the back-off weights of the
+    /// histories passed over. `history` holds at most two words, nearest last; an unknown
+    /// word is at the model's floor.
+    fn ln_cond(&mut self, fst: &fst::raw::Fst<&[u8]>, history: &[u32], word: u32) -> f32 {
+        let h = &history[history.len().saturating_sub(2)..];
+        let mut alpha = 0.0;
+        for start in 0..h.len() {
+            let ctx = &h[start..];
+            let mut g = [NO_WORD; 3];
+            g[..ctx.len()].copy_from_slice(ctx);
+            g[ctx.len()] = word;
+            if let Some((lp, _)) = self.gram(fst, g) {
+                return alpha + lp;
+            }
+            g[ctx.len()] = NO_WORD;
+            alpha += self.gram(fst, g).map_or(0.0, |(_, bo)| bo);
+        }
+        alpha
+            + self
+                .gram(fst, [word, NO_WORD, NO_WORD])
+                .map_or(trigram::FLOOR_COST as f32 / -10.0, |g| g.0)
+    }
+
+    fn joint(&mut self, fst: &fst::raw::Fst<&[u8]>, t: &str) -> Joint {
+        if matches!(t, "." | "!" | "?") {
+            Joint::SentenceEnd
+        } else if is_word(t) {
+            let id = self.id(t);
+            if self.gram(fst, [id, NO_WORD, NO_WORD]).is_some() {
+                Joint::Word(id)
+            } else {
+                Joint::Unknown(id)
+            }
+        } else {
+            Joint::Cut
+        }
+    }
+}
+
+/// The last two words of a history (all the trigram model looks at), oldest first.
+#[derive(Clone, Copy)]
+struct History {
+    words: [u32; 2],
+    len: usize,
+}
+
+impl History {
+    const EMPTY: History = History {
+        words: [NO_WORD; 2],
+        len: 0,
+    };
+
+    fn of(word: u32) -> History {
+        History {
+            words: [word, NO_WORD],
+            len: 1,
+        }
+    }
+
+    fn push(&mut self, word: u32) {
+        if self.len < 2 {
+            self.words[self.len] = word;
+            self.len += 1;
+        } else {
+            self.words = [self.words[1], word];
+        }
+    }
+
+    /// Puts `word` before the others (at most one word held).
+    fn prepend(&mut self, word: u32) {
+        self.words = [word, self.words[0]];
+        self.len = (self.len + 1).min(2);
+    }
+
+    fn words(&self) -> &[u32] {
+        &self.words[..self.len]
+    }
 }
 
 /// English word, phrase and context probabilities over normalised (lower-case) word tokens.
@@ -114,72 +368,13 @@ impl ContextModel {
         })
     }
 
-    /// (ln P, ln back-off weight) of a listed n-gram (words joined by one space).
-    fn gram(&self, words: &[&str]) -> Option<(f32, f32)> {
-        let mut key = [0u8; 96];
-        let n = words.iter().map(|w| w.len() + 1).sum::<usize>() - 1;
-        if n > key.len() {
-            return None; // no n-gram of the model is this long
-        }
-        let mut at = 0;
-        for (i, w) in words.iter().enumerate() {
-            if i > 0 {
-                key[at] = b' ';
-                at += 1;
-            }
-            key[at..at + w.len()].copy_from_slice(w.as_bytes());
-            at += w.len();
-        }
-        let key = &key[..n];
+    /// Runs `f` with this thread's trigram memo and the trigram FST.
+    fn with_grams<R>(&self, f: impl FnOnce(&mut GramMemo, &fst::raw::Fst<&[u8]>) -> R) -> R {
         GRAMS.with(|m| {
             let mut m = m.borrow_mut();
-            if let Some(&v) = m.get(key) {
-                return v;
-            }
-            if m.len() >= MEMO_KEYS {
-                m.clear();
-            }
-            let v = self.grams.get(key).map(|v| {
-                let z = v >> 16;
-                let backoff = ((z >> 1) as i64) ^ -((z & 1) as i64);
-                ((v & 0xffff) as f32 / -10.0, backoff as f32 / -10.0)
-            });
-            m.insert(key.into(), v);
-            v
+            m.bound();
+            f(&mut m, self.grams.as_fst())
         })
-    }
-
-    /// ln P(word | history) in the trigram model, backing off as an ARPA (Katz) model does:
-    /// the longest listed n-gram ending in `word`, plus the back-off weights of the histories
-    /// passed over. `history` holds at most two words, nearest last; an unknown word is at
-    /// the model's floor.
-    fn ln_cond(&self, history: &[&str], word: &str) -> f32 {
-        let h = &history[history.len().saturating_sub(2)..];
-        let mut alpha = 0.0;
-        for start in 0..h.len() {
-            let ctx = &h[start..];
-            let mut g: [&str; 3] = [""; 3];
-            g[..ctx.len()].copy_from_slice(ctx);
-            g[ctx.len()] = word;
-            if let Some((lp, _)) = self.gram(&g[..=ctx.len()]) {
-                return alpha + lp;
-            }
-            alpha += self.gram(ctx).map_or(0.0, |(_, bo)| bo);
-        }
-        alpha
-            + self
-                .gram(&[word])
-                .map_or(trigram::FLOOR_COST as f32 / -10.0, |g| g.0)
-    }
-
-    fn joint<'a>(&self, t: &'a str) -> Joint<'a> {
-        if matches!(t, "." | "!" | "?") {
-            Joint::SentenceEnd
-        } else if is_word(t) && self.gram(&[t]).is_some() {
-            Joint::Word(t)
-        } else {
-            Joint::Cut
-        }
     }
 
     /// ln P of `phrase` and of up to two words after it, given up to two words before it,
@@ -189,49 +384,50 @@ impl ContextModel {
     /// other punctuation and unknown words cut the window (nothing is conditioned across
     /// them); a phrase word the model does not know is at its floor.
     pub fn score(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> f32 {
-        let mut hist: Vec<&str> = Vec::with_capacity(phrase.len() + 4);
-        for &t in left.iter().rev().take(2) {
-            match self.joint(t) {
-                Joint::Word(w) => hist.insert(0, w),
-                Joint::SentenceEnd => {
-                    hist.insert(0, SENTENCE_START);
-                    break;
+        self.with_grams(|m, fst| {
+            let mut hist = History::EMPTY;
+            for &t in left.iter().rev().take(2) {
+                match m.joint(fst, t) {
+                    Joint::Word(w) => hist.prepend(w),
+                    Joint::SentenceEnd => {
+                        hist.prepend(START);
+                        break;
+                    }
+                    Joint::Unknown(_) | Joint::Cut => break,
                 }
-                Joint::Cut => break,
             }
-        }
-        let mut total = 0.0;
-        for &t in phrase {
-            match self.joint(t) {
-                Joint::Word(w) => {
-                    total += self.ln_cond(&hist, w);
-                    hist.push(w);
+            let mut total = 0.0;
+            for &t in phrase {
+                match m.joint(fst, t) {
+                    Joint::Word(w) => {
+                        total += m.ln_cond(fst, hist.words(), w);
+                        hist.push(w);
+                    }
+                    Joint::SentenceEnd => hist = History::of(START),
+                    Joint::Unknown(w) => {
+                        total += m.ln_cond(fst, hist.words(), w);
+                        hist = History::EMPTY;
+                    }
+                    Joint::Cut => hist = History::EMPTY,
                 }
-                Joint::SentenceEnd => hist = vec![SENTENCE_START],
-                Joint::Cut if is_word(t) => {
-                    total += self.ln_cond(&hist, t);
-                    hist.clear();
-                }
-                Joint::Cut => hist.clear(),
             }
-        }
-        // Right-hand words count even where the phrase no longer conditions them (after an
-        // unknown word): a phrase must not gain by cutting the window short.
-        for &t in right.iter().take(2) {
-            let h = &hist[hist.len().saturating_sub(2)..];
-            match self.joint(t) {
-                Joint::Word(w) => {
-                    total += self.ln_cond(h, w);
-                    hist.push(w);
+            // Right-hand words count even where the phrase no longer conditions them (after
+            // an unknown word): a phrase must not gain by cutting the window short.
+            for &t in right.iter().take(2) {
+                match m.joint(fst, t) {
+                    Joint::Word(w) => {
+                        total += m.ln_cond(fst, hist.words(), w);
+                        hist.push(w);
+                    }
+                    Joint::SentenceEnd => {
+                        total += m.ln_cond(fst, hist.words(), END);
+                        break;
+                    }
+                    Joint::Unknown(_) | Joint::Cut => break,
                 }
-                Joint::SentenceEnd => {
-                    total += self.ln_cond(h, SENTENCE_END);
-                    break;
-                }
-                Joint::Cut => break,
             }
-        }
-        total
+            total
+        })
     }
 
     /// How much the two words each side raise the phrase's probability (nats):
