@@ -27,7 +27,6 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use crate::dict::fxhash::FxHasher;
 use fst::raw::{CompiledAddr, Output};
 
 #[allow(dead_code)] // the header's informative constants (`SCALE`) need not be used
@@ -68,17 +67,8 @@ enum Joint {
 /// Share of a word's probability an absent pair backs off to (as in "stupid back-off").
 const BACKOFF: f32 = 0.4;
 
-/// Most words and pairs whose cost a thread remembers; the memo is emptied when full.
-/// Texts reuse a small vocabulary, and the scanner asks about the same neighbours of the
-/// same candidates over and over: a hit costs one hash instead of an FST walk.
-const MEMO_KEYS: usize = 1 << 16;
-
-type CostMemo = HashMap<Box<[u8]>, Option<f32>, BuildHasherDefault<FxHasher>>;
-
 thread_local! {
-    /// Costs of the embedded model (the only model) by key, per thread.
-    static COSTS: RefCell<CostMemo> = RefCell::new(CostMemo::default());
-    /// The trigram model's memo, per thread.
+    /// Both models' memo, per thread.
     static GRAMS: RefCell<GramMemo> = RefCell::new(GramMemo::new());
 }
 
@@ -97,8 +87,9 @@ const MAX_GRAM_KEY: usize = 96;
 const GRAM_MEMO_WORDS: usize = 1 << 16;
 const GRAM_MEMO_KEYS: usize = 1 << 18;
 
-/// The trigram model's per-thread memo. Discovery and judging score many candidate words
-/// in the same context, so lookups are made cheap where they repeat: words are interned once
+/// The per-thread memo of both models' lookups. Texts reuse a small vocabulary, and
+/// discovery and judging score many candidate words in the same context, so lookups are
+/// made cheap where they repeat: words are interned once
 /// (an n-gram is then three ids, no string is built or allocated), (ln P, ln back-off) is kept
 /// per n-gram, and so is the FST's state after each history ("a b ", "b "), so an n-gram
 /// not met before costs a walk over its last word's bytes only, not over the whole key.
@@ -112,6 +103,10 @@ struct GramMemo {
     /// FST state (node, output so far) after `"a b "` (`[a, b]`) or `"b "` (`[NO_WORD, b]`);
     /// `None` when no key starts so.
     states: IdMap<Option<(CompiledAddr, u64)>>,
+    /// The word-pair model's ln P by word or pair (`[a, NO_WORD]`, `[a, b]`).
+    costs: IdMap<Option<f32>>,
+    /// The word-pair model's FST state after `"a "`, by `a`.
+    pair_states: IdMap<Option<(CompiledAddr, u64)>>,
 }
 
 /// A map keyed by up to three word ids packed into a `u64` ([`pack`]).
@@ -176,11 +171,15 @@ impl GramMemo {
         if self.text.len() >= GRAM_MEMO_WORDS
             || self.grams.len() >= GRAM_MEMO_KEYS
             || self.states.len() >= GRAM_MEMO_KEYS
+            || self.costs.len() >= GRAM_MEMO_KEYS
+            || self.pair_states.len() >= GRAM_MEMO_KEYS
         {
             self.ids.clear();
             self.text.clear();
             self.grams.clear();
             self.states.clear();
+            self.costs.clear();
+            self.pair_states.clear();
             self.id(SENTENCE_START);
             self.id(SENTENCE_END);
         }
@@ -275,6 +274,127 @@ impl GramMemo {
             + self
                 .gram(fst, [word, NO_WORD, NO_WORD])
                 .map_or(trigram::FLOOR_COST as f32 / -10.0, |g| g.0)
+    }
+
+    /// The word-pair model's ln P of word `key[0]` or of the pair `key` (see
+    /// [`GramMemo::costs`]).
+    fn cost(&mut self, fst: &fst::raw::Fst<&[u8]>, key: [u32; 2]) -> Option<f32> {
+        if let Some(&c) = self.costs.get(&pack(&key)) {
+            return c;
+        }
+        let from = if key[1] == NO_WORD {
+            Some((fst.root().addr(), 0))
+        } else if let Some(&s) = self.pair_states.get(&u64::from(key[0])) {
+            s
+        } else {
+            let s = walk(
+                fst,
+                (fst.root().addr(), 0),
+                self.text[key[0] as usize].as_bytes(),
+            )
+            .and_then(|s| walk(fst, s, b" "));
+            self.pair_states.insert(u64::from(key[0]), s);
+            s
+        };
+        let last = key[usize::from(key[1] != NO_WORD)];
+        let c = from
+            .and_then(|from| walk(fst, from, self.text[last as usize].as_bytes()))
+            .and_then(|(addr, out)| {
+                let node = fst.node(addr);
+                node.is_final().then(|| out + node.final_output().value())
+            })
+            .map(|c| c as f32 / -10.0);
+        self.costs.insert(pack(&key), c);
+        c
+    }
+
+    /// The history the tokens `left` (nearest last) leave for a phrase after them.
+    fn left_history(&mut self, fst: &fst::raw::Fst<&[u8]>, left: &[&str]) -> History {
+        let mut hist = History::EMPTY;
+        for &t in left.iter().rev().take(2) {
+            match self.joint(fst, t) {
+                Joint::Word(w) => hist.prepend(w),
+                Joint::SentenceEnd => {
+                    hist.prepend(START);
+                    break;
+                }
+                Joint::Unknown(_) | Joint::Cut => break,
+            }
+        }
+        hist
+    }
+
+    /// The joints of the first two tokens of `right`, and how many there are.
+    fn right_joints(&mut self, fst: &fst::raw::Fst<&[u8]>, right: &[&str]) -> ([Joint; 2], usize) {
+        let mut joints = [Joint::Cut; 2];
+        let n = right.len().min(2);
+        for (j, &t) in joints.iter_mut().zip(right) {
+            *j = self.joint(fst, t);
+        }
+        (joints, n)
+    }
+
+    /// The joints of the tokens of `phrase`, given to `f`.
+    fn with_joints<R>(
+        &mut self,
+        fst: &fst::raw::Fst<&[u8]>,
+        phrase: &[&str],
+        f: impl FnOnce(&mut GramMemo, &[Joint]) -> R,
+    ) -> R {
+        let mut small = [Joint::Cut; 8];
+        let mut large = Vec::new();
+        let joints: &mut [Joint] = if phrase.len() <= small.len() {
+            &mut small[..phrase.len()]
+        } else {
+            large.resize(phrase.len(), Joint::Cut);
+            &mut large
+        };
+        for (j, &t) in joints.iter_mut().zip(phrase) {
+            *j = self.joint(fst, t);
+        }
+        f(self, joints)
+    }
+
+    /// ln P of the phrase of `joints` and of the words of `right` after it, given `hist`
+    /// (see [`ContextModel::score`]).
+    fn score(
+        &mut self,
+        fst: &fst::raw::Fst<&[u8]>,
+        mut hist: History,
+        phrase: &[Joint],
+        right: &[Joint],
+    ) -> f32 {
+        let mut total = 0.0;
+        for &j in phrase {
+            match j {
+                Joint::Word(w) => {
+                    total += self.ln_cond(fst, hist.words(), w);
+                    hist.push(w);
+                }
+                Joint::SentenceEnd => hist = History::of(START),
+                Joint::Unknown(w) => {
+                    total += self.ln_cond(fst, hist.words(), w);
+                    hist = History::EMPTY;
+                }
+                Joint::Cut => hist = History::EMPTY,
+            }
+        }
+        // Right-hand words count even where the phrase no longer conditions them (after an
+        // unknown word): a phrase must not gain by cutting the window short.
+        for &j in right {
+            match j {
+                Joint::Word(w) => {
+                    total += self.ln_cond(fst, hist.words(), w);
+                    hist.push(w);
+                }
+                Joint::SentenceEnd => {
+                    total += self.ln_cond(fst, hist.words(), END);
+                    break;
+                }
+                Joint::Unknown(_) | Joint::Cut => break,
+            }
+        }
+        total
     }
 
     fn joint(&mut self, fst: &fst::raw::Fst<&[u8]>, t: &str) -> Joint {
@@ -384,50 +504,7 @@ impl ContextModel {
     /// other punctuation and unknown words cut the window (nothing is conditioned across
     /// them); a phrase word the model does not know is at its floor.
     pub fn score(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> f32 {
-        self.with_grams(|m, fst| {
-            let mut hist = History::EMPTY;
-            for &t in left.iter().rev().take(2) {
-                match m.joint(fst, t) {
-                    Joint::Word(w) => hist.prepend(w),
-                    Joint::SentenceEnd => {
-                        hist.prepend(START);
-                        break;
-                    }
-                    Joint::Unknown(_) | Joint::Cut => break,
-                }
-            }
-            let mut total = 0.0;
-            for &t in phrase {
-                match m.joint(fst, t) {
-                    Joint::Word(w) => {
-                        total += m.ln_cond(fst, hist.words(), w);
-                        hist.push(w);
-                    }
-                    Joint::SentenceEnd => hist = History::of(START),
-                    Joint::Unknown(w) => {
-                        total += m.ln_cond(fst, hist.words(), w);
-                        hist = History::EMPTY;
-                    }
-                    Joint::Cut => hist = History::EMPTY,
-                }
-            }
-            // Right-hand words count even where the phrase no longer conditions them (after
-            // an unknown word): a phrase must not gain by cutting the window short.
-            for &t in right.iter().take(2) {
-                match m.joint(fst, t) {
-                    Joint::Word(w) => {
-                        total += m.ln_cond(fst, hist.words(), w);
-                        hist.push(w);
-                    }
-                    Joint::SentenceEnd => {
-                        total += m.ln_cond(fst, hist.words(), END);
-                        break;
-                    }
-                    Joint::Unknown(_) | Joint::Cut => break,
-                }
-            }
-            total
-        })
+        self.score_and_fit(left, phrase, right).0
     }
 
     /// How much the two words each side raise the phrase's probability (nats):
@@ -435,21 +512,51 @@ impl ContextModel {
     /// original's fit and the fit of the text as written is a log-likelihood ratio of the
     /// context, free of how common each wording is.
     pub fn fit(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> f32 {
-        self.score(left, phrase, right) - self.score(&[], phrase, &[])
+        self.score_and_fit(left, phrase, right).1
     }
 
-    fn cost(&self, key: &[u8]) -> Option<f32> {
-        COSTS.with(|m| {
+    /// [`ContextModel::score`] and [`ContextModel::fit`] at once (the fit is the score less
+    /// the phrase's score alone).
+    pub fn score_and_fit(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> (f32, f32) {
+        self.with_grams(|m, fst| {
+            let hist = m.left_history(fst, left);
+            let (right, n) = m.right_joints(fst, right);
+            m.with_joints(fst, phrase, |m, phrase| {
+                let score = m.score(fst, hist, phrase, &right[..n]);
+                (score, score - m.score(fst, History::EMPTY, phrase, &[]))
+            })
+        })
+    }
+
+    /// [`ContextModel::fit`] of each word of `words` as a one-word phrase between the same
+    /// `left` and `right`, given to `each` with its position in `words`: the same numbers,
+    /// with the context read once (discovery weighs every candidate original of a word in
+    /// one place).
+    pub fn fit_each<'w>(
+        &self,
+        left: &[&str],
+        right: &[&str],
+        words: impl IntoIterator<Item = &'w str>,
+        mut each: impl FnMut(usize, f32),
+    ) {
+        self.with_grams(|m, fst| {
+            let hist = m.left_history(fst, left);
+            let (right, n) = m.right_joints(fst, right);
+            for (k, w) in words.into_iter().enumerate() {
+                let phrase = [m.joint(fst, w)];
+                let fit = m.score(fst, hist, &phrase, &right[..n])
+                    - m.score(fst, History::EMPTY, &phrase, &[]);
+                each(k, fit);
+            }
+        })
+    }
+
+    /// Runs `f` with this thread's memo and the word-pair model's FST.
+    fn with_costs<R>(&self, f: impl FnOnce(&mut GramMemo, &fst::raw::Fst<&[u8]>) -> R) -> R {
+        GRAMS.with(|m| {
             let mut m = m.borrow_mut();
-            if let Some(&c) = m.get(key) {
-                return c;
-            }
-            if m.len() >= MEMO_KEYS {
-                m.clear();
-            }
-            let c = self.fst.get(key).map(|c| c as f32 / -10.0);
-            m.insert(key.into(), c);
-            c
+            m.bound();
+            f(&mut m, self.fst.as_fst())
         })
     }
 
@@ -458,7 +565,10 @@ impl ContextModel {
         if word.contains(' ') {
             return None;
         }
-        self.cost(word.as_bytes())
+        self.with_costs(|m, fst| {
+            let w = m.id(word);
+            m.cost(fst, [w, NO_WORD])
+        })
     }
 
     /// The word's Zipf frequency: log10 of its occurrences per billion words (about 7 for
@@ -491,20 +601,11 @@ impl ContextModel {
         let Some(ln_prev) = self.ln_word(prev) else {
             return self.ln_word_or_floor(word);
         };
-        // Most pairs fit a stack buffer; the model is asked for every candidate's neighbours.
-        let n = prev.len() + word.len() + 1;
-        let mut buf = [0u8; 64];
-        let mut heap = Vec::new();
-        let key: &mut [u8] = if n <= buf.len() {
-            &mut buf[..n]
-        } else {
-            heap.resize(n, 0);
-            &mut heap
-        };
-        key[..prev.len()].copy_from_slice(prev.as_bytes());
-        key[prev.len()] = b' ';
-        key[prev.len() + 1..].copy_from_slice(word.as_bytes());
-        if let Some(l) = self.cost(key) {
+        let pair = self.with_costs(|m, fst| {
+            let (p, w) = (m.id(prev), m.id(word));
+            m.cost(fst, [p, w])
+        });
+        if let Some(l) = pair {
             return l;
         }
         let backoff = BACKOFF.ln() + self.ln_word_or_floor(word);
