@@ -82,35 +82,46 @@ const NO_WORD: u32 = (1 << ID_BITS) - 1;
 /// Longest n-gram key (bytes) looked up: the model has none longer.
 const MAX_GRAM_KEY: usize = 96;
 
-/// Most words, and most n-grams or FST states, a thread's [`GramMemo`] holds; it is emptied
-/// (all of it, so word ids stay consistent) when one is full.
+/// Most words a thread's [`GramMemo`] interns; it is emptied (all of it, so word ids stay
+/// consistent) when it holds more.
 const GRAM_MEMO_WORDS: usize = 1 << 16;
-const GRAM_MEMO_KEYS: usize = 1 << 18;
 
 /// The per-thread memo of both models' lookups. Texts reuse a small vocabulary, and
 /// discovery and judging score many candidate words in the same context, so lookups are
-/// made cheap where they repeat: words are interned once
-/// (an n-gram is then three ids, no string is built or allocated), (ln P, ln back-off) is kept
-/// per n-gram, and so is the FST's state after each history ("a b ", "b "), so an n-gram
-/// not met before costs a walk over its last word's bytes only, not over the whole key.
-#[derive(Default)]
+/// made cheap where they repeat: words are interned once (an n-gram is then up to three
+/// ids, no string is built), what the models say about a word alone is kept with the word,
+/// and n-grams and the trigram FST's state after a two-word history ("a b ") sit in fixed
+/// direct-mapped caches. An n-gram not met before costs a walk over its last word's bytes
+/// from the cached state after its history, not over the whole key. Most n-grams of a
+/// candidate's window are met once, so the caches are small and overwrite instead of
+/// growing: memory stays fixed and the words' own entries, which repeat, are never pushed
+/// out by them.
 struct GramMemo {
     ids: HashMap<Box<str>, u32, BuildHasherDefault<IdHasher>>,
-    /// Text of each word id.
-    text: Vec<Box<str>>,
-    /// (ln P, ln back-off weight) by n-gram: word ids, first slots first, [`NO_WORD`] after.
-    grams: IdMap<Option<(f32, f32)>>,
-    /// FST state (node, output so far) after `"a b "` (`[a, b]`) or `"b "` (`[NO_WORD, b]`);
-    /// `None` when no key starts so.
-    states: IdMap<Option<(CompiledAddr, u64)>>,
-    /// The word-pair model's ln P by word or pair (`[a, NO_WORD]`, `[a, b]`).
-    costs: IdMap<Option<f32>>,
-    /// The word-pair model's FST state after `"a "`, by `a`.
-    pair_states: IdMap<Option<(CompiledAddr, u64)>>,
+    /// What is known of each word id.
+    words: Vec<WordMemo>,
+    /// (ln P, ln back-off weight) of the trigram model's listed two- and three-word n-grams
+    /// by word ids (first slots first, [`NO_WORD`] after); `None` when not listed.
+    grams: Slots<Option<(f32, f32)>>,
+    /// The trigram FST's state (node, output so far) after `"a b "`, by `[a, b]`; `None`
+    /// when no key starts so.
+    states: Slots<Option<(CompiledAddr, u64)>>,
+    /// The word-pair model's ln P by pair `[a, b]`.
+    costs: Slots<Option<f32>>,
 }
 
-/// A map keyed by up to three word ids packed into a `u64` ([`pack`]).
-type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+/// What the models say about one word, looked up on first need (the outer `None`).
+struct WordMemo {
+    text: Box<str>,
+    /// The trigram model's (ln P, ln back-off weight), if listed.
+    gram: Option<Option<(f32, f32)>>,
+    /// The trigram FST's state after `"word "`.
+    state: Option<Option<(CompiledAddr, u64)>>,
+    /// The word-pair model's ln P, if listed.
+    cost: Option<Option<f32>>,
+    /// The word-pair FST's state after `"word "`.
+    pair_state: Option<Option<(CompiledAddr, u64)>>,
+}
 
 /// Bits of a word id in a packed key: ids stay below [`NO_WORD`].
 const ID_BITS: u32 = 21;
@@ -122,9 +133,51 @@ fn pack(ids: &[u32]) -> u64 {
         .fold(0, |k, &id| k << ID_BITS | u64::from(id))
 }
 
-/// Hashes a packed key (or a word) by a folded multiply: the Fx hash leaves the low bits (the bucket)
-/// of keys that differ only in their high bits equal, which piles n-grams sharing their
-/// last word into one probe sequence.
+/// The key of no entry (packed keys use 63 bits).
+const EMPTY_KEY: u64 = u64::MAX;
+
+/// A direct-mapped cache by packed key: each slot holds the last entry whose key hashed to
+/// it, so a lookup is one probe and memory is fixed; an overwritten entry is looked up
+/// again when next needed.
+struct Slots<V> {
+    slots: Box<[(u64, V)]>,
+    shift: u32,
+}
+
+impl<V: Copy + Default> Slots<V> {
+    fn new(bits: u32) -> Slots<V> {
+        Slots {
+            slots: vec![(EMPTY_KEY, V::default()); 1 << bits].into(),
+            shift: 64 - bits,
+        }
+    }
+
+    #[inline]
+    fn index(&self, key: u64) -> usize {
+        // Fibonacci hashing: the high bits of the product depend on every bit of the key.
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<V> {
+        let (k, v) = self.slots[self.index(key)];
+        (k == key).then_some(v)
+    }
+
+    #[inline]
+    fn put(&mut self, key: u64, v: V) {
+        let i = self.index(key);
+        self.slots[i] = (key, v);
+    }
+
+    fn clear(&mut self) {
+        for s in self.slots.iter_mut() {
+            s.0 = EMPTY_KEY;
+        }
+    }
+}
+
+/// Hashes a word by a folded multiply per eight bytes.
 #[derive(Default, Clone, Copy)]
 struct IdHasher(u64);
 
@@ -165,90 +218,141 @@ fn walk(
     Some((node.addr(), out.value()))
 }
 
-impl GramMemo {
-    /// Empties the memo if it is full (only between lookups: ids are then renumbered).
-    fn bound(&mut self) {
-        if self.text.len() >= GRAM_MEMO_WORDS
-            || self.grams.len() >= GRAM_MEMO_KEYS
-            || self.states.len() >= GRAM_MEMO_KEYS
-            || self.costs.len() >= GRAM_MEMO_KEYS
-            || self.pair_states.len() >= GRAM_MEMO_KEYS
-        {
-            self.ids.clear();
-            self.text.clear();
-            self.grams.clear();
-            self.states.clear();
-            self.costs.clear();
-            self.pair_states.clear();
-            self.id(SENTENCE_START);
-            self.id(SENTENCE_END);
-        }
-    }
+/// The value of the key that ends at FST state `at`, if one does.
+fn value_at(fst: &fst::raw::Fst<&[u8]>, at: (CompiledAddr, u64)) -> Option<u64> {
+    let node = fst.node(at.0);
+    node.is_final().then(|| at.1 + node.final_output().value())
+}
 
+/// The state after `word` and a space, from the root of `fst`.
+fn state_after(fst: &fst::raw::Fst<&[u8]>, word: &str) -> Option<(CompiledAddr, u64)> {
+    walk(fst, (fst.root().addr(), 0), word.as_bytes()).and_then(|s| walk(fst, s, b" "))
+}
+
+/// A trigram model value as (ln P, ln back-off weight).
+fn decode_gram(v: u64) -> (f32, f32) {
+    let z = v >> 16;
+    let backoff = ((z >> 1) as i64) ^ -((z & 1) as i64);
+    ((v & 0xffff) as f32 / -10.0, backoff as f32 / -10.0)
+}
+
+impl GramMemo {
     /// An empty memo with the sentence marks as words [`START`] and [`END`].
     fn new() -> GramMemo {
-        let mut m = GramMemo::default();
+        let mut m = GramMemo {
+            ids: HashMap::default(),
+            words: Vec::new(),
+            grams: Slots::new(15),
+            states: Slots::new(13),
+            costs: Slots::new(14),
+        };
         m.id(SENTENCE_START);
         m.id(SENTENCE_END);
         m
+    }
+
+    /// Empties the memo if it holds too many words (only between lookups: ids are then
+    /// renumbered).
+    fn bound(&mut self) {
+        if self.words.len() >= GRAM_MEMO_WORDS {
+            self.ids.clear();
+            self.words.clear();
+            self.grams.clear();
+            self.states.clear();
+            self.costs.clear();
+            self.id(SENTENCE_START);
+            self.id(SENTENCE_END);
+        }
     }
 
     fn id(&mut self, word: &str) -> u32 {
         if let Some(&id) = self.ids.get(word) {
             return id;
         }
-        let id = self.text.len() as u32;
-        self.text.push(word.into());
+        let id = self.words.len() as u32;
+        self.words.push(WordMemo {
+            text: word.into(),
+            gram: None,
+            state: None,
+            cost: None,
+            pair_state: None,
+        });
         self.ids.insert(word.into(), id);
         id
     }
 
-    /// The FST state after the history `h` and a space (see [`GramMemo::states`]).
-    fn state(&mut self, fst: &fst::raw::Fst<&[u8]>, h: [u32; 2]) -> Option<(CompiledAddr, u64)> {
-        if let Some(&s) = self.states.get(&pack(&h)) {
+    fn text(&self, id: u32) -> &str {
+        &self.words[id as usize].text
+    }
+
+    /// The trigram FST's state after the word `w` and a space.
+    fn word_state(&mut self, fst: &fst::raw::Fst<&[u8]>, w: u32) -> Option<(CompiledAddr, u64)> {
+        if let Some(s) = self.words[w as usize].state {
             return s;
         }
-        let from = if h[0] == NO_WORD {
-            Some((fst.root().addr(), 0))
-        } else {
-            self.state(fst, [NO_WORD, h[0]])
-        };
-        let s = from.and_then(|from| {
-            walk(fst, from, self.text[h[1] as usize].as_bytes()).and_then(|s| walk(fst, s, b" "))
-        });
-        self.states.insert(pack(&h), s);
+        let s = state_after(fst, self.text(w));
+        self.words[w as usize].state = Some(s);
         s
     }
 
-    /// (ln P, ln back-off weight) of a listed n-gram `key` (see [`GramMemo::grams`]).
+    /// The trigram FST's state after the words `a b` and a space.
+    fn pair_state(
+        &mut self,
+        fst: &fst::raw::Fst<&[u8]>,
+        a: u32,
+        b: u32,
+    ) -> Option<(CompiledAddr, u64)> {
+        let key = pack(&[a, b]);
+        if let Some(s) = self.states.get(key) {
+            return s;
+        }
+        let s = self
+            .word_state(fst, a)
+            .and_then(|s| walk(fst, s, self.text(b).as_bytes()))
+            .and_then(|s| walk(fst, s, b" "));
+        self.states.put(key, s);
+        s
+    }
+
+    /// (ln P, ln back-off weight) of a listed n-gram `key` of the trigram model (word ids,
+    /// first slots first, [`NO_WORD`] after).
     fn gram(&mut self, fst: &fst::raw::Fst<&[u8]>, key: [u32; 3]) -> Option<(f32, f32)> {
-        if let Some(&v) = self.grams.get(&pack(&key)) {
+        if key[1] == NO_WORD {
+            let w = key[0] as usize;
+            if let Some(v) = self.words[w].gram {
+                return v;
+            }
+            let text = self.text(key[0]);
+            let v = if text.len() > MAX_GRAM_KEY {
+                None
+            } else {
+                fst.get(text.as_bytes()).map(|o| decode_gram(o.value()))
+            };
+            self.words[w].gram = Some(v);
             return v;
         }
-        let n = key.iter().take_while(|&&w| w != NO_WORD).count();
+        let packed = pack(&key);
+        if let Some(v) = self.grams.get(packed) {
+            return v;
+        }
+        let n = if key[2] == NO_WORD { 2 } else { 3 };
         let len = key[..n]
             .iter()
-            .map(|&w| self.text[w as usize].len() + 1)
+            .map(|&w| self.text(w).len() + 1)
             .sum::<usize>()
             - 1;
-        let from = match n {
-            _ if len > MAX_GRAM_KEY => None, // no n-gram of the model is this long
-            1 => Some((fst.root().addr(), 0)),
-            2 => self.state(fst, [NO_WORD, key[0]]),
-            _ => self.state(fst, [key[0], key[1]]),
+        let from = if len > MAX_GRAM_KEY {
+            None // no n-gram of the model is this long
+        } else if n == 2 {
+            self.word_state(fst, key[0])
+        } else {
+            self.pair_state(fst, key[0], key[1])
         };
         let v = from
-            .and_then(|from| walk(fst, from, self.text[key[n - 1] as usize].as_bytes()))
-            .and_then(|(addr, out)| {
-                let node = fst.node(addr);
-                node.is_final().then(|| out + node.final_output().value())
-            })
-            .map(|v| {
-                let z = v >> 16;
-                let backoff = ((z >> 1) as i64) ^ -((z & 1) as i64);
-                ((v & 0xffff) as f32 / -10.0, backoff as f32 / -10.0)
-            });
-        self.grams.insert(pack(&key), v);
+            .and_then(|from| walk(fst, from, self.text(key[n - 1]).as_bytes()))
+            .and_then(|at| value_at(fst, at))
+            .map(decode_gram);
+        self.grams.put(packed, v);
         v
     }
 
@@ -276,35 +380,37 @@ impl GramMemo {
                 .map_or(trigram::FLOOR_COST as f32 / -10.0, |g| g.0)
     }
 
-    /// The word-pair model's ln P of word `key[0]` or of the pair `key` (see
-    /// [`GramMemo::costs`]).
+    /// The word-pair model's ln P of word `key[0]` alone (`key[1]` is [`NO_WORD`]) or of
+    /// the pair `key`.
     fn cost(&mut self, fst: &fst::raw::Fst<&[u8]>, key: [u32; 2]) -> Option<f32> {
-        if let Some(&c) = self.costs.get(&pack(&key)) {
+        let [a, b] = key;
+        if b == NO_WORD {
+            if let Some(c) = self.words[a as usize].cost {
+                return c;
+            }
+            let c = fst
+                .get(self.text(a).as_bytes())
+                .map(|o| o.value() as f32 / -10.0);
+            self.words[a as usize].cost = Some(c);
             return c;
         }
-        let from = if key[1] == NO_WORD {
-            Some((fst.root().addr(), 0))
-        } else if let Some(&s) = self.pair_states.get(&u64::from(key[0])) {
-            s
-        } else {
-            let s = walk(
-                fst,
-                (fst.root().addr(), 0),
-                self.text[key[0] as usize].as_bytes(),
-            )
-            .and_then(|s| walk(fst, s, b" "));
-            self.pair_states.insert(u64::from(key[0]), s);
-            s
+        let packed = pack(&key);
+        if let Some(c) = self.costs.get(packed) {
+            return c;
+        }
+        let from = match self.words[a as usize].pair_state {
+            Some(s) => s,
+            None => {
+                let s = state_after(fst, self.text(a));
+                self.words[a as usize].pair_state = Some(s);
+                s
+            }
         };
-        let last = key[usize::from(key[1] != NO_WORD)];
         let c = from
-            .and_then(|from| walk(fst, from, self.text[last as usize].as_bytes()))
-            .and_then(|(addr, out)| {
-                let node = fst.node(addr);
-                node.is_final().then(|| out + node.final_output().value())
-            })
+            .and_then(|from| walk(fst, from, self.text(b).as_bytes()))
+            .and_then(|at| value_at(fst, at))
             .map(|c| c as f32 / -10.0);
-        self.costs.insert(pack(&key), c);
+        self.costs.put(packed, c);
         c
     }
 
