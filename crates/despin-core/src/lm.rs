@@ -414,6 +414,33 @@ impl GramMemo {
         c
     }
 
+    /// The word-pair model's ln P(word), `None` for a word it does not know (or a phrase).
+    fn ln_word(&mut self, fst: &fst::raw::Fst<&[u8]>, w: u32) -> Option<f32> {
+        if self.text(w).contains(' ') {
+            return None;
+        }
+        self.cost(fst, [w, NO_WORD])
+    }
+
+    /// [`GramMemo::ln_word`] with unknown words at the model's floor.
+    fn ln_word_or_floor(&mut self, fst: &fst::raw::Fst<&[u8]>, w: u32) -> f32 {
+        self.ln_word(fst, w)
+            .unwrap_or(table::FLOOR_COST as f32 / -10.0)
+    }
+
+    /// The word-pair model's ln P(word | prev) (see [`ContextModel::ln_next`]).
+    fn ln_next(&mut self, fst: &fst::raw::Fst<&[u8]>, prev: u32, word: u32) -> f32 {
+        let Some(ln_prev) = self.ln_word(fst, prev) else {
+            return self.ln_word_or_floor(fst, word);
+        };
+        if let Some(l) = self.cost(fst, [prev, word]) {
+            return l;
+        }
+        let backoff = BACKOFF.ln() + self.ln_word_or_floor(fst, word);
+        let cap = table::ABSENT_PAIR_CAP_LN - ln_prev;
+        backoff.min(cap)
+    }
+
     /// The history the tokens `left` (nearest last) leave for a phrase after them.
     fn left_history(&mut self, fst: &fst::raw::Fst<&[u8]>, left: &[&str]) -> History {
         let mut hist = History::EMPTY;
@@ -668,12 +695,9 @@ impl ContextModel {
 
     /// ln P(word), or `None` for a word the model does not know.
     pub fn ln_word(&self, word: &str) -> Option<f32> {
-        if word.contains(' ') {
-            return None;
-        }
         self.with_costs(|m, fst| {
             let w = m.id(word);
-            m.cost(fst, [w, NO_WORD])
+            m.ln_word(fst, w)
         })
     }
 
@@ -704,19 +728,10 @@ impl ContextModel {
 
     /// ln P(word | prev): the pair's own probability when listed, else the back-off.
     pub fn ln_next(&self, prev: &str, word: &str) -> f32 {
-        let Some(ln_prev) = self.ln_word(prev) else {
-            return self.ln_word_or_floor(word);
-        };
-        let pair = self.with_costs(|m, fst| {
+        self.with_costs(|m, fst| {
             let (p, w) = (m.id(prev), m.id(word));
-            m.cost(fst, [p, w])
-        });
-        if let Some(l) = pair {
-            return l;
-        }
-        let backoff = BACKOFF.ln() + self.ln_word_or_floor(word);
-        let cap = table::ABSENT_PAIR_CAP_LN - ln_prev;
-        backoff.min(cap)
+            m.ln_next(fst, p, w)
+        })
     }
 
     /// How much one neighbour each side raises the phrase's probability in the word-pair
@@ -725,18 +740,24 @@ impl ContextModel {
     /// counts with it (see the scanner): the trigram model's [`ContextModel::fit`] is sharper
     /// for choosing, but scatters more around 0 on true swaps.
     pub fn context_fit(&self, left: Option<&str>, phrase: &[&str], right: Option<&str>) -> f32 {
-        let mut fit = 0.0;
-        if let (Some(l), Some(&first)) = (left.filter(|t| is_word(t)), phrase.first()) {
-            if is_word(first) {
-                fit += self.ln_next(l, first) - self.ln_word_or_floor(first);
+        self.with_costs(|m, fst| {
+            let mut fit = 0.0;
+            if let (Some(l), Some(&first)) = (left.filter(|t| is_word(t)), phrase.first()) {
+                if is_word(first) {
+                    let (l, first) = (m.id(l), m.id(first));
+                    fit += m.ln_next(fst, l, first) - m.ln_word_or_floor(fst, first);
+                }
             }
-        }
-        if let (Some(&last), Some(r)) = (phrase.last(), right) {
-            if is_word(last) && is_word(r) && self.ln_word(r).is_some() {
-                fit += self.ln_next(last, r);
+            if let (Some(&last), Some(r)) = (phrase.last(), right) {
+                if is_word(last) && is_word(r) {
+                    let (last, r) = (m.id(last), m.id(r));
+                    if m.ln_word(fst, r).is_some() {
+                        fit += m.ln_next(fst, last, r);
+                    }
+                }
             }
-        }
-        fit
+            fit
+        })
     }
 
     /// ln P of `phrase` followed by `right`, given `left`: the score to compare one phrase
