@@ -793,6 +793,81 @@ impl ContextModel {
 mod tests {
     use super::*;
 
+    /// The trigram model's entry for `words`, read straight from its FST by string key.
+    fn listed(words: &[&str]) -> Option<(f32, f32)> {
+        let map = fst::Map::new(trigram::FST).unwrap();
+        map.get(words.join(" ")).map(decode_gram)
+    }
+
+    #[test]
+    fn memoised_lookups_match_the_table() {
+        let m = ContextModel::embedded();
+        let words = [
+            "last", "year", "the", "said", "he", "qzxv", "<s>", "</s>", "of", "in",
+        ];
+        // Twice: the first pass fills the memo, the second reads it.
+        for _ in 0..2 {
+            for a in words {
+                for b in words {
+                    for c in words {
+                        for key in [&[a][..], &[a, b], &[a, b, c]] {
+                            let got = m.with_grams(|g, fst| {
+                                let mut ids = [NO_WORD; 3];
+                                for (id, w) in ids.iter_mut().zip(key) {
+                                    *id = g.id(w);
+                                }
+                                g.gram(fst, ids)
+                            });
+                            assert_eq!(got, listed(key), "{key:?}");
+                        }
+                    }
+                }
+                let pairs = fst::Map::new(table::FST).unwrap();
+                for b in words {
+                    let want = pairs.get(format!("{a} {b}")).map(|c| c as f32 / -10.0);
+                    let got = m.with_costs(|g, fst| {
+                        let (a, b) = (g.id(a), g.id(b));
+                        g.cost(fst, [a, b])
+                    });
+                    assert_eq!(got, want, "{a} {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn batched_and_memoised_scores_are_the_plain_ones() {
+        let m = ContextModel::embedded();
+        let left = ["talks", "stalled"];
+        let right = [".", "the"];
+        let words = ["last", "final", "qzxv", ",", "year"];
+        let mut fits = Vec::new();
+        m.fit_each(&left, &right, words, |k, fit| fits.push((k, fit)));
+        let plain: Vec<(usize, f32)> = words
+            .iter()
+            .enumerate()
+            .map(|(k, w)| (k, m.fit(&left, &[w], &right)))
+            .collect();
+        assert_eq!(fits, plain);
+        let (score, fit) = m.score_and_fit(&left, &["last", "year"], &right);
+        assert_eq!(score, m.score(&left, &["last", "year"], &right));
+        assert_eq!(fit, m.fit(&left, &["last", "year"], &right));
+        // Numbers stay the same when the caches have been overwritten and when the memo
+        // has been emptied for holding too many words.
+        let before = m.score(&left, &["last", "year"], &right);
+        let pair_before = m.context_fit(Some("stalled"), &["last", "year"], Some("."));
+        for i in 0..GRAM_MEMO_WORDS + 10 {
+            let w = format!("w{i}");
+            m.score(&["the"], &[&w], &["of"]);
+            m.context_fit(Some("the"), &[&w], Some("of"));
+        }
+        assert_eq!(m.score(&left, &["last", "year"], &right), before);
+        assert_eq!(
+            m.context_fit(Some("stalled"), &["last", "year"], Some(".")),
+            pair_before
+        );
+    }
+
     fn prefers(left: &[&str], good: &[&str], bad: &[&str], right: &[&str]) -> f32 {
         let m = ContextModel::embedded();
         let g = m.score(left, good, right);
