@@ -29,6 +29,7 @@
 //! ([`Scanner::with_discovery`], [`discover`]): findings of kind `discovered`.
 
 pub mod discover;
+pub mod subword;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -1384,7 +1385,15 @@ impl Scanner {
             at: None,
         };
         let mut verdicts = Verdicts::new(&self.dicts);
-        let evidence = self.evidence(&doc, &cands, &mut req, &mut verdicts);
+        let mut evidence = self.evidence(&doc, &cands, &mut req, &mut verdicts);
+        // Sub-word spins are evidence of their own: they raise the spin score before
+        // anything is decided with it.
+        let subword = self
+            .discovery
+            .as_deref()
+            .map(|t| subword::find(&doc, evidence.words, &cands, t))
+            .unwrap_or_default();
+        evidence.score = evidence.score.max(subword.evidence());
         let tables = &self
             .vanishing
             .get_or_init(|| VanishingKeys::build(&self.dicts, ContextModel::embedded()))
@@ -1509,6 +1518,11 @@ impl Scanner {
         // discovery adds its own.
         self.rescore_tables(&doc, &evidence, &mut findings, &found);
         drop(found);
+        let subword = subword.finish();
+        if !subword.is_empty() {
+            findings.extend(subword);
+            findings.sort_unstable_by_key(|f| f.start);
+        }
         if let Some(t) = self
             .discovery
             .as_deref()

@@ -83,6 +83,11 @@ impl Thesaurus {
         }
     }
 
+    /// The name findings give as their entry source.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
     /// The source line and candidate originals of a word form (lower case), if any.
     pub fn candidates(&self, word: &str) -> Option<(u32, &[String])> {
         self.map
