@@ -701,6 +701,21 @@ impl ContextModel {
         })
     }
 
+    /// Whether the model knows each word of `words` ([`ContextModel::ln_word`] is `Some`),
+    /// given to `each` in order: the per-thread memo is taken once for a pass over a text.
+    pub fn knows_each<'w>(
+        &self,
+        words: impl IntoIterator<Item = &'w str>,
+        mut each: impl FnMut(bool),
+    ) {
+        self.with_costs(|m, fst| {
+            for word in words {
+                let w = m.id(word);
+                each(m.ln_word(fst, w).is_some());
+            }
+        })
+    }
+
     /// The word's Zipf frequency: log10 of its occurrences per billion words (about 7 for
     /// "the", 3 for a word met once in a newspaper's day, 0 when unknown).
     pub fn zipf(&self, word: &str) -> f32 {

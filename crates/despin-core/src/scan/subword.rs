@@ -154,11 +154,9 @@ pub(super) fn find(
             || b.starts_with("’".as_bytes())
     };
     let lm = ContextModel::embedded();
-    let mut seen: HashSet<&str, BuildHasherDefault<FxHasher>> = HashSet::default();
-    let mut found = Found {
-        words,
-        ..Found::default()
-    };
+    // First the words the model does not know: unless enough of them are distinct to pass
+    // the gate, the thesaurus is never consulted (nor built, in a clean document).
+    let mut eligible: Vec<usize> = Vec::new();
     for (i, &cov) in covered.iter().enumerate() {
         if cov {
             continue;
@@ -172,11 +170,32 @@ pub(super) fn find(
         let touches_after = i + 1 < n
             && doc.tokens[i + 1].sep == Sep::Adjacent
             && (binds(i + 1) || doc.tok(i + 1).is_word);
-        if touches_before || touches_after {
-            continue;
+        if !touches_before && !touches_after {
+            eligible.push(i);
         }
+    }
+    let mut unknown: Vec<usize> = Vec::new();
+    let mut k = 0;
+    lm.knows_each(eligible.iter().map(|&i| doc.norm_str(i)), |known| {
+        if !known {
+            unknown.push(eligible[k]);
+        }
+        k += 1;
+    });
+    let mut seen: HashSet<&str, BuildHasherDefault<FxHasher>> = HashSet::default();
+    seen.extend(unknown.iter().map(|&i| doc.norm_str(i)));
+    let mut found = Found {
+        words,
+        ..Found::default()
+    };
+    if seen.len() < MIN_DISTINCT || evidence(seen.len(), words) <= 0.0 {
+        return found;
+    }
+    seen.clear();
+    for i in unknown {
+        let t = doc.tok(i);
         let word = doc.norm_str(i);
-        if lm.ln_word(word).is_some() || thesaurus.candidates(word).is_some() {
+        if thesaurus.candidates(word).is_some() {
             continue;
         }
         let options = rebuilds(lm, thesaurus, word);
