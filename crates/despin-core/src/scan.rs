@@ -341,7 +341,6 @@ struct VanishingKeys {
     forms: FxMap<String, FxMap<String, u16>>,
 }
 
-
 /// The probability of a table key counted for keys-vanish evidence (see
 /// [`TABLE_KEY_MAX_SURVIVAL`]), or `None` when it is not counted.
 fn table_key_p(lm: &ContextModel, e: &EntryRef<'_>) -> Option<f32> {
