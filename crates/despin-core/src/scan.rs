@@ -1438,7 +1438,7 @@ impl Scanner {
 
         let mut findings = Vec::new();
         // Per finding: its match, and for a table profile's finding its entry.
-        let mut found: Vec<(Candidate, Option<(usize, Vec<f32>)>)> = Vec::new();
+        let mut found: Vec<Found> = Vec::new();
         let mut next_free = 0;
         let mut i = 0;
         // Reused from candidate to candidate: no allocation per candidate.
@@ -1583,7 +1583,7 @@ impl Scanner {
         doc: &Doc<'_>,
         evidence: &DocEvidence,
         findings: &mut [Finding],
-        found: &mut [(Candidate, Option<(usize, Vec<f32>)>)],
+        found: &mut [Found],
     ) {
         if found.iter().all(|f| f.1.is_none()) {
             return;
@@ -1651,6 +1651,10 @@ impl Scanner {
         }
     }
 }
+
+/// A finding's match and, for a table profile's finding, its entry and the posterior of
+/// each of its originals.
+type Found = (Candidate, Option<(usize, Vec<f32>)>);
 
 /// Least confidence of a finding whose suggestion stands in for its text when its neighbours
 /// are decided again ([`Scanner::scan`], table profiles).
