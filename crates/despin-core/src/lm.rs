@@ -316,6 +316,26 @@ impl ContextModel {
         backoff.min(cap)
     }
 
+    /// How much one neighbour each side raises the phrase's probability in the word-pair
+    /// model (nats): `score_window(left, phrase, right) - score_window(&[], phrase, &[])`,
+    /// from the two boundary terms only (the phrase's inner terms cancel). Swap density
+    /// counts with it (see the scanner): the trigram model's [`ContextModel::fit`] is sharper
+    /// for choosing, but scatters more around 0 on true swaps.
+    pub fn context_fit(&self, left: Option<&str>, phrase: &[&str], right: Option<&str>) -> f32 {
+        let mut fit = 0.0;
+        if let (Some(l), Some(&first)) = (left.filter(|t| is_word(t)), phrase.first()) {
+            if is_word(first) {
+                fit += self.ln_next(l, first) - self.ln_word_or_floor(first);
+            }
+        }
+        if let (Some(&last), Some(r)) = (phrase.last(), right) {
+            if is_word(last) && is_word(r) && self.ln_word(r).is_some() {
+                fit += self.ln_next(last, r);
+            }
+        }
+        fit
+    }
+
     /// ln P of `phrase` followed by `right`, given `left`: the score to compare one phrase
     /// with another in the same place. Tokens are normalised (lower case); punctuation is a
     /// boundary (the next word is scored on its own). Words of `left` and `right` only

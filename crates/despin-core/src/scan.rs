@@ -216,11 +216,7 @@ pub const EVIDENCE_SCALE: f32 = 1.2;
 /// Evidence strength of each repeated occurrence of a fingerprint entry already counted.
 pub const REPEAT_STRENGTH: f32 = 0.25;
 /// Distinct swaps of one profile per 100 words that clean text reaches by chance.
-pub const SWAP_BASELINE: f32 = 2.0;
-/// A swap counts towards swap density where its original fits the context at most this many
-/// nats worse than the text as written (the trigram model's log-likelihood ratio, two words
-/// each side): on true swaps the ratio scatters around 0, as neighbours are often spun too.
-pub const LM_PLAUSIBLE: f32 = 1.0;
+pub const SWAP_BASELINE: f32 = 1.8;
 /// Fewest distinct swaps that count as evidence at all.
 pub const SWAP_MIN: usize = 4;
 /// Texts shorter than this are measured as if this long for swap density: in a paragraph,
@@ -569,6 +565,9 @@ struct Verdict {
     /// discounting how common each wording is anyway (a spinner swaps whatever the context,
     /// so only the fit to the context is evidence of a swap).
     lr: f32,
+    /// The same ratio in the word-pair model with one neighbour each side, for swap density
+    /// ([`ContextModel::context_fit`]).
+    pair_lr: f32,
 }
 
 /// Verdicts already reached in one document, by match and entry: evidence and selection
@@ -721,29 +720,49 @@ impl<'d> Window<'d> {
 fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>, w: &Window<'_>) -> Verdict {
     let lm = ContextModel::embedded();
     let (left, right) = (w.left(), w.right());
+    // The word-pair model sees the nearest token each side (a break's `.` is no word to it).
+    let (l1, r1) = (left.last().copied(), right.first().copied());
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let spun_fit = lm.fit(left, &spun, right);
+    let spun_pair_fit = lm.context_fit(l1, &spun, r1);
     let mut best: Option<(usize, f32, f32)> = None;
+    let mut best_pair: Option<(f32, f32)> = None;
     let several = e.originals().nth(1).is_some();
     for (k, o) in e.originals().enumerate() {
         let od = Doc::new(o);
         let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
         let fit = lm.fit(left, &toks, right);
+        let pair_fit = lm.context_fit(l1, &toks, r1);
         // Alternatives are ranked by how likely each is in place (not only how well it
         // fits): only needed when there are several.
-        let score = if several {
-            lm.score(left, &toks, right)
+        let (score, pair_score) = if several {
+            (
+                lm.score(left, &toks, right),
+                lm.score_window(l1.as_slice(), &toks, r1.as_slice()),
+            )
         } else {
-            0.0
+            (0.0, 0.0)
         };
         if best.is_none_or(|b| score > b.1) {
             best = Some((k, score, fit));
         }
+        if best_pair.is_none_or(|b| pair_score > b.0) {
+            best_pair = Some((pair_score, pair_fit));
+        }
     }
-    best.map_or(Verdict { best: 0, lr: 0.0 }, |(best, _, f)| Verdict {
-        best,
-        lr: f - spun_fit,
-    })
+    let pair_lr = best_pair.map_or(0.0, |b| b.1 - spun_pair_fit);
+    best.map_or(
+        Verdict {
+            best: 0,
+            lr: 0.0,
+            pair_lr,
+        },
+        |(best, _, f)| Verdict {
+            best,
+            lr: f - spun_fit,
+            pair_lr,
+        },
+    )
 }
 
 /// Written in capitals throughout ("PC", "US", a headline in capitals): table spinners
@@ -1367,7 +1386,7 @@ impl Scanner {
                         return false;
                     };
                     at.iter()
-                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).lr >= -LM_PLAUSIBLE)
+                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).pair_lr >= 0.0)
                 })
                 .count();
             swaps.insert(p, plausible);
@@ -1792,7 +1811,7 @@ fn swap_profile_evidence(
 /// Evidence strength from swap density: nothing up to [`SWAP_BASELINE`] distinct swaps per
 /// 100 words (short texts are measured as if [`SWAP_MIN_WORDS`] long, so a handful of words
 /// can't look dense), then one unit per extra swap per 100 words. Only swaps whose original
-/// the context model finds nearly as fitting as the text count ([`LM_PLAUSIBLE`]).
+/// the context model finds at least as fitting as the text count.
 fn swap_strength(distinct: usize, words: usize) -> f32 {
     if distinct < SWAP_MIN {
         return 0.0;
