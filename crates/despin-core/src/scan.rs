@@ -376,7 +376,9 @@ impl VanishingKeys {
                 }
             }
         }
-        for dict in small() {
+        // Only a table profile needs another pass over the entries.
+        let any_table = !out.forms.is_empty();
+        for dict in small().filter(|_| any_table) {
             for e in dict.entries().filter(|e| e.kind.repairs()) {
                 for prof in e.profiles() {
                     if let Some(forms) = out.forms.get_mut(prof) {
