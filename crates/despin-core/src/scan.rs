@@ -858,7 +858,7 @@ fn table_decision(
             let n = forms
                 .and_then(|f| f.get(lower.as_str()))
                 .map_or(1.0, |&n| n.max(1) as f32);
-            // Elsewhere in the document: the first pass's belief in this original at other
+            // Elsewhere in the document: the previous pass's belief in this original at other
             // matches (this match's own share taken out).
             let elsewhere = cache.map_or(0.0, |(c, own)| {
                 (c.get(lower.as_str()).copied().unwrap_or(0.0) - own.get(k).copied().unwrap_or(0.0))
@@ -1458,7 +1458,7 @@ impl Scanner {
             .tables;
 
         let mut findings = Vec::new();
-        // Per finding: its match, and for a table profile's finding its entry.
+        // Per finding: its match, and for a table profile's finding its entry and posteriors.
         let mut found: Vec<Found> = Vec::new();
         let mut next_free = 0;
         let mut i = 0;
