@@ -24,10 +24,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use crate::dict::fxhash::FxHasher;
+use fst::raw::{CompiledAddr, Output};
 
 #[allow(dead_code)] // the header's informative constants (`SCALE`) need not be used
 mod table {
@@ -49,34 +49,541 @@ Carnegie Mellon University, 2014-2015 Alpha Cephei Inc.)";
 const SENTENCE_START: &str = "<s>";
 const SENTENCE_END: &str = "</s>";
 
-/// How a window token joins its neighbours in the trigram model.
+/// How a window token joins its neighbours in the trigram model (words as ids of the
+/// thread's [`GramMemo`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Joint<'a> {
-    Word(&'a str),
+enum Joint {
+    Word(u32),
     /// `.`, `!`, `?` (and a paragraph break, which the scanner passes as `.`): the words
     /// before end a sentence, the words after start one.
     SentenceEnd,
-    /// Other punctuation and words the model does not know: no context crosses it.
+    /// A word the model does not know: no context crosses it, and inside a phrase it is
+    /// scored at the floor (after backing off from its history).
+    Unknown(u32),
+    /// Other punctuation: no context crosses it.
     Cut,
 }
 
 /// Share of a word's probability an absent pair backs off to (as in "stupid back-off").
 const BACKOFF: f32 = 0.4;
 
-/// Most words and pairs whose cost a thread remembers; the memo is emptied when full.
-/// Texts reuse a small vocabulary, and the scanner asks about the same neighbours of the
-/// same candidates over and over: a hit costs one hash instead of an FST walk.
-const MEMO_KEYS: usize = 1 << 16;
-
-type CostMemo = HashMap<Box<[u8]>, Option<f32>, BuildHasherDefault<FxHasher>>;
-
-type GramMemo = HashMap<Box<[u8]>, Option<(f32, f32)>, BuildHasherDefault<FxHasher>>;
-
 thread_local! {
-    /// Costs of the embedded model (the only model) by key, per thread.
-    static COSTS: RefCell<CostMemo> = RefCell::new(CostMemo::default());
-    /// The trigram model's (ln P, ln back-off weight) by n-gram, per thread.
-    static GRAMS: RefCell<GramMemo> = RefCell::new(GramMemo::default());
+    /// Both models' memo, per thread.
+    static GRAMS: RefCell<GramMemo> = RefCell::new(GramMemo::new());
+}
+
+/// Word ids of [`SENTENCE_START`] and [`SENTENCE_END`] in every [`GramMemo`].
+const START: u32 = 0;
+const END: u32 = 1;
+
+/// No word: an unused slot of an n-gram key.
+const NO_WORD: u32 = (1 << ID_BITS) - 1;
+
+/// Longest n-gram key (bytes) looked up: the model has none longer.
+const MAX_GRAM_KEY: usize = 96;
+
+/// Most words a thread's [`GramMemo`] interns; it is emptied (all of it, so word ids stay
+/// consistent) when it holds more.
+const GRAM_MEMO_WORDS: usize = 1 << 16;
+
+/// The per-thread memo of both models' lookups. Texts reuse a small vocabulary, and
+/// discovery and judging score many candidate words in the same context, so lookups are
+/// made cheap where they repeat: words are interned once (an n-gram is then up to three
+/// ids, no string is built), what the models say about a word alone is kept with the word,
+/// and n-grams and the trigram FST's state after a two-word history ("a b ") sit in fixed
+/// direct-mapped caches. An n-gram not met before costs a walk over its last word's bytes
+/// from the cached state after its history, not over the whole key. Most n-grams of a
+/// candidate's window are met once, so the caches are small and overwrite instead of
+/// growing: memory stays fixed and the words' own entries, which repeat, are never pushed
+/// out by them.
+struct GramMemo {
+    ids: HashMap<Box<str>, u32, BuildHasherDefault<IdHasher>>,
+    /// What is known of each word id.
+    words: Vec<WordMemo>,
+    /// (ln P, ln back-off weight) of the trigram model's listed two- and three-word n-grams
+    /// by word ids (first slots first, [`NO_WORD`] after); `None` when not listed.
+    grams: Slots<Option<(f32, f32)>>,
+    /// The trigram FST's state (node, output so far) after `"a b "`, by `[a, b]`; `None`
+    /// when no key starts so.
+    states: Slots<Option<(CompiledAddr, u64)>>,
+    /// The word-pair model's ln P by pair `[a, b]`.
+    costs: Slots<Option<f32>>,
+}
+
+/// What the models say about one word, looked up on first need (the outer `None`).
+struct WordMemo {
+    text: Box<str>,
+    /// The trigram model's (ln P, ln back-off weight), if listed.
+    gram: Option<Option<(f32, f32)>>,
+    /// The trigram FST's state after `"word "`.
+    state: Option<Option<(CompiledAddr, u64)>>,
+    /// The word-pair model's ln P, if listed.
+    cost: Option<Option<f32>>,
+    /// The word-pair FST's state after `"word "`.
+    pair_state: Option<Option<(CompiledAddr, u64)>>,
+}
+
+/// Bits of a word id in a packed key: ids stay below [`NO_WORD`].
+const ID_BITS: u32 = 21;
+
+/// Up to three word ids (first slots first, [`NO_WORD`] after) as one key.
+fn pack(ids: &[u32]) -> u64 {
+    ids.iter()
+        .rev()
+        .fold(0, |k, &id| k << ID_BITS | u64::from(id))
+}
+
+/// The key of no entry (packed keys use 63 bits).
+const EMPTY_KEY: u64 = u64::MAX;
+
+/// A direct-mapped cache by packed key: each slot holds the last entry whose key hashed to
+/// it, so a lookup is one probe and memory is fixed; an overwritten entry is looked up
+/// again when next needed.
+struct Slots<V> {
+    slots: Box<[(u64, V)]>,
+    shift: u32,
+}
+
+impl<V: Copy + Default> Slots<V> {
+    fn new(bits: u32) -> Slots<V> {
+        Slots {
+            slots: vec![(EMPTY_KEY, V::default()); 1 << bits].into(),
+            shift: 64 - bits,
+        }
+    }
+
+    #[inline]
+    fn index(&self, key: u64) -> usize {
+        // Fibonacci hashing: the high bits of the product depend on every bit of the key.
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<V> {
+        let (k, v) = self.slots[self.index(key)];
+        (k == key).then_some(v)
+    }
+
+    #[inline]
+    fn put(&mut self, key: u64, v: V) {
+        let i = self.index(key);
+        self.slots[i] = (key, v);
+    }
+
+    fn clear(&mut self) {
+        for s in self.slots.iter_mut() {
+            s.0 = EMPTY_KEY;
+        }
+    }
+}
+
+/// Hashes a word by a folded multiply per eight bytes.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+
+    #[inline]
+    fn write_u64(&mut self, k: u64) {
+        let p = u128::from(self.0 ^ k) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (p as u64) ^ (p >> 64) as u64;
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Follows `bytes` from FST state `from`; `None` when no key continues so.
+fn walk(
+    fst: &fst::raw::Fst<&[u8]>,
+    from: (CompiledAddr, u64),
+    bytes: &[u8],
+) -> Option<(CompiledAddr, u64)> {
+    let mut node = fst.node(from.0);
+    let mut out = Output::new(from.1);
+    for &b in bytes {
+        let t = node.transition(node.find_input(b)?);
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
+    }
+    Some((node.addr(), out.value()))
+}
+
+/// The value of the key that ends at FST state `at`, if one does.
+fn value_at(fst: &fst::raw::Fst<&[u8]>, at: (CompiledAddr, u64)) -> Option<u64> {
+    let node = fst.node(at.0);
+    node.is_final().then(|| at.1 + node.final_output().value())
+}
+
+/// The state after `word` and a space, from the root of `fst`.
+fn state_after(fst: &fst::raw::Fst<&[u8]>, word: &str) -> Option<(CompiledAddr, u64)> {
+    walk(fst, (fst.root().addr(), 0), word.as_bytes()).and_then(|s| walk(fst, s, b" "))
+}
+
+/// A trigram model value as (ln P, ln back-off weight).
+fn decode_gram(v: u64) -> (f32, f32) {
+    let z = v >> 16;
+    let backoff = ((z >> 1) as i64) ^ -((z & 1) as i64);
+    ((v & 0xffff) as f32 / -10.0, backoff as f32 / -10.0)
+}
+
+impl GramMemo {
+    /// An empty memo with the sentence marks as words [`START`] and [`END`].
+    fn new() -> GramMemo {
+        let mut m = GramMemo {
+            ids: HashMap::default(),
+            words: Vec::new(),
+            grams: Slots::new(15),
+            states: Slots::new(13),
+            costs: Slots::new(14),
+        };
+        m.id(SENTENCE_START);
+        m.id(SENTENCE_END);
+        m
+    }
+
+    /// Empties the memo if it holds too many words (only between lookups: ids are then
+    /// renumbered).
+    fn bound(&mut self) {
+        if self.words.len() >= GRAM_MEMO_WORDS {
+            self.ids.clear();
+            self.words.clear();
+            self.grams.clear();
+            self.states.clear();
+            self.costs.clear();
+            self.id(SENTENCE_START);
+            self.id(SENTENCE_END);
+        }
+    }
+
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.words.push(WordMemo {
+            text: word.into(),
+            gram: None,
+            state: None,
+            cost: None,
+            pair_state: None,
+        });
+        self.ids.insert(word.into(), id);
+        id
+    }
+
+    fn text(&self, id: u32) -> &str {
+        &self.words[id as usize].text
+    }
+
+    /// The trigram FST's state after the word `w` and a space.
+    fn word_state(&mut self, fst: &fst::raw::Fst<&[u8]>, w: u32) -> Option<(CompiledAddr, u64)> {
+        if let Some(s) = self.words[w as usize].state {
+            return s;
+        }
+        let s = state_after(fst, self.text(w));
+        self.words[w as usize].state = Some(s);
+        s
+    }
+
+    /// The trigram FST's state after the words `a b` and a space.
+    fn pair_state(
+        &mut self,
+        fst: &fst::raw::Fst<&[u8]>,
+        a: u32,
+        b: u32,
+    ) -> Option<(CompiledAddr, u64)> {
+        let key = pack(&[a, b]);
+        if let Some(s) = self.states.get(key) {
+            return s;
+        }
+        let s = self
+            .word_state(fst, a)
+            .and_then(|s| walk(fst, s, self.text(b).as_bytes()))
+            .and_then(|s| walk(fst, s, b" "));
+        self.states.put(key, s);
+        s
+    }
+
+    /// (ln P, ln back-off weight) of a listed n-gram `key` of the trigram model (word ids,
+    /// first slots first, [`NO_WORD`] after).
+    fn gram(&mut self, fst: &fst::raw::Fst<&[u8]>, key: [u32; 3]) -> Option<(f32, f32)> {
+        if key[1] == NO_WORD {
+            let w = key[0] as usize;
+            if let Some(v) = self.words[w].gram {
+                return v;
+            }
+            let text = self.text(key[0]);
+            let v = if text.len() > MAX_GRAM_KEY {
+                None
+            } else {
+                fst.get(text.as_bytes()).map(|o| decode_gram(o.value()))
+            };
+            self.words[w].gram = Some(v);
+            return v;
+        }
+        let packed = pack(&key);
+        if let Some(v) = self.grams.get(packed) {
+            return v;
+        }
+        let n = if key[2] == NO_WORD { 2 } else { 3 };
+        let len = key[..n]
+            .iter()
+            .map(|&w| self.text(w).len() + 1)
+            .sum::<usize>()
+            - 1;
+        let from = if len > MAX_GRAM_KEY {
+            None // no n-gram of the model is this long
+        } else if n == 2 {
+            self.word_state(fst, key[0])
+        } else {
+            self.pair_state(fst, key[0], key[1])
+        };
+        let v = from
+            .and_then(|from| walk(fst, from, self.text(key[n - 1]).as_bytes()))
+            .and_then(|at| value_at(fst, at))
+            .map(decode_gram);
+        self.grams.put(packed, v);
+        v
+    }
+
+    /// ln P(word | history) in the trigram model, backing off as an ARPA (Katz) model does:
+    /// the longest listed n-gram ending in `word`, plus the back-off weights of the
+    /// histories passed over. `history` holds at most two words, nearest last; an unknown
+    /// word is at the model's floor.
+    fn ln_cond(&mut self, fst: &fst::raw::Fst<&[u8]>, history: &[u32], word: u32) -> f32 {
+        let h = &history[history.len().saturating_sub(2)..];
+        let mut alpha = 0.0;
+        for start in 0..h.len() {
+            let ctx = &h[start..];
+            let mut g = [NO_WORD; 3];
+            g[..ctx.len()].copy_from_slice(ctx);
+            g[ctx.len()] = word;
+            if let Some((lp, _)) = self.gram(fst, g) {
+                return alpha + lp;
+            }
+            g[ctx.len()] = NO_WORD;
+            alpha += self.gram(fst, g).map_or(0.0, |(_, bo)| bo);
+        }
+        alpha
+            + self
+                .gram(fst, [word, NO_WORD, NO_WORD])
+                .map_or(trigram::FLOOR_COST as f32 / -10.0, |g| g.0)
+    }
+
+    /// The word-pair model's ln P of word `key[0]` alone (`key[1]` is [`NO_WORD`]) or of
+    /// the pair `key`.
+    fn cost(&mut self, fst: &fst::raw::Fst<&[u8]>, key: [u32; 2]) -> Option<f32> {
+        let [a, b] = key;
+        if b == NO_WORD {
+            if let Some(c) = self.words[a as usize].cost {
+                return c;
+            }
+            let c = fst
+                .get(self.text(a).as_bytes())
+                .map(|o| o.value() as f32 / -10.0);
+            self.words[a as usize].cost = Some(c);
+            return c;
+        }
+        let packed = pack(&key);
+        if let Some(c) = self.costs.get(packed) {
+            return c;
+        }
+        let from = match self.words[a as usize].pair_state {
+            Some(s) => s,
+            None => {
+                let s = state_after(fst, self.text(a));
+                self.words[a as usize].pair_state = Some(s);
+                s
+            }
+        };
+        let c = from
+            .and_then(|from| walk(fst, from, self.text(b).as_bytes()))
+            .and_then(|at| value_at(fst, at))
+            .map(|c| c as f32 / -10.0);
+        self.costs.put(packed, c);
+        c
+    }
+
+    /// The word-pair model's ln P(word), `None` for a word it does not know (or a phrase).
+    fn ln_word(&mut self, fst: &fst::raw::Fst<&[u8]>, w: u32) -> Option<f32> {
+        if self.text(w).contains(' ') {
+            return None;
+        }
+        self.cost(fst, [w, NO_WORD])
+    }
+
+    /// [`GramMemo::ln_word`] with unknown words at the model's floor.
+    fn ln_word_or_floor(&mut self, fst: &fst::raw::Fst<&[u8]>, w: u32) -> f32 {
+        self.ln_word(fst, w)
+            .unwrap_or(table::FLOOR_COST as f32 / -10.0)
+    }
+
+    /// The word-pair model's ln P(word | prev) (see [`ContextModel::ln_next`]).
+    fn ln_next(&mut self, fst: &fst::raw::Fst<&[u8]>, prev: u32, word: u32) -> f32 {
+        let Some(ln_prev) = self.ln_word(fst, prev) else {
+            return self.ln_word_or_floor(fst, word);
+        };
+        if let Some(l) = self.cost(fst, [prev, word]) {
+            return l;
+        }
+        let backoff = BACKOFF.ln() + self.ln_word_or_floor(fst, word);
+        let cap = table::ABSENT_PAIR_CAP_LN - ln_prev;
+        backoff.min(cap)
+    }
+
+    /// The history the tokens `left` (nearest last) leave for a phrase after them.
+    fn left_history(&mut self, fst: &fst::raw::Fst<&[u8]>, left: &[&str]) -> History {
+        let mut hist = History::EMPTY;
+        for &t in left.iter().rev().take(2) {
+            match self.joint(fst, t) {
+                Joint::Word(w) => hist.prepend(w),
+                Joint::SentenceEnd => {
+                    hist.prepend(START);
+                    break;
+                }
+                Joint::Unknown(_) | Joint::Cut => break,
+            }
+        }
+        hist
+    }
+
+    /// The joints of the first two tokens of `right`, and how many there are.
+    fn right_joints(&mut self, fst: &fst::raw::Fst<&[u8]>, right: &[&str]) -> ([Joint; 2], usize) {
+        let mut joints = [Joint::Cut; 2];
+        let n = right.len().min(2);
+        for (j, &t) in joints.iter_mut().zip(right) {
+            *j = self.joint(fst, t);
+        }
+        (joints, n)
+    }
+
+    /// The joints of the tokens of `phrase`, given to `f`.
+    fn with_joints<R>(
+        &mut self,
+        fst: &fst::raw::Fst<&[u8]>,
+        phrase: &[&str],
+        f: impl FnOnce(&mut GramMemo, &[Joint]) -> R,
+    ) -> R {
+        let mut small = [Joint::Cut; 8];
+        let mut large = Vec::new();
+        let joints: &mut [Joint] = if phrase.len() <= small.len() {
+            &mut small[..phrase.len()]
+        } else {
+            large.resize(phrase.len(), Joint::Cut);
+            &mut large
+        };
+        for (j, &t) in joints.iter_mut().zip(phrase) {
+            *j = self.joint(fst, t);
+        }
+        f(self, joints)
+    }
+
+    /// ln P of the phrase of `joints` and of the words of `right` after it, given `hist`
+    /// (see [`ContextModel::score`]).
+    fn score(
+        &mut self,
+        fst: &fst::raw::Fst<&[u8]>,
+        mut hist: History,
+        phrase: &[Joint],
+        right: &[Joint],
+    ) -> f32 {
+        let mut total = 0.0;
+        for &j in phrase {
+            match j {
+                Joint::Word(w) => {
+                    total += self.ln_cond(fst, hist.words(), w);
+                    hist.push(w);
+                }
+                Joint::SentenceEnd => hist = History::of(START),
+                Joint::Unknown(w) => {
+                    total += self.ln_cond(fst, hist.words(), w);
+                    hist = History::EMPTY;
+                }
+                Joint::Cut => hist = History::EMPTY,
+            }
+        }
+        // Right-hand words count even where the phrase no longer conditions them (after an
+        // unknown word): a phrase must not gain by cutting the window short.
+        for &j in right {
+            match j {
+                Joint::Word(w) => {
+                    total += self.ln_cond(fst, hist.words(), w);
+                    hist.push(w);
+                }
+                Joint::SentenceEnd => {
+                    total += self.ln_cond(fst, hist.words(), END);
+                    break;
+                }
+                Joint::Unknown(_) | Joint::Cut => break,
+            }
+        }
+        total
+    }
+
+    fn joint(&mut self, fst: &fst::raw::Fst<&[u8]>, t: &str) -> Joint {
+        if matches!(t, "." | "!" | "?") {
+            Joint::SentenceEnd
+        } else if is_word(t) {
+            let id = self.id(t);
+            if self.gram(fst, [id, NO_WORD, NO_WORD]).is_some() {
+                Joint::Word(id)
+            } else {
+                Joint::Unknown(id)
+            }
+        } else {
+            Joint::Cut
+        }
+    }
+}
+
+/// The last two words of a history (all the trigram model looks at), oldest first.
+#[derive(Clone, Copy)]
+struct History {
+    words: [u32; 2],
+    len: usize,
+}
+
+impl History {
+    const EMPTY: History = History {
+        words: [NO_WORD; 2],
+        len: 0,
+    };
+
+    fn of(word: u32) -> History {
+        History {
+            words: [word, NO_WORD],
+            len: 1,
+        }
+    }
+
+    fn push(&mut self, word: u32) {
+        if self.len < 2 {
+            self.words[self.len] = word;
+            self.len += 1;
+        } else {
+            self.words = [self.words[1], word];
+        }
+    }
+
+    /// Puts `word` before the others (at most one word held).
+    fn prepend(&mut self, word: u32) {
+        self.words = [word, self.words[0]];
+        self.len = (self.len + 1).min(2);
+    }
+
+    fn words(&self) -> &[u32] {
+        &self.words[..self.len]
+    }
 }
 
 /// English word, phrase and context probabilities over normalised (lower-case) word tokens.
@@ -114,72 +621,13 @@ impl ContextModel {
         })
     }
 
-    /// (ln P, ln back-off weight) of a listed n-gram (words joined by one space).
-    fn gram(&self, words: &[&str]) -> Option<(f32, f32)> {
-        let mut key = [0u8; 96];
-        let n = words.iter().map(|w| w.len() + 1).sum::<usize>() - 1;
-        if n > key.len() {
-            return None; // no n-gram of the model is this long
-        }
-        let mut at = 0;
-        for (i, w) in words.iter().enumerate() {
-            if i > 0 {
-                key[at] = b' ';
-                at += 1;
-            }
-            key[at..at + w.len()].copy_from_slice(w.as_bytes());
-            at += w.len();
-        }
-        let key = &key[..n];
+    /// Runs `f` with this thread's trigram memo and the trigram FST.
+    fn with_grams<R>(&self, f: impl FnOnce(&mut GramMemo, &fst::raw::Fst<&[u8]>) -> R) -> R {
         GRAMS.with(|m| {
             let mut m = m.borrow_mut();
-            if let Some(&v) = m.get(key) {
-                return v;
-            }
-            if m.len() >= MEMO_KEYS {
-                m.clear();
-            }
-            let v = self.grams.get(key).map(|v| {
-                let z = v >> 16;
-                let backoff = ((z >> 1) as i64) ^ -((z & 1) as i64);
-                ((v & 0xffff) as f32 / -10.0, backoff as f32 / -10.0)
-            });
-            m.insert(key.into(), v);
-            v
+            m.bound();
+            f(&mut m, self.grams.as_fst())
         })
-    }
-
-    /// ln P(word | history) in the trigram model, backing off as an ARPA (Katz) model does:
-    /// the longest listed n-gram ending in `word`, plus the back-off weights of the histories
-    /// passed over. `history` holds at most two words, nearest last; an unknown word is at
-    /// the model's floor.
-    fn ln_cond(&self, history: &[&str], word: &str) -> f32 {
-        let h = &history[history.len().saturating_sub(2)..];
-        let mut alpha = 0.0;
-        for start in 0..h.len() {
-            let ctx = &h[start..];
-            let mut g: [&str; 3] = [""; 3];
-            g[..ctx.len()].copy_from_slice(ctx);
-            g[ctx.len()] = word;
-            if let Some((lp, _)) = self.gram(&g[..=ctx.len()]) {
-                return alpha + lp;
-            }
-            alpha += self.gram(ctx).map_or(0.0, |(_, bo)| bo);
-        }
-        alpha
-            + self
-                .gram(&[word])
-                .map_or(trigram::FLOOR_COST as f32 / -10.0, |g| g.0)
-    }
-
-    fn joint<'a>(&self, t: &'a str) -> Joint<'a> {
-        if matches!(t, "." | "!" | "?") {
-            Joint::SentenceEnd
-        } else if is_word(t) && self.gram(&[t]).is_some() {
-            Joint::Word(t)
-        } else {
-            Joint::Cut
-        }
     }
 
     /// ln P of `phrase` and of up to two words after it, given up to two words before it,
@@ -189,49 +637,7 @@ impl ContextModel {
     /// other punctuation and unknown words cut the window (nothing is conditioned across
     /// them); a phrase word the model does not know is at its floor.
     pub fn score(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> f32 {
-        let mut hist: Vec<&str> = Vec::with_capacity(phrase.len() + 4);
-        for &t in left.iter().rev().take(2) {
-            match self.joint(t) {
-                Joint::Word(w) => hist.insert(0, w),
-                Joint::SentenceEnd => {
-                    hist.insert(0, SENTENCE_START);
-                    break;
-                }
-                Joint::Cut => break,
-            }
-        }
-        let mut total = 0.0;
-        for &t in phrase {
-            match self.joint(t) {
-                Joint::Word(w) => {
-                    total += self.ln_cond(&hist, w);
-                    hist.push(w);
-                }
-                Joint::SentenceEnd => hist = vec![SENTENCE_START],
-                Joint::Cut if is_word(t) => {
-                    total += self.ln_cond(&hist, t);
-                    hist.clear();
-                }
-                Joint::Cut => hist.clear(),
-            }
-        }
-        // Right-hand words count even where the phrase no longer conditions them (after an
-        // unknown word): a phrase must not gain by cutting the window short.
-        for &t in right.iter().take(2) {
-            let h = &hist[hist.len().saturating_sub(2)..];
-            match self.joint(t) {
-                Joint::Word(w) => {
-                    total += self.ln_cond(h, w);
-                    hist.push(w);
-                }
-                Joint::SentenceEnd => {
-                    total += self.ln_cond(h, SENTENCE_END);
-                    break;
-                }
-                Joint::Cut => break,
-            }
-        }
-        total
+        self.score_and_fit(left, phrase, right).0
     }
 
     /// How much the two words each side raise the phrase's probability (nats):
@@ -239,30 +645,60 @@ impl ContextModel {
     /// original's fit and the fit of the text as written is a log-likelihood ratio of the
     /// context, free of how common each wording is.
     pub fn fit(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> f32 {
-        self.score(left, phrase, right) - self.score(&[], phrase, &[])
+        self.score_and_fit(left, phrase, right).1
     }
 
-    fn cost(&self, key: &[u8]) -> Option<f32> {
-        COSTS.with(|m| {
+    /// [`ContextModel::score`] and [`ContextModel::fit`] at once (the fit is the score less
+    /// the phrase's score alone).
+    pub fn score_and_fit(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> (f32, f32) {
+        self.with_grams(|m, fst| {
+            let hist = m.left_history(fst, left);
+            let (right, n) = m.right_joints(fst, right);
+            m.with_joints(fst, phrase, |m, phrase| {
+                let score = m.score(fst, hist, phrase, &right[..n]);
+                (score, score - m.score(fst, History::EMPTY, phrase, &[]))
+            })
+        })
+    }
+
+    /// [`ContextModel::fit`] of each word of `words` as a one-word phrase between the same
+    /// `left` and `right`, given to `each` with its position in `words`: the same numbers,
+    /// with the context read once (discovery weighs every candidate original of a word in
+    /// one place).
+    pub fn fit_each<'w>(
+        &self,
+        left: &[&str],
+        right: &[&str],
+        words: impl IntoIterator<Item = &'w str>,
+        mut each: impl FnMut(usize, f32),
+    ) {
+        self.with_grams(|m, fst| {
+            let hist = m.left_history(fst, left);
+            let (right, n) = m.right_joints(fst, right);
+            for (k, w) in words.into_iter().enumerate() {
+                let phrase = [m.joint(fst, w)];
+                let fit = m.score(fst, hist, &phrase, &right[..n])
+                    - m.score(fst, History::EMPTY, &phrase, &[]);
+                each(k, fit);
+            }
+        })
+    }
+
+    /// Runs `f` with this thread's memo and the word-pair model's FST.
+    fn with_costs<R>(&self, f: impl FnOnce(&mut GramMemo, &fst::raw::Fst<&[u8]>) -> R) -> R {
+        GRAMS.with(|m| {
             let mut m = m.borrow_mut();
-            if let Some(&c) = m.get(key) {
-                return c;
-            }
-            if m.len() >= MEMO_KEYS {
-                m.clear();
-            }
-            let c = self.fst.get(key).map(|c| c as f32 / -10.0);
-            m.insert(key.into(), c);
-            c
+            m.bound();
+            f(&mut m, self.fst.as_fst())
         })
     }
 
     /// ln P(word), or `None` for a word the model does not know.
     pub fn ln_word(&self, word: &str) -> Option<f32> {
-        if word.contains(' ') {
-            return None;
-        }
-        self.cost(word.as_bytes())
+        self.with_costs(|m, fst| {
+            let w = m.id(word);
+            m.ln_word(fst, w)
+        })
     }
 
     /// The word's Zipf frequency: log10 of its occurrences per billion words (about 7 for
@@ -292,28 +728,10 @@ impl ContextModel {
 
     /// ln P(word | prev): the pair's own probability when listed, else the back-off.
     pub fn ln_next(&self, prev: &str, word: &str) -> f32 {
-        let Some(ln_prev) = self.ln_word(prev) else {
-            return self.ln_word_or_floor(word);
-        };
-        // Most pairs fit a stack buffer; the model is asked for every candidate's neighbours.
-        let n = prev.len() + word.len() + 1;
-        let mut buf = [0u8; 64];
-        let mut heap = Vec::new();
-        let key: &mut [u8] = if n <= buf.len() {
-            &mut buf[..n]
-        } else {
-            heap.resize(n, 0);
-            &mut heap
-        };
-        key[..prev.len()].copy_from_slice(prev.as_bytes());
-        key[prev.len()] = b' ';
-        key[prev.len() + 1..].copy_from_slice(word.as_bytes());
-        if let Some(l) = self.cost(key) {
-            return l;
-        }
-        let backoff = BACKOFF.ln() + self.ln_word_or_floor(word);
-        let cap = table::ABSENT_PAIR_CAP_LN - ln_prev;
-        backoff.min(cap)
+        self.with_costs(|m, fst| {
+            let (p, w) = (m.id(prev), m.id(word));
+            m.ln_next(fst, p, w)
+        })
     }
 
     /// How much one neighbour each side raises the phrase's probability in the word-pair
@@ -322,18 +740,24 @@ impl ContextModel {
     /// counts with it (see the scanner): the trigram model's [`ContextModel::fit`] is sharper
     /// for choosing, but scatters more around 0 on true swaps.
     pub fn context_fit(&self, left: Option<&str>, phrase: &[&str], right: Option<&str>) -> f32 {
-        let mut fit = 0.0;
-        if let (Some(l), Some(&first)) = (left.filter(|t| is_word(t)), phrase.first()) {
-            if is_word(first) {
-                fit += self.ln_next(l, first) - self.ln_word_or_floor(first);
+        self.with_costs(|m, fst| {
+            let mut fit = 0.0;
+            if let (Some(l), Some(&first)) = (left.filter(|t| is_word(t)), phrase.first()) {
+                if is_word(first) {
+                    let (l, first) = (m.id(l), m.id(first));
+                    fit += m.ln_next(fst, l, first) - m.ln_word_or_floor(fst, first);
+                }
             }
-        }
-        if let (Some(&last), Some(r)) = (phrase.last(), right) {
-            if is_word(last) && is_word(r) && self.ln_word(r).is_some() {
-                fit += self.ln_next(last, r);
+            if let (Some(&last), Some(r)) = (phrase.last(), right) {
+                if is_word(last) && is_word(r) {
+                    let (last, r) = (m.id(last), m.id(r));
+                    if m.ln_word(fst, r).is_some() {
+                        fit += m.ln_next(fst, last, r);
+                    }
+                }
             }
-        }
-        fit
+            fit
+        })
     }
 
     /// ln P of `phrase` followed by `right`, given `left`: the score to compare one phrase
@@ -368,6 +792,81 @@ impl ContextModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The trigram model's entry for `words`, read straight from its FST by string key.
+    fn listed(words: &[&str]) -> Option<(f32, f32)> {
+        let map = fst::Map::new(trigram::FST).unwrap();
+        map.get(words.join(" ")).map(decode_gram)
+    }
+
+    #[test]
+    fn memoised_lookups_match_the_table() {
+        let m = ContextModel::embedded();
+        let words = [
+            "last", "year", "the", "said", "he", "qzxv", "<s>", "</s>", "of", "in",
+        ];
+        // Twice: the first pass fills the memo, the second reads it.
+        for _ in 0..2 {
+            for a in words {
+                for b in words {
+                    for c in words {
+                        for key in [&[a][..], &[a, b], &[a, b, c]] {
+                            let got = m.with_grams(|g, fst| {
+                                let mut ids = [NO_WORD; 3];
+                                for (id, w) in ids.iter_mut().zip(key) {
+                                    *id = g.id(w);
+                                }
+                                g.gram(fst, ids)
+                            });
+                            assert_eq!(got, listed(key), "{key:?}");
+                        }
+                    }
+                }
+                let pairs = fst::Map::new(table::FST).unwrap();
+                for b in words {
+                    let want = pairs.get(format!("{a} {b}")).map(|c| c as f32 / -10.0);
+                    let got = m.with_costs(|g, fst| {
+                        let (a, b) = (g.id(a), g.id(b));
+                        g.cost(fst, [a, b])
+                    });
+                    assert_eq!(got, want, "{a} {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn batched_and_memoised_scores_are_the_plain_ones() {
+        let m = ContextModel::embedded();
+        let left = ["talks", "stalled"];
+        let right = [".", "the"];
+        let words = ["last", "final", "qzxv", ",", "year"];
+        let mut fits = Vec::new();
+        m.fit_each(&left, &right, words, |k, fit| fits.push((k, fit)));
+        let plain: Vec<(usize, f32)> = words
+            .iter()
+            .enumerate()
+            .map(|(k, w)| (k, m.fit(&left, &[w], &right)))
+            .collect();
+        assert_eq!(fits, plain);
+        let (score, fit) = m.score_and_fit(&left, &["last", "year"], &right);
+        assert_eq!(score, m.score(&left, &["last", "year"], &right));
+        assert_eq!(fit, m.fit(&left, &["last", "year"], &right));
+        // Numbers stay the same when the caches have been overwritten and when the memo
+        // has been emptied for holding too many words.
+        let before = m.score(&left, &["last", "year"], &right);
+        let pair_before = m.context_fit(Some("stalled"), &["last", "year"], Some("."));
+        for i in 0..GRAM_MEMO_WORDS + 10 {
+            let w = format!("w{i}");
+            m.score(&["the"], &[&w], &["of"]);
+            m.context_fit(Some("the"), &[&w], Some("of"));
+        }
+        assert_eq!(m.score(&left, &["last", "year"], &right), before);
+        assert_eq!(
+            m.context_fit(Some("stalled"), &["last", "year"], Some(".")),
+            pair_before
+        );
+    }
 
     fn prefers(left: &[&str], good: &[&str], bad: &[&str], right: &[&str]) -> f32 {
         let m = ContextModel::embedded();

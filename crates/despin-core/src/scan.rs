@@ -733,13 +733,13 @@ fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>, w: &Window<'_>) -> Verd
     for (k, o) in e.originals().enumerate() {
         let od = Doc::new(o);
         let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
-        let fit = lm.fit(left, &toks, right);
+        let (in_place, fit) = lm.score_and_fit(left, &toks, right);
         let pair_fit = lm.context_fit(l1, &toks, r1);
         // Alternatives are ranked by how likely each is in place (not only how well it
         // fits): only needed when there are several.
         let (score, pair_score) = if several {
             (
-                lm.score(left, &toks, right),
+                in_place,
                 lm.score_window(l1.as_slice(), &toks, r1.as_slice()),
             )
         } else {

@@ -118,17 +118,24 @@ pub fn best_original<'a>(
     originals: &'a [String],
     present: &dyn Fn(&str) -> bool,
 ) -> Option<(&'a str, f32)> {
-    let as_written = lm.fit(left, &[word], right);
+    let candidates: Vec<&'a str> = originals
+        .iter()
+        .map(String::as_str)
+        .filter(|o| !present(o))
+        .collect();
+    let mut as_written = 0.0;
     let mut best: Option<(&str, f32)> = None;
-    for o in originals {
-        if present(o) {
-            continue;
+    let words = std::iter::once(word).chain(candidates.iter().copied());
+    lm.fit_each(left, right, words, |k, fit| {
+        if k == 0 {
+            as_written = fit;
+            return;
         }
-        let lr = lm.fit(left, &[o.as_str()], right) - as_written;
+        let lr = fit - as_written;
         if best.is_none_or(|b| lr > b.1) {
-            best = Some((o, lr));
+            best = Some((candidates[k - 1], lr));
         }
-    }
+    });
     best
 }
 
