@@ -417,3 +417,51 @@ fn common_spun_forms_stay_in_clean_text() {
     assert!(r.evidence.score < 0.05, "{:?}", r.evidence);
     assert_eq!(despin::repair::repair(text, &r.findings, 0.5).text, text);
 }
+
+/// The first suggestion for `spun` in `text`, scanned as spun text with `table` imported.
+fn first_suggestion(table: &str, text: &str, spun: &str) -> String {
+    use despin::dict::import::{import, ImportOptions, TableFormat};
+    use despin::dict::{DictSet, Dictionary};
+    let opts = ImportOptions {
+        format: TableFormat::Pipe,
+        shuffle: false,
+        profile: "t".into(),
+    };
+    let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
+    let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();
+    let options = despin::scan::ScanOptions { assume_spun: true };
+    let s = despin::scan::Scanner::new(DictSet::from_iter([d]), options);
+    let r = s.scan(text);
+    let f = r.findings.iter().rev().find(|f| f.spun == spun);
+    let f = f.unwrap_or_else(|| panic!("no finding for {spun:?}: {:?}", r.findings));
+    f.suggestions[0].clone()
+}
+
+/// The spinner writes a key as one of its forms at random: each of a key's five forms stands
+/// for it a fifth as often as a key's only form. In a context that favours neither reading,
+/// "dwelling" is read as "house" (its only form) rather than "home" (one of five), and as
+/// "home" where the table writes each key as that one form.
+#[test]
+fn an_original_written_as_many_forms_is_less_likely_per_form() {
+    let text = "It was a dwelling.\n";
+    let many = "home|dwelling|abode|residence|domicile|habitation\nhouse|dwelling\n";
+    assert_eq!(first_suggestion(many, text, "dwelling"), "house");
+    assert_eq!(
+        first_suggestion("home|dwelling\nhouse|dwelling\n", text, "dwelling"),
+        "home"
+    );
+}
+
+/// A document repeats its words, and the spinner writes each occurrence of a key as a random
+/// form: other forms that only "home" explains, elsewhere in the document, make "dwelling" read
+/// as "home" in the same sentence that alone reads as "house".
+#[test]
+fn the_rest_of_the_document_informs_which_original() {
+    let many = "home|dwelling|abode|residence|domicile|habitation\nhouse|dwelling\n";
+    assert_eq!(
+        first_suggestion(many, "It was a dwelling.\n", "dwelling"),
+        "house"
+    );
+    let text = "The abode was quiet. Her residence had a garden. It was a dwelling.\n";
+    assert_eq!(first_suggestion(many, text, "dwelling"), "home");
+}

@@ -290,6 +290,14 @@ pub const LM_WAIVE: f32 = 3.0;
 /// How much the context model counts in a table profile's decisions (a multiplier on the
 /// log-likelihood of the neighbours; below 1 because the neighbours overstate it).
 pub const TABLE_LM_WEIGHT: f32 = 0.7;
+/// How much a table decision trusts the rest of the document: an original's prior is
+/// multiplied by `(1 + b)^TABLE_CACHE_WEIGHT`, where `b` is the belief in that original at
+/// the document's other matches (summed posteriors of the previous pass). A document repeats
+/// its words, and the spinner writes a repeated key as different members of its group.
+pub const TABLE_CACHE_WEIGHT: f32 = 1.0;
+/// Passes that decide a table profile's findings again with repaired neighbours and the
+/// document's beliefs ([`TABLE_CACHE_WEIGHT`]) of the pass before.
+pub const TABLE_RESCORE_PASSES: usize = 2;
 
 /// Scanner settings.
 #[derive(Clone, Debug, Default)]
@@ -325,6 +333,9 @@ struct VanishingKeys {
     /// Table profiles (see [`TABLE_KEY_MAX_SURVIVAL`]): name -> (summed probability of the
     /// counted keys, the same weighted by their survival).
     tables: FxMap<String, (f32, f32)>,
+    /// Per table profile, how many spun forms the spinner writes for each original (lower
+    /// case): the spinner picks one of them at random, so each is written 1/n of the time.
+    forms: FxMap<String, FxMap<String, u16>>,
 }
 
 /// The probability of a table key counted for keys-vanish evidence (see
@@ -357,10 +368,24 @@ impl VanishingKeys {
             for e in dict.entries().filter(|e| e.kind == EntryKind::Key) {
                 let p = table_key_p(lm, &e);
                 for prof in e.profiles() {
+                    out.forms.entry(prof.to_string()).or_default();
                     let slot = out.tables.entry(prof.to_string()).or_default();
                     if let Some(p) = p {
                         slot.0 += p;
                         slot.1 += p * e.prior.max(TABLE_SURVIVAL_FLOOR);
+                    }
+                }
+            }
+        }
+        // Only a table profile needs another pass over the entries.
+        let any_table = !out.forms.is_empty();
+        for dict in small().filter(|_| any_table) {
+            for e in dict.entries().filter(|e| e.kind.repairs()) {
+                for prof in e.profiles() {
+                    if let Some(forms) = out.forms.get_mut(prof) {
+                        for o in e.originals() {
+                            *forms.entry(o.to_lowercase()).or_default() += 1;
+                        }
                     }
                 }
             }
@@ -761,8 +786,11 @@ fn all_caps(text: &str) -> bool {
 /// original and its posterior probability against the other originals and the text as
 /// written. The entry's prior is the chance that the form, met in the spinner's output, was
 /// written by the spinner (set by `despin dict import`); an original's share of it is its
-/// frequency among the originals; the context model weighs each reading by how well it fits
-/// its neighbours ([`TABLE_LM_WEIGHT`]). Text a spinner of this kind never writes is left
+/// frequency divided by the number of forms the spinner writes for it (it picks one at
+/// random), among the originals, raised where the document's other matches believe in it
+/// (`cache`: summed beliefs of the previous pass and this match's own, see
+/// [`TABLE_CACHE_WEIGHT`]); the context model weighs each reading by how well it fits its
+/// neighbours ([`TABLE_LM_WEIGHT`]). Text a spinner of this kind never writes is left
 /// alone (`None`): numbers, a capital inside a word (`SEC`: it writes its table's lower-case
 /// wordings, at most capitalised), words touching `-` (it matches whole words). An article
 /// before the match is read as the one each reading takes ("a"/"an"), so it favours none.
@@ -771,7 +799,9 @@ fn table_decision(
     c: &Candidate,
     e: &EntryRef<'_>,
     repaired: &Repaired,
-) -> Option<(usize, f32)> {
+    forms: Option<&FxMap<String, u16>>,
+    cache: Option<(&FxMap<String, f32>, &[f32])>,
+) -> Option<TableVerdict> {
     let text = doc.text.as_bytes();
     let (start, end) = (doc.tok(c.first).start, doc.tok(c.last).end);
     let written = &text[start..end];
@@ -820,11 +850,25 @@ fn table_decision(
     // ln P and context fit of each original.
     let readings: Vec<(f32, f32)> = e
         .originals()
-        .map(|o| {
+        .enumerate()
+        .map(|(k, o)| {
             let od = Doc::new(o);
             let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
             let ln_p = lm.ln_phrase(&toks).unwrap_or(-25.0);
-            (ln_p, fit_with(&toks))
+            let lower = o.to_lowercase();
+            let n = forms
+                .and_then(|f| f.get(lower.as_str()))
+                .map_or(1.0, |&n| n.max(1) as f32);
+            // Elsewhere in the document: the previous pass's belief in this original at other
+            // matches (this match's own share taken out).
+            let elsewhere = cache.map_or(0.0, |(c, own)| {
+                (c.get(lower.as_str()).copied().unwrap_or(0.0) - own.get(k).copied().unwrap_or(0.0))
+                    .max(0.0)
+            });
+            (
+                ln_p - n.ln() + TABLE_CACHE_WEIGHT * elsewhere.ln_1p(),
+                fit_with(&toks),
+            )
         })
         .collect();
     let log_sum = |xs: &mut dyn Iterator<Item = f32>| -> f32 {
@@ -842,7 +886,30 @@ fn table_decision(
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1))?;
     let all = log_sum(&mut scores.iter().copied().chain([as_written]));
-    Some((best, (top - all).exp()))
+    Some(TableVerdict {
+        best,
+        posterior: (top - all).exp(),
+        shares: scores.iter().map(|s| (s - all).exp()).collect(),
+    })
+}
+
+/// A table profile's decision on one match ([`table_decision`]).
+struct TableVerdict {
+    /// Index of the most likely original.
+    best: usize,
+    /// Its posterior probability.
+    posterior: f32,
+    /// Every original's posterior, in the entry's order.
+    shares: Vec<f32>,
+}
+
+/// The spun-form counts of the entry's table profile.
+fn vanishing_forms<'v>(
+    v: &'v OnceLock<VanishingKeys>,
+    e: &EntryRef<'_>,
+) -> Option<&'v FxMap<String, u16>> {
+    let v = v.get()?;
+    e.profiles().find_map(|p| v.forms.get(p))
 }
 
 /// An entry's originals as suggestions for `spun`: the chosen one (`best`) first, the others
@@ -1400,8 +1467,8 @@ impl Scanner {
             .tables;
 
         let mut findings = Vec::new();
-        // Per finding: its match, and for a table profile's finding its entry.
-        let mut found: Vec<(Candidate, Option<usize>)> = Vec::new();
+        // Per finding: its match, and for a table profile's finding its entry and posteriors.
+        let mut found: Vec<Found> = Vec::new();
         let mut next_free = 0;
         let mut i = 0;
         // Reused from candidate to candidate: no allocation per candidate.
@@ -1444,12 +1511,15 @@ impl Scanner {
                     continue;
                 }
                 let table = e.profiles().any(|p| tables.contains_key(p));
+                let mut shares = Vec::new();
                 let (best, confidence) = if table {
                     let none = Repaired::default();
-                    let Some((best, posterior)) = table_decision(&doc, &c, &e, &none) else {
+                    let forms = vanishing_forms(&self.vanishing, &e);
+                    let Some(v) = table_decision(&doc, &c, &e, &none, forms, None) else {
                         continue;
                     };
-                    (best, posterior * evidence.for_entry(&e))
+                    shares = v.shares;
+                    (v.best, v.posterior * evidence.for_entry(&e))
                 } else {
                     // The context model is asked only where its verdict decides something: a
                     // swap's veto, waiver and confidence (none of which matter without
@@ -1509,14 +1579,14 @@ impl Scanner {
                     entry_source: e.source.to_string(),
                     entry_line: e.line,
                 });
-                found.push((c, table.then_some(e.index)));
+                found.push((c, table.then_some((e.index, shares))));
                 next_free = c.last + 1;
                 break;
             }
         }
         // Table findings are re-decided first: `found` runs beside `findings` until
         // discovery adds its own.
-        self.rescore_tables(&doc, &evidence, &mut findings, &found);
+        self.rescore_tables(&doc, &evidence, &mut findings, &mut found);
         drop(found);
         let subword = subword.finish();
         if !subword.is_empty() {
@@ -1540,60 +1610,90 @@ impl Scanner {
 impl Scanner {
     /// Decide a table profile's findings again with their neighbours repaired: a spinner
     /// replaces a quarter of the words, so a finding's neighbours are often spun themselves,
-    /// and the context model judges a reading better beside the originals.
+    /// and the context model judges a reading better beside the originals. Each of
+    /// [`TABLE_RESCORE_PASSES`] passes also weighs the beliefs of the pass before in each
+    /// original across the document ([`TABLE_CACHE_WEIGHT`]).
     fn rescore_tables(
         &self,
         doc: &Doc<'_>,
         evidence: &DocEvidence,
         findings: &mut [Finding],
-        found: &[(Candidate, Option<usize>)],
+        found: &mut [Found],
     ) {
         if found.iter().all(|f| f.1.is_none()) {
             return;
         }
-        let mut repaired = Repaired::default();
-        for (f, (c, _)) in findings.iter().zip(found) {
-            if f.confidence < TABLE_RESCORE_MIN {
-                continue;
+        for _ in 0..TABLE_RESCORE_PASSES {
+            // How strongly the last pass believes in each original, summed over the document.
+            let mut cache: FxMap<String, f32> = FxMap::default();
+            for (c, t) in found.iter() {
+                let Some((index, shares)) = t else {
+                    continue;
+                };
+                let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
+                    continue;
+                };
+                for (o, s) in e.originals().zip(shares) {
+                    *cache.entry(o.to_lowercase()).or_default() += s;
+                }
             }
-            let Some(s) = f.suggestions.first() else {
-                continue;
-            };
-            let sd = Doc::new(s);
-            let n = sd.tokens.len();
-            if n == 0 {
-                continue;
+            let mut repaired = Repaired::default();
+            for (f, (c, _)) in findings.iter().zip(found.iter()) {
+                if f.confidence < TABLE_RESCORE_MIN {
+                    continue;
+                }
+                let Some(s) = f.suggestions.first() else {
+                    continue;
+                };
+                let sd = Doc::new(s);
+                let n = sd.tokens.len();
+                if n == 0 {
+                    continue;
+                }
+                repaired
+                    .as_right
+                    .insert(c.first, sd.norm_str(0).to_string());
+                repaired
+                    .as_left
+                    .insert(c.last, sd.norm_str(n - 1).to_string());
             }
-            repaired
-                .as_right
-                .insert(c.first, sd.norm_str(0).to_string());
-            repaired
-                .as_left
-                .insert(c.last, sd.norm_str(n - 1).to_string());
-        }
-        for (f, (c, index)) in findings.iter_mut().zip(found) {
-            let Some(index) = *index else {
-                continue;
-            };
-            let Some(e) = self.dicts.layers()[c.layer].entry(index) else {
-                continue;
-            };
-            let Some((best, posterior)) = table_decision(doc, c, &e, &repaired) else {
-                continue;
-            };
-            let confidence = (posterior * evidence.for_entry(&e) * 1000.0).round() / 1000.0;
-            if confidence <= 0.0 {
-                continue;
+            let mut next = Vec::new();
+            for (i, (c, t)) in found.iter().enumerate() {
+                let Some((index, shares)) = t else {
+                    continue;
+                };
+                let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
+                    continue;
+                };
+                let forms = vanishing_forms(&self.vanishing, &e);
+                let cached = Some((&cache, shares.as_slice()));
+                if let Some(v) = table_decision(doc, c, &e, &repaired, forms, cached) {
+                    next.push((i, v, evidence.for_entry(&e), e));
+                }
             }
-            f.confidence = confidence;
-            f.suggestions = suggestions(&e, best, &f.spun);
+            for (i, v, ev, e) in next {
+                let confidence = (v.posterior * ev * 1000.0).round() / 1000.0;
+                if confidence <= 0.0 {
+                    continue;
+                }
+                let f = &mut findings[i];
+                f.confidence = confidence;
+                f.suggestions = suggestions(&e, v.best, &f.spun);
+                if let Some((_, shares)) = &mut found[i].1 {
+                    *shares = v.shares;
+                }
+            }
         }
     }
 }
 
+/// A finding's match and, for a table profile's finding, its entry and the posterior of
+/// each of its originals.
+type Found = (Candidate, Option<(usize, Vec<f32>)>);
+
 /// Least confidence of a finding whose suggestion stands in for its text when its neighbours
 /// are decided again ([`Scanner::scan`], table profiles).
-pub const TABLE_RESCORE_MIN: f32 = 0.5;
+pub const TABLE_RESCORE_MIN: f32 = 0.3;
 
 /// Normalised words standing in for tokens in a table decision's context: `as_left[i]` for
 /// token `i` as the left neighbour, `as_right[i]` as the right one (a repaired phrase's last
