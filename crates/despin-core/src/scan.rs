@@ -26,7 +26,9 @@
 //!
 //! In a document whose spin score is high, words no dictionary covers are then searched for
 //! substitutions a thesaurus explains, when the scanner was given one
-//! ([`Scanner::with_discovery`], [`discover`]): findings of kind `discovered`.
+//! ([`Scanner::with_discovery`], [`discover`]): findings of kind `discovered`. With the same
+//! thesaurus, non-words made by swapping a piece of a word ([`subword`]) are repaired in any
+//! document holding several of them, and raise its spin score.
 
 pub mod discover;
 pub mod subword;
