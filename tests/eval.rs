@@ -242,26 +242,9 @@ fn learn_judges_proposals_by_english_frequency_and_by_the_pairs() {
     )
     .unwrap();
     let learn = |extra: &[&str]| -> String {
-        let out = dir.path().join("learned.csv");
-        common::despin()
-            .args(["dict", "learn", "--spun"])
-            .arg(&pairs)
-            .arg("--original")
-            .arg(&pairs)
-            .arg("--clean")
-            .arg(&clean)
-            .args(["--min-swap-docs", "1"])
-            .args(extra)
-            .arg("--into")
-            .arg(&out)
-            .assert()
-            .code(0);
-        std::fs::read_to_string(&out).unwrap()
-    };
-    let row = |csv: &str, spun: &str| -> Option<String> {
-        csv.lines()
-            .find(|l| l.starts_with(&format!("{spun},")))
-            .map(String::from)
+        let mut args = vec!["--min-swap-docs", "1"];
+        args.extend_from_slice(extra);
+        learn_from(&pairs, &clean, &args)
     };
     let csv = learn(&[]);
     // Absent from the clean sample either way; only the rare one is a fingerprint.
@@ -321,25 +304,9 @@ fn learn_trusts_vouched_pairs_on_fewer_articles() {
     )
     .unwrap();
     let learn = |extra: &[&str]| -> String {
-        let out = dir.path().join("learned.csv");
-        common::despin()
-            .args(["dict", "learn", "--no-inflections", "--spun"])
-            .arg(&pairs)
-            .arg("--original")
-            .arg(&pairs)
-            .arg("--clean")
-            .arg(&clean)
-            .args(extra)
-            .arg("--into")
-            .arg(&out)
-            .assert()
-            .code(0);
-        std::fs::read_to_string(&out).unwrap()
-    };
-    let row = |csv: &str, spun: &str| -> Option<String> {
-        csv.lines()
-            .find(|l| l.starts_with(&format!("{spun},")))
-            .map(String::from)
+        let mut args = vec!["--no-inflections"];
+        args.extend_from_slice(extra);
+        learn_from(&pairs, &clean, &args)
     };
     let csv = learn(&[]);
     assert!(row(&csv, "retailer").is_none(), "{csv}");
@@ -420,4 +387,31 @@ fn eval_agrees_with_reference_scorer_on_the_development_set() {
         let theirs = reference_score(&root.join("score.py"), &spun, &reference, &rep);
         assert_same_counts(f, &theirs, name);
     }
+}
+
+/// `despin dict learn` from the spun/original pairs in `pairs` (both sides in one directory)
+/// with the clean sample `clean` and the extra `args`; the learned CSV.
+fn learn_from(pairs: &Path, clean: &Path, args: &[&str]) -> String {
+    let out = pairs.with_file_name("learned.csv");
+    common::despin()
+        .args(["dict", "learn"])
+        .args(args)
+        .arg("--spun")
+        .arg(pairs)
+        .arg("--original")
+        .arg(pairs)
+        .arg("--clean")
+        .arg(clean)
+        .arg("--into")
+        .arg(&out)
+        .assert()
+        .code(0);
+    std::fs::read_to_string(&out).unwrap()
+}
+
+/// The row of `csv` whose spun form is `spun`.
+fn row(csv: &str, spun: &str) -> Option<String> {
+    csv.lines()
+        .find(|l| l.starts_with(&format!("{spun},")))
+        .map(String::from)
 }
