@@ -1,7 +1,8 @@
 //! Compiles the context model's cost tables (`dictionaries/lm/en-bigram.tsv` and
 //! `en-trigram.tsv` at the top of the workspace, written by `dictionaries/tools/build_lm.py`
-//! and `build_trigram.py`) into FST maps from n-gram to cost, plus their `#!` constants as
-//! Rust constants (see `src/lm.rs`).
+//! and `build_trigram.py`): the word-pair model into an FST map from word or word pair to
+//! cost, the trigram model into a word-id FST and arrays by word id (see
+//! `write_trigram_model`), plus their `#!` constants as Rust constants (see `src/lm.rs`).
 //!
 //! The table is compiled here, not in `despin-dicts`, because the scanner's context model is
 //! part of the engine's behaviour (every scan uses it) and `despin-dicts` builds on this
@@ -12,21 +13,126 @@ use std::{env, fs, path::Path};
 fn main() {
     let out_dir = env::var("OUT_DIR").unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    build_context_model(&root, &out_dir, "en-bigram.tsv", "lm");
-    build_context_model(&root, &out_dir, "en-trigram.tsv", "lm3");
+    build_context_model(&root, &out_dir, "en-bigram.tsv", "lm", false);
+    build_context_model(&root, &out_dir, "en-trigram.tsv", "lm3", true);
 }
 
-/// Compiles `dictionaries/lm/{file}` into `{name}.fst` and `{name}.rs`. A line is
+/// One n-gram of the trigram model: its words, cost and back-off cost.
+type Gram<'a> = (Vec<&'a str>, i64, i64);
+
+/// Writes the trigram model as `{name}-words.fst` (word -> word id, ids in key order) and
+/// arrays of little-endian `u32` read in place by `src/lm.rs`: per word id its value; per
+/// word id the range of its listed bigrams (`bi-start`, one more than there are words), their
+/// second words' ids in ascending order (`bi-next`) and values (`bi-val`); the same per
+/// bigram for trigrams (`tri-start`, `tri-next`, `tri-val`). A value is the cost in its low
+/// 16 bits and the back-off cost as `i16` in its high 16 bits. An n-gram lookup is then a
+/// binary search among the continuations of its history, not an FST walk over its bytes.
+/// Every listed trigram's first two words must be a listed bigram and every n-gram's words
+/// listed words (as in any ARPA model; checked here).
+fn write_trigram_model(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) {
+    let mut words: Vec<(&str, i64, i64)> = grams
+        .iter()
+        .filter(|g| g.0.len() == 1)
+        .map(|g| (g.0[0], g.1, g.2))
+        .collect();
+    words.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut fst = fst::MapBuilder::memory();
+    let mut id_of = std::collections::HashMap::new();
+    for (id, w) in words.iter().enumerate() {
+        fst.insert(w.0, id as u64)
+            .unwrap_or_else(|e| panic!("{}: {e}", label.display()));
+        id_of.insert(w.0, id as u32);
+    }
+    let id = |w: &str| -> u32 {
+        *id_of
+            .get(w)
+            .unwrap_or_else(|| panic!("{}: {w:?} is in an n-gram but not listed", label.display()))
+    };
+    let value = |cost: i64, backoff: i64| -> u32 {
+        assert!(
+            (0..1 << 16).contains(&cost) && i16::try_from(backoff).is_ok(),
+            "{}: value out of range",
+            label.display()
+        );
+        cost as u32 | u32::from(backoff as i16 as u16) << 16
+    };
+    let mut bigrams: Vec<(u32, u32, u32)> = grams
+        .iter()
+        .filter(|g| g.0.len() == 2)
+        .map(|g| (id(g.0[0]), id(g.0[1]), value(g.1, g.2)))
+        .collect();
+    bigrams.sort_unstable();
+    let bigram_index: std::collections::HashMap<(u32, u32), u32> = bigrams
+        .iter()
+        .enumerate()
+        .map(|(i, b)| ((b.0, b.1), i as u32))
+        .collect();
+    let mut trigrams: Vec<(u32, u32, u32)> = grams
+        .iter()
+        .filter(|g| g.0.len() == 3)
+        .map(|g| {
+            let history = (id(g.0[0]), id(g.0[1]));
+            let Some(&b) = bigram_index.get(&history) else {
+                panic!("{}: trigram {:?} without its bigram", label.display(), g.0);
+            };
+            (b, id(g.0[2]), value(g.1, g.2))
+        })
+        .collect();
+    trigrams.sort_unstable();
+    assert!(
+        grams.iter().all(|g| (1..=3).contains(&g.0.len())),
+        "{}: n-grams have one to three words",
+        label.display()
+    );
+    // Start of each history's run in a list sorted by history: one entry per history, plus
+    // the end.
+    let starts = |histories: usize, of: &mut dyn Iterator<Item = u32>| -> Vec<u32> {
+        let mut starts = vec![0u32; histories + 1];
+        for h in of {
+            starts[h as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        starts
+    };
+    let write = |part: &str, xs: &mut dyn Iterator<Item = u32>| {
+        let bytes: Vec<u8> = xs.flat_map(u32::to_le_bytes).collect();
+        fs::write(Path::new(out_dir).join(format!("{name}-{part}.bin")), bytes).unwrap();
+    };
+    write("uni", &mut words.iter().map(|w| value(w.1, w.2)));
+    write(
+        "bi-start",
+        &mut starts(words.len(), &mut bigrams.iter().map(|b| b.0)).into_iter(),
+    );
+    write("bi-next", &mut bigrams.iter().map(|b| b.1));
+    write("bi-val", &mut bigrams.iter().map(|b| b.2));
+    write(
+        "tri-start",
+        &mut starts(bigrams.len(), &mut trigrams.iter().map(|t| t.0)).into_iter(),
+    );
+    write("tri-next", &mut trigrams.iter().map(|t| t.1));
+    write("tri-val", &mut trigrams.iter().map(|t| t.2));
+    fs::write(
+        Path::new(out_dir).join(format!("{name}-words.fst")),
+        fst.into_inner().unwrap(),
+    )
+    .unwrap();
+}
+
+/// Compiles `dictionaries/lm/{file}` into `{name}.fst` (or, for the trigram model
+/// (`by_ids`), the files of `write_trigram_model`) and `{name}.rs`. A line is
 /// `KEY<TAB>COST` or `KEY<TAB>COST<TAB>BACKOFF` (the trigram model's back-off cost, which may
 /// be negative); the map's value is `COST | zigzag(BACKOFF) << 16` (zigzag: 0, -1, 1, -2...
 /// as 0, 1, 2, 3...), so a line without a back-off is its cost alone and values stay small.
-fn build_context_model(root: &Path, out_dir: &str, file: &str, name: &str) {
+fn build_context_model(root: &Path, out_dir: &str, file: &str, name: &str, by_ids: bool) {
     let label = Path::new("dictionaries/lm").join(file);
     let src = root.join(&label);
     println!("cargo:rerun-if-changed={}", src.display());
     let text = fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", label.display()));
     let mut consts = String::new();
     let mut map = fst::MapBuilder::memory();
+    let mut grams: Vec<Gram<'_>> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if let Some(c) = line.strip_prefix("#!") {
             let mut it = c.split_whitespace();
@@ -57,16 +163,47 @@ fn build_context_model(root: &Path, out_dir: &str, file: &str, name: &str) {
             label.display(),
             n + 1
         );
+        if by_ids {
+            grams.push((key.split(' ').collect(), cost, backoff));
+            continue;
+        }
         let zigzag = ((backoff << 1) ^ (backoff >> 63)) as u64;
         map.insert(key, cost as u64 | zigzag << 16)
             .unwrap_or_else(|e| panic!("{}:{}: {e}", label.display(), n + 1));
     }
-    let bytes = map.into_inner().unwrap();
-    let out = Path::new(out_dir).join(format!("{name}.fst"));
-    fs::write(&out, bytes).unwrap();
-    consts.push_str(&format!(
-        "/// The compiled cost table.\npub static FST: &[u8] = include_bytes!({:?});\n",
-        out.display().to_string()
-    ));
+    let include = |name: &str, doc: &str, file: String| {
+        let path = Path::new(out_dir).join(file).display().to_string();
+        format!("/// {doc}\npub static {name}: &[u8] = include_bytes!({path:?});\n")
+    };
+    if by_ids {
+        write_trigram_model(out_dir, &label, &grams, name);
+        let words = include(
+            "WORDS",
+            "Word -> word id (FST map).",
+            format!("{name}-words.fst"),
+        );
+        consts.push_str(&words);
+        for part in [
+            "uni",
+            "bi-start",
+            "bi-next",
+            "bi-val",
+            "tri-start",
+            "tri-next",
+            "tri-val",
+        ] {
+            let name_of = part.replace('-', "_").to_uppercase();
+            let doc = format!("The `{part}` array (see `build.rs`).");
+            consts.push_str(&include(&name_of, &doc, format!("{name}-{part}.bin")));
+        }
+    } else {
+        let bytes = map.into_inner().unwrap();
+        fs::write(Path::new(out_dir).join(format!("{name}.fst")), bytes).unwrap();
+        consts.push_str(&include(
+            "FST",
+            "The compiled cost table.",
+            format!("{name}.fst"),
+        ));
+    }
     fs::write(Path::new(out_dir).join(format!("{name}.rs")), consts).unwrap();
 }

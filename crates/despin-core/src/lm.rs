@@ -6,7 +6,7 @@
 //! "final yr"); where the text was never spun, the word as written usually fits best ("chief
 //! executive", not "leader executive"). The scanner compares the two with [`ContextModel`].
 //!
-//! Two embedded tables, both compiled by `build.rs` into FST maps read in place (opening them
+//! Two embedded tables, both compiled by `build.rs` into tables read in place (opening them
 //! costs nothing):
 //!
 //! * How well a wording fits its context ([`ContextModel::score`], [`ContextModel::fit`]) is
@@ -79,9 +79,6 @@ const END: u32 = 1;
 /// No word: an unused slot of an n-gram key.
 const NO_WORD: u32 = (1 << ID_BITS) - 1;
 
-/// Longest n-gram key (bytes) looked up: the model has none longer.
-const MAX_GRAM_KEY: usize = 96;
-
 /// Most words a thread's [`GramMemo`] interns; it is emptied (all of it, so word ids stay
 /// consistent) when it holds more.
 const GRAM_MEMO_WORDS: usize = 1 << 16;
@@ -89,13 +86,12 @@ const GRAM_MEMO_WORDS: usize = 1 << 16;
 /// The per-thread memo of both models' lookups. Texts reuse a small vocabulary, and
 /// discovery and judging score many candidate words in the same context, so lookups are
 /// made cheap where they repeat: words are interned once (an n-gram is then up to three
-/// ids, no string is built), what the models say about a word alone is kept with the word,
-/// and n-grams and the trigram FST's state after a two-word history ("a b ") sit in fixed
-/// direct-mapped caches. An n-gram not met before costs a walk over its last word's bytes
-/// from the cached state after its history, not over the whole key. Most n-grams of a
-/// candidate's window are met once, so the caches are small and overwrite instead of
-/// growing: memory stays fixed and the words' own entries, which repeat, are never pushed
-/// out by them.
+/// ids, no string is built), what the models say about a word alone (and its trigram model
+/// id) is kept with the word, and n-grams sit in fixed direct-mapped caches. An n-gram of the
+/// trigram model not met before costs a binary search among its history's continuations
+/// ([`Trigrams`]). Most n-grams of a candidate's window are met once, so the caches are small
+/// and overwrite instead of growing: memory stays fixed and the words' own entries, which
+/// repeat, are never pushed out by them.
 struct GramMemo {
     ids: HashMap<Box<str>, u32, BuildHasherDefault<IdHasher>>,
     /// What is known of each word id.
@@ -103,9 +99,6 @@ struct GramMemo {
     /// (ln P, ln back-off weight) of the trigram model's listed two- and three-word n-grams
     /// by word ids (first slots first, [`NO_WORD`] after); `None` when not listed.
     grams: Slots<Option<(f32, f32)>>,
-    /// The trigram FST's state (node, output so far) after `"a b "`, by `[a, b]`; `None`
-    /// when no key starts so.
-    states: Slots<Option<(CompiledAddr, u64)>>,
     /// The word-pair model's ln P by pair `[a, b]`.
     costs: Slots<Option<f32>>,
 }
@@ -113,10 +106,8 @@ struct GramMemo {
 /// What the models say about one word, looked up on first need (the outer `None`).
 struct WordMemo {
     text: Box<str>,
-    /// The trigram model's (ln P, ln back-off weight), if listed.
-    gram: Option<Option<(f32, f32)>>,
-    /// The trigram FST's state after `"word "`.
-    state: Option<Option<(CompiledAddr, u64)>>,
+    /// The trigram model's id of the word, if listed.
+    model: Option<Option<u32>>,
     /// The word-pair model's ln P, if listed.
     cost: Option<Option<f32>>,
     /// The word-pair FST's state after `"word "`.
@@ -229,11 +220,94 @@ fn state_after(fst: &fst::raw::Fst<&[u8]>, word: &str) -> Option<(CompiledAddr, 
     walk(fst, (fst.root().addr(), 0), word.as_bytes()).and_then(|s| walk(fst, s, b" "))
 }
 
-/// A trigram model value as (ln P, ln back-off weight).
-fn decode_gram(v: u64) -> (f32, f32) {
-    let z = v >> 16;
-    let backoff = ((z >> 1) as i64) ^ -((z & 1) as i64);
-    ((v & 0xffff) as f32 / -10.0, backoff as f32 / -10.0)
+/// A trigram model value (see `build.rs`) as (ln P, ln back-off weight).
+fn decode_gram(v: u32) -> (f32, f32) {
+    let backoff = (v >> 16) as u16 as i16;
+    ((v & 0xffff) as f32 / -10.0, f32::from(backoff) / -10.0)
+}
+
+/// An array of little-endian `u32` embedded by `build.rs` (read in place, whatever its
+/// alignment).
+#[derive(Clone, Copy)]
+struct U32s(&'static [u8]);
+
+impl U32s {
+    #[inline]
+    fn get(self, i: usize) -> u32 {
+        let b: [u8; 4] = self.0[4 * i..4 * i + 4].try_into().expect("four bytes");
+        u32::from_le_bytes(b)
+    }
+}
+
+/// The trigram model by word ids, as `build.rs` lays it out: listed words have ids in key
+/// order (`words`), and each word's listed bigrams and each bigram's listed trigrams are runs
+/// of continuation ids in ascending order, so an n-gram is found by a binary search in its
+/// history's run.
+struct Trigrams {
+    words: fst::Map<&'static [u8]>,
+    uni: U32s,
+    bi_start: U32s,
+    bi_next: U32s,
+    bi_val: U32s,
+    tri_start: U32s,
+    tri_next: U32s,
+    tri_val: U32s,
+}
+
+impl Trigrams {
+    fn embedded() -> Trigrams {
+        Trigrams {
+            words: fst::Map::new(trigram::WORDS)
+                .expect("the embedded trigram model is a valid FST"),
+            uni: U32s(trigram::UNI),
+            bi_start: U32s(trigram::BI_START),
+            bi_next: U32s(trigram::BI_NEXT),
+            bi_val: U32s(trigram::BI_VAL),
+            tri_start: U32s(trigram::TRI_START),
+            tri_next: U32s(trigram::TRI_NEXT),
+            tri_val: U32s(trigram::TRI_VAL),
+        }
+    }
+
+    /// The id of a listed word.
+    fn id(&self, word: &str) -> Option<u32> {
+        self.words.get(word).map(|v| v as u32)
+    }
+
+    /// Where `w` is in the run of continuations of history `h` (`start` gives the runs).
+    #[inline]
+    fn find(start: U32s, next: U32s, h: usize, w: u32) -> Option<usize> {
+        let (mut lo, mut hi) = (start.get(h) as usize, start.get(h + 1) as usize);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match next.get(mid).cmp(&w) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// (ln P, ln back-off weight) of the listed word `a`.
+    fn unigram(&self, a: u32) -> (f32, f32) {
+        decode_gram(self.uni.get(a as usize))
+    }
+
+    /// The index of the listed bigram `a b`.
+    fn bigram(&self, a: u32, b: u32) -> Option<usize> {
+        Trigrams::find(self.bi_start, self.bi_next, a as usize, b)
+    }
+
+    /// (ln P, ln back-off weight) of the listed n-gram of word ids `ids` (two or three).
+    fn get(&self, ids: &[u32]) -> Option<(f32, f32)> {
+        let bi = self.bigram(ids[0], ids[1])?;
+        if ids.len() == 2 {
+            return Some(decode_gram(self.bi_val.get(bi)));
+        }
+        let tri = Trigrams::find(self.tri_start, self.tri_next, bi, ids[2])?;
+        Some(decode_gram(self.tri_val.get(tri)))
+    }
 }
 
 impl GramMemo {
@@ -243,7 +317,6 @@ impl GramMemo {
             ids: HashMap::default(),
             words: Vec::new(),
             grams: Slots::new(15),
-            states: Slots::new(13),
             costs: Slots::new(14),
         };
         m.id(SENTENCE_START);
@@ -258,7 +331,6 @@ impl GramMemo {
             self.ids.clear();
             self.words.clear();
             self.grams.clear();
-            self.states.clear();
             self.costs.clear();
             self.id(SENTENCE_START);
             self.id(SENTENCE_END);
@@ -272,8 +344,7 @@ impl GramMemo {
         let id = self.words.len() as u32;
         self.words.push(WordMemo {
             text: word.into(),
-            gram: None,
-            state: None,
+            model: None,
             cost: None,
             pair_state: None,
         });
@@ -285,73 +356,36 @@ impl GramMemo {
         &self.words[id as usize].text
     }
 
-    /// The trigram FST's state after the word `w` and a space.
-    fn word_state(&mut self, fst: &fst::raw::Fst<&[u8]>, w: u32) -> Option<(CompiledAddr, u64)> {
-        if let Some(s) = self.words[w as usize].state {
-            return s;
+    /// The trigram model's id of word `w`, if listed.
+    fn model_id(&mut self, t: &Trigrams, w: u32) -> Option<u32> {
+        if let Some(m) = self.words[w as usize].model {
+            return m;
         }
-        let s = state_after(fst, self.text(w));
-        self.words[w as usize].state = Some(s);
-        s
-    }
-
-    /// The trigram FST's state after the words `a b` and a space.
-    fn pair_state(
-        &mut self,
-        fst: &fst::raw::Fst<&[u8]>,
-        a: u32,
-        b: u32,
-    ) -> Option<(CompiledAddr, u64)> {
-        let key = pack(&[a, b]);
-        if let Some(s) = self.states.get(key) {
-            return s;
-        }
-        let s = self
-            .word_state(fst, a)
-            .and_then(|s| walk(fst, s, self.text(b).as_bytes()))
-            .and_then(|s| walk(fst, s, b" "));
-        self.states.put(key, s);
-        s
+        let m = t.id(self.text(w));
+        self.words[w as usize].model = Some(m);
+        m
     }
 
     /// (ln P, ln back-off weight) of a listed n-gram `key` of the trigram model (word ids,
     /// first slots first, [`NO_WORD`] after).
-    fn gram(&mut self, fst: &fst::raw::Fst<&[u8]>, key: [u32; 3]) -> Option<(f32, f32)> {
+    fn gram(&mut self, t: &Trigrams, key: [u32; 3]) -> Option<(f32, f32)> {
         if key[1] == NO_WORD {
-            let w = key[0] as usize;
-            if let Some(v) = self.words[w].gram {
-                return v;
-            }
-            let text = self.text(key[0]);
-            let v = if text.len() > MAX_GRAM_KEY {
-                None
-            } else {
-                fst.get(text.as_bytes()).map(|o| decode_gram(o.value()))
-            };
-            self.words[w].gram = Some(v);
-            return v;
+            return self.model_id(t, key[0]).map(|a| t.unigram(a));
         }
         let packed = pack(&key);
         if let Some(v) = self.grams.get(packed) {
             return v;
         }
         let n = if key[2] == NO_WORD { 2 } else { 3 };
-        let len = key[..n]
-            .iter()
-            .map(|&w| self.text(w).len() + 1)
-            .sum::<usize>()
-            - 1;
-        let from = if len > MAX_GRAM_KEY {
-            None // no n-gram of the model is this long
-        } else if n == 2 {
-            self.word_state(fst, key[0])
-        } else {
-            self.pair_state(fst, key[0], key[1])
-        };
-        let v = from
-            .and_then(|from| walk(fst, from, self.text(key[n - 1]).as_bytes()))
-            .and_then(|at| value_at(fst, at))
-            .map(decode_gram);
+        let mut ids = [0; 3];
+        let mut listed = true;
+        for (m, &w) in ids.iter_mut().zip(&key[..n]) {
+            match self.model_id(t, w) {
+                Some(id) => *m = id,
+                None => listed = false,
+            }
+        }
+        let v = if listed { t.get(&ids[..n]) } else { None };
         self.grams.put(packed, v);
         v
     }
@@ -360,7 +394,7 @@ impl GramMemo {
     /// the longest listed n-gram ending in `word`, plus the back-off weights of the
     /// histories passed over. `history` holds at most two words, nearest last; an unknown
     /// word is at the model's floor.
-    fn ln_cond(&mut self, fst: &fst::raw::Fst<&[u8]>, history: &[u32], word: u32) -> f32 {
+    fn ln_cond(&mut self, tg: &Trigrams, history: &[u32], word: u32) -> f32 {
         let h = &history[history.len().saturating_sub(2)..];
         let mut alpha = 0.0;
         for start in 0..h.len() {
@@ -368,15 +402,15 @@ impl GramMemo {
             let mut g = [NO_WORD; 3];
             g[..ctx.len()].copy_from_slice(ctx);
             g[ctx.len()] = word;
-            if let Some((lp, _)) = self.gram(fst, g) {
+            if let Some((lp, _)) = self.gram(tg, g) {
                 return alpha + lp;
             }
             g[ctx.len()] = NO_WORD;
-            alpha += self.gram(fst, g).map_or(0.0, |(_, bo)| bo);
+            alpha += self.gram(tg, g).map_or(0.0, |(_, bo)| bo);
         }
         alpha
             + self
-                .gram(fst, [word, NO_WORD, NO_WORD])
+                .gram(tg, [word, NO_WORD, NO_WORD])
                 .map_or(trigram::FLOOR_COST as f32 / -10.0, |g| g.0)
     }
 
@@ -442,10 +476,10 @@ impl GramMemo {
     }
 
     /// The history the tokens `left` (nearest last) leave for a phrase after them.
-    fn left_history(&mut self, fst: &fst::raw::Fst<&[u8]>, left: &[&str]) -> History {
+    fn left_history(&mut self, tg: &Trigrams, left: &[&str]) -> History {
         let mut hist = History::EMPTY;
         for &t in left.iter().rev().take(2) {
-            match self.joint(fst, t) {
+            match self.joint(tg, t) {
                 Joint::Word(w) => hist.prepend(w),
                 Joint::SentenceEnd => {
                     hist.prepend(START);
@@ -458,11 +492,11 @@ impl GramMemo {
     }
 
     /// The joints of the first two tokens of `right`, and how many there are.
-    fn right_joints(&mut self, fst: &fst::raw::Fst<&[u8]>, right: &[&str]) -> ([Joint; 2], usize) {
+    fn right_joints(&mut self, tg: &Trigrams, right: &[&str]) -> ([Joint; 2], usize) {
         let mut joints = [Joint::Cut; 2];
         let n = right.len().min(2);
         for (j, &t) in joints.iter_mut().zip(right) {
-            *j = self.joint(fst, t);
+            *j = self.joint(tg, t);
         }
         (joints, n)
     }
@@ -470,7 +504,7 @@ impl GramMemo {
     /// The joints of the tokens of `phrase`, given to `f`.
     fn with_joints<R>(
         &mut self,
-        fst: &fst::raw::Fst<&[u8]>,
+        tg: &Trigrams,
         phrase: &[&str],
         f: impl FnOnce(&mut GramMemo, &[Joint]) -> R,
     ) -> R {
@@ -483,7 +517,7 @@ impl GramMemo {
             &mut large
         };
         for (j, &t) in joints.iter_mut().zip(phrase) {
-            *j = self.joint(fst, t);
+            *j = self.joint(tg, t);
         }
         f(self, joints)
     }
@@ -492,7 +526,7 @@ impl GramMemo {
     /// (see [`ContextModel::score`]).
     fn score(
         &mut self,
-        fst: &fst::raw::Fst<&[u8]>,
+        tg: &Trigrams,
         mut hist: History,
         phrase: &[Joint],
         right: &[Joint],
@@ -501,12 +535,12 @@ impl GramMemo {
         for &j in phrase {
             match j {
                 Joint::Word(w) => {
-                    total += self.ln_cond(fst, hist.words(), w);
+                    total += self.ln_cond(tg, hist.words(), w);
                     hist.push(w);
                 }
                 Joint::SentenceEnd => hist = History::of(START),
                 Joint::Unknown(w) => {
-                    total += self.ln_cond(fst, hist.words(), w);
+                    total += self.ln_cond(tg, hist.words(), w);
                     hist = History::EMPTY;
                 }
                 Joint::Cut => hist = History::EMPTY,
@@ -517,11 +551,11 @@ impl GramMemo {
         for &j in right {
             match j {
                 Joint::Word(w) => {
-                    total += self.ln_cond(fst, hist.words(), w);
+                    total += self.ln_cond(tg, hist.words(), w);
                     hist.push(w);
                 }
                 Joint::SentenceEnd => {
-                    total += self.ln_cond(fst, hist.words(), END);
+                    total += self.ln_cond(tg, hist.words(), END);
                     break;
                 }
                 Joint::Unknown(_) | Joint::Cut => break,
@@ -530,12 +564,12 @@ impl GramMemo {
         total
     }
 
-    fn joint(&mut self, fst: &fst::raw::Fst<&[u8]>, t: &str) -> Joint {
+    fn joint(&mut self, tg: &Trigrams, t: &str) -> Joint {
         if matches!(t, "." | "!" | "?") {
             Joint::SentenceEnd
         } else if is_word(t) {
             let id = self.id(t);
-            if self.gram(fst, [id, NO_WORD, NO_WORD]).is_some() {
+            if self.gram(tg, [id, NO_WORD, NO_WORD]).is_some() {
                 Joint::Word(id)
             } else {
                 Joint::Unknown(id)
@@ -589,7 +623,7 @@ impl History {
 /// English word, phrase and context probabilities over normalised (lower-case) word tokens.
 pub struct ContextModel {
     fst: fst::Map<&'static [u8]>,
-    grams: fst::Map<&'static [u8]>,
+    trigrams: Trigrams,
 }
 
 impl std::fmt::Debug for ContextModel {
@@ -617,16 +651,16 @@ impl ContextModel {
         static MODEL: OnceLock<ContextModel> = OnceLock::new();
         MODEL.get_or_init(|| ContextModel {
             fst: fst::Map::new(table::FST).expect("the embedded context model is a valid FST"),
-            grams: fst::Map::new(trigram::FST).expect("the embedded trigram model is a valid FST"),
+            trigrams: Trigrams::embedded(),
         })
     }
 
-    /// Runs `f` with this thread's trigram memo and the trigram FST.
-    fn with_grams<R>(&self, f: impl FnOnce(&mut GramMemo, &fst::raw::Fst<&[u8]>) -> R) -> R {
+    /// Runs `f` with this thread's memo and the trigram model.
+    fn with_grams<R>(&self, f: impl FnOnce(&mut GramMemo, &Trigrams) -> R) -> R {
         GRAMS.with(|m| {
             let mut m = m.borrow_mut();
             m.bound();
-            f(&mut m, self.grams.as_fst())
+            f(&mut m, &self.trigrams)
         })
     }
 
@@ -651,12 +685,12 @@ impl ContextModel {
     /// [`ContextModel::score`] and [`ContextModel::fit`] at once (the fit is the score less
     /// the phrase's score alone).
     pub fn score_and_fit(&self, left: &[&str], phrase: &[&str], right: &[&str]) -> (f32, f32) {
-        self.with_grams(|m, fst| {
-            let hist = m.left_history(fst, left);
-            let (right, n) = m.right_joints(fst, right);
-            m.with_joints(fst, phrase, |m, phrase| {
-                let score = m.score(fst, hist, phrase, &right[..n]);
-                (score, score - m.score(fst, History::EMPTY, phrase, &[]))
+        self.with_grams(|m, tg| {
+            let hist = m.left_history(tg, left);
+            let (right, n) = m.right_joints(tg, right);
+            m.with_joints(tg, phrase, |m, phrase| {
+                let score = m.score(tg, hist, phrase, &right[..n]);
+                (score, score - m.score(tg, History::EMPTY, phrase, &[]))
             })
         })
     }
@@ -672,13 +706,13 @@ impl ContextModel {
         words: impl IntoIterator<Item = &'w str>,
         mut each: impl FnMut(usize, f32),
     ) {
-        self.with_grams(|m, fst| {
-            let hist = m.left_history(fst, left);
-            let (right, n) = m.right_joints(fst, right);
+        self.with_grams(|m, tg| {
+            let hist = m.left_history(tg, left);
+            let (right, n) = m.right_joints(tg, right);
             for (k, w) in words.into_iter().enumerate() {
-                let phrase = [m.joint(fst, w)];
-                let fit = m.score(fst, hist, &phrase, &right[..n])
-                    - m.score(fst, History::EMPTY, &phrase, &[]);
+                let phrase = [m.joint(tg, w)];
+                let fit = m.score(tg, hist, &phrase, &right[..n])
+                    - m.score(tg, History::EMPTY, &phrase, &[]);
                 each(k, fit);
             }
         })
@@ -808,10 +842,62 @@ impl ContextModel {
 mod tests {
     use super::*;
 
-    /// The trigram model's entry for `words`, read straight from its FST by string key.
+    /// The trigram model's source table, `dictionaries/lm/en-trigram.tsv`: n-gram -> (ln P,
+    /// ln back-off weight).
+    fn source_table() -> &'static HashMap<String, (f32, f32)> {
+        static TABLE: OnceLock<HashMap<String, (f32, f32)>> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../dictionaries/lm/en-trigram.tsv"
+            );
+            let text = std::fs::read_to_string(path).unwrap();
+            let mut table = HashMap::new();
+            for line in text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+            {
+                let mut f = line.split('\t');
+                let key = f.next().unwrap().to_string();
+                let mut number = || f.next().map_or(0.0, |x| x.parse::<i32>().unwrap() as f32);
+                let (cost, backoff) = (number(), number());
+                table.insert(key, (cost / -10.0, backoff / -10.0));
+            }
+            table
+        })
+    }
+
+    /// The trigram model's entry for `words`, from its source table.
     fn listed(words: &[&str]) -> Option<(f32, f32)> {
-        let map = fst::Map::new(trigram::FST).unwrap();
-        map.get(words.join(" ")).map(decode_gram)
+        source_table().get(&words.join(" ")).copied()
+    }
+
+    #[test]
+    fn every_listed_ngram_is_found_by_word_ids() {
+        let t = Trigrams::embedded();
+        let mut n = 0;
+        for (key, &want) in source_table() {
+            let ids: Vec<u32> = key.split(' ').map(|w| t.id(w).unwrap()).collect();
+            let got = if ids.len() == 1 {
+                Some(t.unigram(ids[0]))
+            } else {
+                t.get(&ids)
+            };
+            assert_eq!(got, Some(want), "{key}");
+            n += 1;
+        }
+        assert!(n > 600_000, "{n} n-grams");
+        // Unlisted n-grams of listed words are not found.
+        let id = |w| t.id(w).unwrap();
+        for key in [
+            &["year", "year"][..],
+            &["year", "year", "year"],
+            &["said", "said", "said"],
+        ] {
+            assert_eq!(listed(key), None, "{key:?}");
+            assert_eq!(t.get(&key.iter().map(|w| id(w)).collect::<Vec<_>>()), None);
+        }
+        assert_eq!(t.id("qzxv"), None);
     }
 
     #[test]
@@ -826,12 +912,12 @@ mod tests {
                 for b in words {
                     for c in words {
                         for key in [&[a][..], &[a, b], &[a, b, c]] {
-                            let got = m.with_grams(|g, fst| {
+                            let got = m.with_grams(|g, tg| {
                                 let mut ids = [NO_WORD; 3];
                                 for (id, w) in ids.iter_mut().zip(key) {
                                     *id = g.id(w);
                                 }
-                                g.gram(fst, ids)
+                                g.gram(tg, ids)
                             });
                             assert_eq!(got, listed(key), "{key:?}");
                         }
