@@ -29,6 +29,8 @@ use std::sync::OnceLock;
 
 use fst::raw::{CompiledAddr, Output};
 
+use crate::dict::walk::TokenKey;
+
 #[allow(dead_code)] // the header's informative constants (`SCALE`) need not be used
 mod table {
     include!(concat!(env!("OUT_DIR"), "/lm.rs"));
@@ -101,7 +103,14 @@ struct GramMemo {
     grams: Slots<Option<(f32, f32)>>,
     /// The word-pair model's ln P by pair `[a, b]`.
     costs: Slots<Option<f32>>,
+    /// Whether the word-pair model knows a word, by the word's bytes (words of up to
+    /// [`TokenKey::MAX`] bytes): sub-word discovery asks about every eligible word of every
+    /// document, and this answers without interning the word or hashing it as a string.
+    known: Box<[Option<(TokenKey, bool)>]>,
 }
+
+/// Bits of the slot index of [`GramMemo::known`].
+const KNOWN_BITS: u32 = 13;
 
 /// What the models say about one word, looked up on first need (the outer `None`).
 struct WordMemo {
@@ -318,6 +327,7 @@ impl GramMemo {
             words: Vec::new(),
             grams: Slots::new(15),
             costs: Slots::new(14),
+            known: vec![None; 1 << KNOWN_BITS].into(),
         };
         m.id(SENTENCE_START);
         m.id(SENTENCE_END);
@@ -744,8 +754,22 @@ impl ContextModel {
     ) {
         self.with_costs(|m, fst| {
             for word in words {
+                let key = TokenKey::new(word.as_bytes());
+                let slot = key.map(|k| (k, k.slot(KNOWN_BITS)));
+                if let Some((k, i)) = slot {
+                    if let Some((at, known)) = m.known[i] {
+                        if at == k {
+                            each(known);
+                            continue;
+                        }
+                    }
+                }
                 let w = m.id(word);
-                each(m.ln_word(fst, w).is_some());
+                let known = m.ln_word(fst, w).is_some();
+                if let Some((k, i)) = slot {
+                    m.known[i] = Some((k, known));
+                }
+                each(known);
             }
         })
     }
@@ -967,6 +991,27 @@ mod tests {
             m.context_fit(Some("stalled"), &["last", "year"], Some(".")),
             pair_before
         );
+    }
+
+    #[test]
+    fn knows_each_is_ln_word_also_from_its_cache() {
+        let m = ContextModel::embedded();
+        let mut words: Vec<String> = ["the", "qzxv", "year", "internationalisation", "a b", ""]
+            .map(String::from)
+            .to_vec();
+        // More words than the cache has slots, so slots are overwritten; known and unknown
+        // words, short and long.
+        for i in 0..20_000 {
+            words.push(format!("w{i}"));
+            words.push(["said", "mentioned", "spokesperson", "characteristically"][i % 4].into());
+        }
+        let want: Vec<bool> = words.iter().map(|w| m.ln_word(w).is_some()).collect();
+        assert!(want.iter().any(|&k| k) && want.iter().any(|&k| !k));
+        for _ in 0..2 {
+            let mut got = Vec::new();
+            m.knows_each(words.iter().map(String::as_str), |k| got.push(k));
+            assert_eq!(got, want);
+        }
     }
 
     fn prefers(left: &[&str], good: &[&str], bad: &[&str], right: &[&str]) -> f32 {

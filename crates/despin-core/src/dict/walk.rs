@@ -64,14 +64,14 @@ type FirstSteps = HashMap<TokenKey, Option<FirstStep>, BuildHasherDefault<FxHash
 /// compares it without a loop or a call to `memcmp`. Two overlapping reads cover all bytes of
 /// a token of up to twice the read width; with the length alongside, the packing is
 /// one-to-one.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct TokenKey(u64, u64, u8);
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(crate) struct TokenKey(u64, u64, u8);
 
 impl TokenKey {
-    const MAX: usize = 16;
+    pub(crate) const MAX: usize = 16;
 
     #[inline]
-    fn new(t: &[u8]) -> Option<TokenKey> {
+    pub(crate) fn new(t: &[u8]) -> Option<TokenKey> {
         let n = t.len();
         let u64_at = |i: usize| u64::from_le_bytes(t[i..i + 8].try_into().unwrap());
         let u32_at = |i: usize| u32::from_le_bytes(t[i..i + 4].try_into().unwrap()) as u64;
@@ -86,6 +86,13 @@ impl TokenKey {
             _ => return None,
         };
         Some(TokenKey(lo, hi, n as u8))
+    }
+
+    /// A hash of the key for a direct-mapped table of `1 << bits` slots.
+    #[inline]
+    pub(crate) fn slot(&self, bits: u32) -> usize {
+        let k = self.0 ^ self.1.rotate_left(29) ^ u64::from(self.2) << 56;
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
     }
 }
 
