@@ -167,8 +167,10 @@ impl Clause {
         } else {
             None
         };
+        // The token is read once, not once per listed word (lists run to dozens of words).
+        let in_list = |t: &str, words: &[String]| words.iter().any(|w| w == t);
         let is_one_of = |i: Option<usize>, words: &[String]| {
-            i.is_some_and(|i| words.iter().any(|w| w == doc.norm(i)))
+            i.is_some_and(|i| in_list(doc.norm(i), words))
         };
         match self {
             Clause::Prev { words, negate } => is_one_of(prev, words) != *negate,
@@ -185,7 +187,7 @@ impl Clause {
                 let hi = (last + NEAR_WINDOW + 1).min(doc.len());
                 (lo..first)
                     .chain(last + 1..hi)
-                    .any(|i| words.iter().any(|w| w == doc.norm(i)))
+                    .any(|i| in_list(doc.norm(i), words))
             }
         }
     }
