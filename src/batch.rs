@@ -230,10 +230,12 @@ impl<'s> Batch<'s> {
 
     /// Process every input, in input order calling `row` with each finding reported (as a
     /// report row: file coordinates, `status` and `doc_score` set), then `each` with the
-    /// file's result. Stops early only if a callback fails.
+    /// file's result. Stops early only if a callback fails (the files being processed then,
+    /// at most one chunk, are finished but not handed out).
     ///
-    /// Files are processed in parallel; a plain-text file too large to scan whole is
-    /// streamed ([`crate::pipeline`]) in its turn, its rows handed out as they are found.
+    /// Files are processed in parallel, in chunks; while one chunk is processed, the rows of
+    /// the one before are handed out. A plain-text file too large to scan whole is streamed
+    /// ([`crate::pipeline`]) in its turn, its rows handed out as they are found.
     pub fn run<E>(
         &self,
         inputs: impl Iterator<Item = Input>,
@@ -243,29 +245,63 @@ impl<'s> Batch<'s> {
         let chunk = CHUNK_PER_THREAD * self.pool.current_num_threads();
         let mut summary = Summary::default();
         let mut inputs = inputs.peekable();
-        while inputs.peek().is_some() {
+        // Processed, not yet handed out.
+        let mut done: Vec<Step> = Vec::new();
+        while inputs.peek().is_some() || !done.is_empty() {
             let batch: Vec<Input> = inputs.by_ref().take(chunk).collect();
-            let steps: Vec<Step> = self
-                .pool
-                .install(|| batch.into_par_iter().map(|i| self.process(i)).collect());
-            for step in steps {
-                let r = match step {
-                    Step::Done(r, rows) => {
-                        for x in &rows {
-                            row(x)?;
-                        }
-                        r
-                    }
-                    Step::Stream(file) => self.stream(file, &mut row)?,
+            // The pool processes the next chunk while this thread hands out the last one's
+            // rows (formatting and writing them would otherwise leave the pool idle).
+            let next = std::thread::scope(|s| {
+                let worker = (!batch.is_empty()).then(|| {
+                    s.spawn(|| {
+                        self.pool.install(|| {
+                            batch
+                                .into_par_iter()
+                                .map(|i| self.process(i))
+                                .collect::<Vec<Step>>()
+                        })
+                    })
+                });
+                let handed =
+                    self.hand_out(std::mem::take(&mut done), &mut row, &mut each, &mut summary);
+                let next = match worker.map(|w| w.join()) {
+                    None => Vec::new(),
+                    Some(Ok(steps)) => steps,
+                    Some(Err(panic)) => std::panic::resume_unwind(panic),
                 };
-                summary.add(&r);
-                each(&r)?;
-            }
+                handed.map(|()| next)
+            })?;
+            done = next;
         }
         if let Some(Destination::OutDir(out)) = &self.options.target {
             crate::walk::clear_stale_temps_in_tree(out);
         }
         Ok(summary)
+    }
+
+    /// Hands out processed files in order: each file's rows to `row` (a file to be streamed is
+    /// scanned now), then its result to `each`.
+    fn hand_out<E>(
+        &self,
+        steps: Vec<Step>,
+        row: &mut impl FnMut(&Row) -> std::result::Result<(), E>,
+        each: &mut impl FnMut(&FileResult) -> std::result::Result<(), E>,
+        summary: &mut Summary,
+    ) -> std::result::Result<(), E> {
+        for step in steps {
+            let r = match step {
+                Step::Done(r, rows) => {
+                    for x in &rows {
+                        row(x)?;
+                    }
+                    r
+                }
+                Step::Stream(file) => self.stream(file, row)?,
+            };
+            summary.add(&r);
+            each(&r)?;
+        }
+        Ok(())
     }
 
     /// The type of a file: `--type`, else the first matching `[files]` type rule, else by

@@ -238,13 +238,18 @@ fn decode_gram(v: u32) -> (f32, f32) {
 /// An array of little-endian `u32` embedded by `build.rs` (read in place, whatever its
 /// alignment).
 #[derive(Clone, Copy)]
-struct U32s(&'static [u8]);
+struct U32s(&'static [[u8; 4]]);
 
 impl U32s {
+    fn new(bytes: &'static [u8]) -> U32s {
+        let (words, rest) = bytes.as_chunks();
+        assert!(rest.is_empty(), "an embedded array of u32");
+        U32s(words)
+    }
+
     #[inline]
     fn get(self, i: usize) -> u32 {
-        let b: [u8; 4] = self.0[4 * i..4 * i + 4].try_into().expect("four bytes");
-        u32::from_le_bytes(b)
+        u32::from_le_bytes(self.0[i])
     }
 }
 
@@ -268,13 +273,13 @@ impl Trigrams {
         Trigrams {
             words: fst::Map::new(trigram::WORDS)
                 .expect("the embedded trigram model is a valid FST"),
-            uni: U32s(trigram::UNI),
-            bi_start: U32s(trigram::BI_START),
-            bi_next: U32s(trigram::BI_NEXT),
-            bi_val: U32s(trigram::BI_VAL),
-            tri_start: U32s(trigram::TRI_START),
-            tri_next: U32s(trigram::TRI_NEXT),
-            tri_val: U32s(trigram::TRI_VAL),
+            uni: U32s::new(trigram::UNI),
+            bi_start: U32s::new(trigram::BI_START),
+            bi_next: U32s::new(trigram::BI_NEXT),
+            bi_val: U32s::new(trigram::BI_VAL),
+            tri_start: U32s::new(trigram::TRI_START),
+            tri_next: U32s::new(trigram::TRI_NEXT),
+            tri_val: U32s::new(trigram::TRI_VAL),
         }
     }
 
@@ -286,16 +291,11 @@ impl Trigrams {
     /// Where `w` is in the run of continuations of history `h` (`start` gives the runs).
     #[inline]
     fn find(start: U32s, next: U32s, h: usize, w: u32) -> Option<usize> {
-        let (mut lo, mut hi) = (start.get(h) as usize, start.get(h + 1) as usize);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match next.get(mid).cmp(&w) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        let (lo, hi) = (start.get(h) as usize, start.get(h + 1) as usize);
+        next.0[lo..hi]
+            .binary_search_by(|x| u32::from_le_bytes(*x).cmp(&w))
+            .ok()
+            .map(|k| lo + k)
     }
 
     /// (ln P, ln back-off weight) of the listed word `a`.

@@ -169,9 +169,8 @@ impl Clause {
         };
         // The token is read once, not once per listed word (lists run to dozens of words).
         let in_list = |t: &str, words: &[String]| words.iter().any(|w| w == t);
-        let is_one_of = |i: Option<usize>, words: &[String]| {
-            i.is_some_and(|i| in_list(doc.norm(i), words))
-        };
+        let is_one_of =
+            |i: Option<usize>, words: &[String]| i.is_some_and(|i| in_list(doc.norm(i), words));
         match self {
             Clause::Prev { words, negate } => is_one_of(prev, words) != *negate,
             Clause::Next { words, negate } => is_one_of(next, words) != *negate,
