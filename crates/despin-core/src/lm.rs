@@ -101,6 +101,8 @@ struct GramMemo {
     /// (ln P, ln back-off weight) of the trigram model's listed two- and three-word n-grams
     /// by word ids (first slots first, [`NO_WORD`] after); `None` when not listed.
     grams: Slots<Option<(f32, f32)>>,
+    /// The index of the trigram model's listed bigram `[a, b]`, if listed.
+    bigrams: Slots<Option<u32>>,
     /// The word-pair model's ln P by pair `[a, b]`.
     costs: Slots<Option<f32>>,
     /// Whether the word-pair model knows a word, by the word's bytes (words of up to
@@ -309,12 +311,24 @@ impl Trigrams {
     }
 
     /// (ln P, ln back-off weight) of the listed n-gram of word ids `ids` (two or three).
+    #[cfg(test)]
     fn get(&self, ids: &[u32]) -> Option<(f32, f32)> {
         let bi = self.bigram(ids[0], ids[1])?;
         if ids.len() == 2 {
-            return Some(decode_gram(self.bi_val.get(bi)));
+            return Some(self.bigram_value(bi));
         }
-        let tri = Trigrams::find(self.tri_start, self.tri_next, bi, ids[2])?;
+        self.trigram_value(bi, ids[2])
+    }
+
+    /// (ln P, ln back-off weight) of the bigram of index `bi`.
+    fn bigram_value(&self, bi: usize) -> (f32, f32) {
+        decode_gram(self.bi_val.get(bi))
+    }
+
+    /// (ln P, ln back-off weight) of the listed trigram of the bigram of index `bi` and the
+    /// word `c`.
+    fn trigram_value(&self, bi: usize, c: u32) -> Option<(f32, f32)> {
+        let tri = Trigrams::find(self.tri_start, self.tri_next, bi, c)?;
         Some(decode_gram(self.tri_val.get(tri)))
     }
 }
@@ -326,6 +340,7 @@ impl GramMemo {
             ids: HashMap::default(),
             words: Vec::new(),
             grams: Slots::new(15),
+            bigrams: Slots::new(13),
             costs: Slots::new(14),
             known: vec![None; 1 << KNOWN_BITS].into(),
         };
@@ -341,6 +356,7 @@ impl GramMemo {
             self.ids.clear();
             self.words.clear();
             self.grams.clear();
+            self.bigrams.clear();
             self.costs.clear();
             self.id(SENTENCE_START);
             self.id(SENTENCE_END);
@@ -386,18 +402,32 @@ impl GramMemo {
         if let Some(v) = self.grams.get(packed) {
             return v;
         }
-        let n = if key[2] == NO_WORD { 2 } else { 3 };
-        let mut ids = [0; 3];
-        let mut listed = true;
-        for (m, &w) in ids.iter_mut().zip(&key[..n]) {
-            match self.model_id(t, w) {
-                Some(id) => *m = id,
-                None => listed = false,
-            }
-        }
-        let v = if listed { t.get(&ids[..n]) } else { None };
+        let bi = self.bigram_index(t, key[0], key[1]);
+        let v = if key[2] == NO_WORD {
+            bi.map(|bi| t.bigram_value(bi as usize))
+        } else {
+            let c = self.model_id(t, key[2]);
+            bi.zip(c)
+                .and_then(|(bi, c)| t.trigram_value(bi as usize, c))
+        };
         self.grams.put(packed, v);
         v
+    }
+
+    /// The index of the listed bigram `a b` in the trigram model (remembered: the history of
+    /// a trigram recurs, one candidate word after another).
+    fn bigram_index(&mut self, t: &Trigrams, a: u32, b: u32) -> Option<u32> {
+        let key = pack(&[a, b]);
+        if let Some(i) = self.bigrams.get(key) {
+            return i;
+        }
+        let i = self
+            .model_id(t, a)
+            .zip(self.model_id(t, b))
+            .and_then(|(a, b)| t.bigram(a, b))
+            .map(|i| i as u32);
+        self.bigrams.put(key, i);
+        i
     }
 
     /// ln P(word | history) in the trigram model, backing off as an ARPA (Katz) model does:
