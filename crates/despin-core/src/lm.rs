@@ -109,7 +109,13 @@ struct GramMemo {
     /// [`TokenKey::MAX`] bytes): sub-word discovery asks about every eligible word of every
     /// document, and this answers without interning the word or hashing it as a string.
     known: Box<[Option<(TokenKey, bool)>]>,
+    /// Ids of recently met words, by the word's bytes (words of up to [`TokenKey::MAX`]
+    /// bytes), in front of `ids`.
+    recent: Box<[Option<(TokenKey, u32)>]>,
 }
+
+/// Bits of the slot index of [`GramMemo::recent`].
+const RECENT_BITS: u32 = 12;
 
 /// Bits of the slot index of [`GramMemo::known`].
 const KNOWN_BITS: u32 = 13;
@@ -343,6 +349,7 @@ impl GramMemo {
             bigrams: Slots::new(13),
             costs: Slots::new(14),
             known: vec![None; 1 << KNOWN_BITS].into(),
+            recent: vec![None; 1 << RECENT_BITS].into(),
         };
         m.id(SENTENCE_START);
         m.id(SENTENCE_END);
@@ -357,6 +364,7 @@ impl GramMemo {
             self.words.clear();
             self.grams.clear();
             self.bigrams.clear();
+            self.recent.fill(None);
             self.costs.clear();
             self.id(SENTENCE_START);
             self.id(SENTENCE_END);
@@ -364,6 +372,24 @@ impl GramMemo {
     }
 
     fn id(&mut self, word: &str) -> u32 {
+        // Short words (nearly all) by their packed bytes first: one probe, no string hashing.
+        let slot = TokenKey::new(word.as_bytes()).map(|k| (k, k.slot(RECENT_BITS)));
+        if let Some((k, i)) = slot {
+            if let Some((at, id)) = self.recent[i] {
+                if at == k {
+                    return id;
+                }
+            }
+        }
+        let id = self.intern(word);
+        if let Some((k, i)) = slot {
+            self.recent[i] = Some((k, id));
+        }
+        id
+    }
+
+    /// The id of `word`, interned if new.
+    fn intern(&mut self, word: &str) -> u32 {
         if let Some(&id) = self.ids.get(word) {
             return id;
         }
