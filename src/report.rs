@@ -210,6 +210,14 @@ pub fn context_window(text: &str, start: usize, end: usize) -> String {
     if !window.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2) {
         return window.to_string();
     }
+    // In ASCII the control characters are exactly those bytes: replaced byte by byte.
+    if window.is_ascii() {
+        let bytes = window
+            .bytes()
+            .map(|b| if b < 0x20 || b == 0x7F { b' ' } else { b })
+            .collect();
+        return String::from_utf8(bytes).expect("ASCII stays ASCII");
+    }
     window
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -564,6 +572,24 @@ pub fn write_summary<W: Write>(mut out: W, docs: &mut [DocSummary]) -> std::io::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_windows_blank_control_characters_one_for_one() {
+        let reference = |w: &str| -> String {
+            w.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        };
+        for text in [
+            "plain words only here",
+            "a line\nthen\ttabs\r\nand DEL\u{7f} end",
+            "caf\u{e9}\nna\u{ef}ve \u{85} next-line",
+            "\u{1}\u{1f} \u{9f}",
+        ] {
+            let got = context_window(text, 2, 4);
+            assert_eq!(got, reference(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn status_words_read_back_and_serialise_as_written() {
