@@ -1,8 +1,7 @@
 //! Compiles the context model's cost tables (`dictionaries/lm/en-bigram.tsv` and
 //! `en-trigram.tsv` at the top of the workspace, written by `dictionaries/tools/build_lm.py`
-//! and `build_trigram.py`): the word-pair model into an FST map from word or word pair to
-//! cost, the trigram model into a word-id FST and arrays by word id (see
-//! `write_trigram_model`), plus their `#!` constants as Rust constants (see `src/lm.rs`).
+//! and `build_trigram.py`) into a word-id FST and arrays by word id each (see
+//! `write_by_ids`), plus their `#!` constants as Rust constants (see `src/lm.rs`).
 //!
 //! The table is compiled here, not in `despin-dicts`, because the scanner's context model is
 //! part of the engine's behaviour (every scan uses it) and `despin-dicts` builds on this
@@ -13,14 +12,14 @@ use std::{env, fs, path::Path};
 fn main() {
     let out_dir = env::var("OUT_DIR").unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    build_context_model(&root, &out_dir, "en-bigram.tsv", "lm", false);
-    build_context_model(&root, &out_dir, "en-trigram.tsv", "lm3", true);
+    build_context_model(&root, &out_dir, "en-bigram.tsv", "lm");
+    build_context_model(&root, &out_dir, "en-trigram.tsv", "lm3");
 }
 
-/// One n-gram of the trigram model: its words, cost and back-off cost.
+/// One n-gram of a model: its words, cost and back-off cost.
 type Gram<'a> = (Vec<&'a str>, i64, i64);
 
-/// Writes the trigram model as `{name}-words.fst` (word -> word id, ids in key order) and
+/// Writes a model (of words and up to three-word n-grams) as `{name}-words.fst` (word -> word id, ids in key order) and
 /// arrays of little-endian `u32` read in place by `src/lm.rs`: per word id its value; per
 /// word id the range of its listed bigrams (`bi-start`, one more than there are words), their
 /// second words' ids in ascending order (`bi-next`) and values (`bi-val`); the same per
@@ -29,7 +28,7 @@ type Gram<'a> = (Vec<&'a str>, i64, i64);
 /// binary search among the continuations of its history, not an FST walk over its bytes.
 /// Every listed trigram's first two words must be a listed bigram and every n-gram's words
 /// listed words (as in any ARPA model; checked here).
-fn write_trigram_model(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) {
+fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) {
     let mut words: Vec<(&str, i64, i64)> = grams
         .iter()
         .filter(|g| g.0.len() == 1)
@@ -120,18 +119,15 @@ fn write_trigram_model(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &s
     .unwrap();
 }
 
-/// Compiles `dictionaries/lm/{file}` into `{name}.fst` (or, for the trigram model
-/// (`by_ids`), the files of `write_trigram_model`) and `{name}.rs`. A line is
-/// `KEY<TAB>COST` or `KEY<TAB>COST<TAB>BACKOFF` (the trigram model's back-off cost, which may
-/// be negative); the map's value is `COST | zigzag(BACKOFF) << 16` (zigzag: 0, -1, 1, -2...
-/// as 0, 1, 2, 3...), so a line without a back-off is its cost alone and values stay small.
-fn build_context_model(root: &Path, out_dir: &str, file: &str, name: &str, by_ids: bool) {
+/// Compiles `dictionaries/lm/{file}` into the files of `write_by_ids` and `{name}.rs`. A line
+/// is `KEY<TAB>COST` or `KEY<TAB>COST<TAB>BACKOFF` (the trigram model's back-off cost, which
+/// may be negative; 0 where absent).
+fn build_context_model(root: &Path, out_dir: &str, file: &str, name: &str) {
     let label = Path::new("dictionaries/lm").join(file);
     let src = root.join(&label);
     println!("cargo:rerun-if-changed={}", src.display());
     let text = fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", label.display()));
     let mut consts = String::new();
-    let mut map = fst::MapBuilder::memory();
     let mut grams: Vec<Gram<'_>> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if let Some(c) = line.strip_prefix("#!") {
@@ -157,53 +153,31 @@ fn build_context_model(root: &Path, out_dir: &str, file: &str, name: &str, by_id
         };
         let cost = number("cost");
         let backoff = number("back-off");
-        assert!(
-            (0..1 << 16).contains(&cost) && backoff.abs() < 1 << 30,
-            "{}:{}: value out of range",
-            label.display(),
-            n + 1
-        );
-        if by_ids {
-            grams.push((key.split(' ').collect(), cost, backoff));
-            continue;
-        }
-        let zigzag = ((backoff << 1) ^ (backoff >> 63)) as u64;
-        map.insert(key, cost as u64 | zigzag << 16)
-            .unwrap_or_else(|e| panic!("{}:{}: {e}", label.display(), n + 1));
+        grams.push((key.split(' ').collect(), cost, backoff));
     }
     let include = |name: &str, doc: &str, file: String| {
         let path = Path::new(out_dir).join(file).display().to_string();
         format!("/// {doc}\npub static {name}: &[u8] = include_bytes!({path:?});\n")
     };
-    if by_ids {
-        write_trigram_model(out_dir, &label, &grams, name);
-        let words = include(
-            "WORDS",
-            "Word -> word id (FST map).",
-            format!("{name}-words.fst"),
-        );
-        consts.push_str(&words);
-        for part in [
-            "uni",
-            "bi-start",
-            "bi-next",
-            "bi-val",
-            "tri-start",
-            "tri-next",
-            "tri-val",
-        ] {
-            let name_of = part.replace('-', "_").to_uppercase();
-            let doc = format!("The `{part}` array (see `build.rs`).");
-            consts.push_str(&include(&name_of, &doc, format!("{name}-{part}.bin")));
-        }
-    } else {
-        let bytes = map.into_inner().unwrap();
-        fs::write(Path::new(out_dir).join(format!("{name}.fst")), bytes).unwrap();
-        consts.push_str(&include(
-            "FST",
-            "The compiled cost table.",
-            format!("{name}.fst"),
-        ));
+    write_by_ids(out_dir, &label, &grams, name);
+    let words = include(
+        "WORDS",
+        "Word -> word id (FST map).",
+        format!("{name}-words.fst"),
+    );
+    consts.push_str(&words);
+    for part in [
+        "uni",
+        "bi-start",
+        "bi-next",
+        "bi-val",
+        "tri-start",
+        "tri-next",
+        "tri-val",
+    ] {
+        let name_of = part.replace('-', "_").to_uppercase();
+        let doc = format!("The `{part}` array (see `build.rs`).");
+        consts.push_str(&include(&name_of, &doc, format!("{name}-{part}.bin")));
     }
     fs::write(Path::new(out_dir).join(format!("{name}.rs")), consts).unwrap();
 }

@@ -27,8 +27,6 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use fst::raw::{CompiledAddr, Output};
-
 use crate::dict::walk::TokenKey;
 
 #[allow(dead_code)] // the header's informative constants (`SCALE`) need not be used
@@ -91,7 +89,7 @@ const GRAM_MEMO_WORDS: usize = 1 << 16;
 /// ids, no string is built), what the models say about a word alone (and its trigram model
 /// id) is kept with the word, and n-grams sit in fixed direct-mapped caches. An n-gram of the
 /// trigram model not met before costs a binary search among its history's continuations
-/// ([`Trigrams`]). Most n-grams of a candidate's window are met once, so the caches are small
+/// ([`Ngrams`]). Most n-grams of a candidate's window are met once, so the caches are small
 /// and overwrite instead of growing: memory stays fixed and the words' own entries, which
 /// repeat, are never pushed out by them.
 struct GramMemo {
@@ -127,8 +125,8 @@ struct WordMemo {
     model: Option<Option<u32>>,
     /// The word-pair model's ln P, if listed.
     cost: Option<Option<f32>>,
-    /// The word-pair FST's state after `"word "`.
-    pair_state: Option<Option<(CompiledAddr, u64)>>,
+    /// The word-pair model's id of the word, if listed.
+    pair_model: Option<Option<u32>>,
 }
 
 /// Bits of a word id in a packed key: ids stay below [`NO_WORD`].
@@ -210,34 +208,7 @@ impl Hasher for IdHasher {
     }
 }
 
-/// Follows `bytes` from FST state `from`; `None` when no key continues so.
-fn walk(
-    fst: &fst::raw::Fst<&[u8]>,
-    from: (CompiledAddr, u64),
-    bytes: &[u8],
-) -> Option<(CompiledAddr, u64)> {
-    let mut node = fst.node(from.0);
-    let mut out = Output::new(from.1);
-    for &b in bytes {
-        let t = node.transition(node.find_input(b)?);
-        out = out.cat(t.out);
-        node = fst.node(t.addr);
-    }
-    Some((node.addr(), out.value()))
-}
-
-/// The value of the key that ends at FST state `at`, if one does.
-fn value_at(fst: &fst::raw::Fst<&[u8]>, at: (CompiledAddr, u64)) -> Option<u64> {
-    let node = fst.node(at.0);
-    node.is_final().then(|| at.1 + node.final_output().value())
-}
-
-/// The state after `word` and a space, from the root of `fst`.
-fn state_after(fst: &fst::raw::Fst<&[u8]>, word: &str) -> Option<(CompiledAddr, u64)> {
-    walk(fst, (fst.root().addr(), 0), word.as_bytes()).and_then(|s| walk(fst, s, b" "))
-}
-
-/// A trigram model value (see `build.rs`) as (ln P, ln back-off weight).
+/// A model's value (see `build.rs`) as (ln P, ln back-off weight).
 fn decode_gram(v: u32) -> (f32, f32) {
     let backoff = (v >> 16) as u16 as i16;
     ((v & 0xffff) as f32 / -10.0, f32::from(backoff) / -10.0)
@@ -261,11 +232,11 @@ impl U32s {
     }
 }
 
-/// The trigram model by word ids, as `build.rs` lays it out: listed words have ids in key
-/// order (`words`), and each word's listed bigrams and each bigram's listed trigrams are runs
-/// of continuation ids in ascending order, so an n-gram is found by a binary search in its
+/// A model by word ids, as `build.rs` lays it out: listed words have ids in key order
+/// (`words`), and each word's listed bigrams and each bigram's listed trigrams are runs of
+/// continuation ids in ascending order, so an n-gram is found by a binary search in its
 /// history's run.
-struct Trigrams {
+struct Ngrams {
     words: fst::Map<&'static [u8]>,
     uni: U32s,
     bi_start: U32s,
@@ -276,21 +247,23 @@ struct Trigrams {
     tri_val: U32s,
 }
 
-impl Trigrams {
-    fn embedded() -> Trigrams {
-        Trigrams {
-            words: fst::Map::new(trigram::WORDS)
-                .expect("the embedded trigram model is a valid FST"),
-            uni: U32s::new(trigram::UNI),
-            bi_start: U32s::new(trigram::BI_START),
-            bi_next: U32s::new(trigram::BI_NEXT),
-            bi_val: U32s::new(trigram::BI_VAL),
-            tri_start: U32s::new(trigram::TRI_START),
-            tri_next: U32s::new(trigram::TRI_NEXT),
-            tri_val: U32s::new(trigram::TRI_VAL),
+/// The [`Ngrams`] of an embedded model's module (`table` or `trigram`).
+macro_rules! embedded_ngrams {
+    ($m:ident) => {
+        Ngrams {
+            words: fst::Map::new($m::WORDS).expect("an embedded model's words are a valid FST"),
+            uni: U32s::new($m::UNI),
+            bi_start: U32s::new($m::BI_START),
+            bi_next: U32s::new($m::BI_NEXT),
+            bi_val: U32s::new($m::BI_VAL),
+            tri_start: U32s::new($m::TRI_START),
+            tri_next: U32s::new($m::TRI_NEXT),
+            tri_val: U32s::new($m::TRI_VAL),
         }
-    }
+    };
+}
 
+impl Ngrams {
     /// The id of a listed word.
     fn id(&self, word: &str) -> Option<u32> {
         self.words.get(word).map(|v| v as u32)
@@ -313,7 +286,7 @@ impl Trigrams {
 
     /// The index of the listed bigram `a b`.
     fn bigram(&self, a: u32, b: u32) -> Option<usize> {
-        Trigrams::find(self.bi_start, self.bi_next, a as usize, b)
+        Ngrams::find(self.bi_start, self.bi_next, a as usize, b)
     }
 
     /// (ln P, ln back-off weight) of the listed n-gram of word ids `ids` (two or three).
@@ -334,7 +307,7 @@ impl Trigrams {
     /// (ln P, ln back-off weight) of the listed trigram of the bigram of index `bi` and the
     /// word `c`.
     fn trigram_value(&self, bi: usize, c: u32) -> Option<(f32, f32)> {
-        let tri = Trigrams::find(self.tri_start, self.tri_next, bi, c)?;
+        let tri = Ngrams::find(self.tri_start, self.tri_next, bi, c)?;
         Some(decode_gram(self.tri_val.get(tri)))
     }
 }
@@ -398,7 +371,7 @@ impl GramMemo {
             text: word.into(),
             model: None,
             cost: None,
-            pair_state: None,
+            pair_model: None,
         });
         self.ids.insert(word.into(), id);
         id
@@ -409,7 +382,7 @@ impl GramMemo {
     }
 
     /// The trigram model's id of word `w`, if listed.
-    fn model_id(&mut self, t: &Trigrams, w: u32) -> Option<u32> {
+    fn model_id(&mut self, t: &Ngrams, w: u32) -> Option<u32> {
         if let Some(m) = self.words[w as usize].model {
             return m;
         }
@@ -420,7 +393,7 @@ impl GramMemo {
 
     /// (ln P, ln back-off weight) of a listed n-gram `key` of the trigram model (word ids,
     /// first slots first, [`NO_WORD`] after).
-    fn gram(&mut self, t: &Trigrams, key: [u32; 3]) -> Option<(f32, f32)> {
+    fn gram(&mut self, t: &Ngrams, key: [u32; 3]) -> Option<(f32, f32)> {
         if key[1] == NO_WORD {
             return self.model_id(t, key[0]).map(|a| t.unigram(a));
         }
@@ -442,7 +415,7 @@ impl GramMemo {
 
     /// The index of the listed bigram `a b` in the trigram model (remembered: the history of
     /// a trigram recurs, one candidate word after another).
-    fn bigram_index(&mut self, t: &Trigrams, a: u32, b: u32) -> Option<u32> {
+    fn bigram_index(&mut self, t: &Ngrams, a: u32, b: u32) -> Option<u32> {
         let key = pack(&[a, b]);
         if let Some(i) = self.bigrams.get(key) {
             return i;
@@ -460,7 +433,7 @@ impl GramMemo {
     /// the longest listed n-gram ending in `word`, plus the back-off weights of the
     /// histories passed over. `history` holds at most two words, nearest last; an unknown
     /// word is at the model's floor.
-    fn ln_cond(&mut self, tg: &Trigrams, history: &[u32], word: u32) -> f32 {
+    fn ln_cond(&mut self, tg: &Ngrams, history: &[u32], word: u32) -> f32 {
         let h = &history[history.len().saturating_sub(2)..];
         let mut alpha = 0.0;
         for start in 0..h.len() {
@@ -482,15 +455,13 @@ impl GramMemo {
 
     /// The word-pair model's ln P of word `key[0]` alone (`key[1]` is [`NO_WORD`]) or of
     /// the pair `key`.
-    fn cost(&mut self, fst: &fst::raw::Fst<&[u8]>, key: [u32; 2]) -> Option<f32> {
+    fn cost(&mut self, pm: &Ngrams, key: [u32; 2]) -> Option<f32> {
         let [a, b] = key;
         if b == NO_WORD {
             if let Some(c) = self.words[a as usize].cost {
                 return c;
             }
-            let c = fst
-                .get(self.text(a).as_bytes())
-                .map(|o| o.value() as f32 / -10.0);
+            let c = self.pair_model_id(pm, a).map(|i| pm.unigram(i).0);
             self.words[a as usize].cost = Some(c);
             return c;
         }
@@ -498,24 +469,27 @@ impl GramMemo {
         if let Some(c) = self.costs.get(packed) {
             return c;
         }
-        let from = match self.words[a as usize].pair_state {
-            Some(s) => s,
-            None => {
-                let s = state_after(fst, self.text(a));
-                self.words[a as usize].pair_state = Some(s);
-                s
-            }
-        };
-        let c = from
-            .and_then(|from| walk(fst, from, self.text(b).as_bytes()))
-            .and_then(|at| value_at(fst, at))
-            .map(|c| c as f32 / -10.0);
+        let c = self
+            .pair_model_id(pm, a)
+            .zip(self.pair_model_id(pm, b))
+            .and_then(|(a, b)| pm.bigram(a, b))
+            .map(|i| pm.bigram_value(i).0);
         self.costs.put(packed, c);
         c
     }
 
+    /// The word-pair model's id of word `w`, if listed.
+    fn pair_model_id(&mut self, pm: &Ngrams, w: u32) -> Option<u32> {
+        if let Some(m) = self.words[w as usize].pair_model {
+            return m;
+        }
+        let m = pm.id(self.text(w));
+        self.words[w as usize].pair_model = Some(m);
+        m
+    }
+
     /// The word-pair model's ln P(word), `None` for a word it does not know (or a phrase).
-    fn ln_word(&mut self, fst: &fst::raw::Fst<&[u8]>, w: u32) -> Option<f32> {
+    fn ln_word(&mut self, fst: &Ngrams, w: u32) -> Option<f32> {
         if self.text(w).contains(' ') {
             return None;
         }
@@ -523,13 +497,13 @@ impl GramMemo {
     }
 
     /// [`GramMemo::ln_word`] with unknown words at the model's floor.
-    fn ln_word_or_floor(&mut self, fst: &fst::raw::Fst<&[u8]>, w: u32) -> f32 {
+    fn ln_word_or_floor(&mut self, fst: &Ngrams, w: u32) -> f32 {
         self.ln_word(fst, w)
             .unwrap_or(table::FLOOR_COST as f32 / -10.0)
     }
 
     /// The word-pair model's ln P(word | prev) (see [`ContextModel::ln_next`]).
-    fn ln_next(&mut self, fst: &fst::raw::Fst<&[u8]>, prev: u32, word: u32) -> f32 {
+    fn ln_next(&mut self, fst: &Ngrams, prev: u32, word: u32) -> f32 {
         let Some(ln_prev) = self.ln_word(fst, prev) else {
             return self.ln_word_or_floor(fst, word);
         };
@@ -542,7 +516,7 @@ impl GramMemo {
     }
 
     /// The history the tokens `left` (nearest last) leave for a phrase after them.
-    fn left_history(&mut self, tg: &Trigrams, left: &[&str]) -> History {
+    fn left_history(&mut self, tg: &Ngrams, left: &[&str]) -> History {
         let mut hist = History::EMPTY;
         for &t in left.iter().rev().take(2) {
             match self.joint(tg, t) {
@@ -558,7 +532,7 @@ impl GramMemo {
     }
 
     /// The joints of the first two tokens of `right`, and how many there are.
-    fn right_joints(&mut self, tg: &Trigrams, right: &[&str]) -> ([Joint; 2], usize) {
+    fn right_joints(&mut self, tg: &Ngrams, right: &[&str]) -> ([Joint; 2], usize) {
         let mut joints = [Joint::Cut; 2];
         let n = right.len().min(2);
         for (j, &t) in joints.iter_mut().zip(right) {
@@ -570,7 +544,7 @@ impl GramMemo {
     /// The joints of the tokens of `phrase`, given to `f`.
     fn with_joints<R>(
         &mut self,
-        tg: &Trigrams,
+        tg: &Ngrams,
         phrase: &[&str],
         f: impl FnOnce(&mut GramMemo, &[Joint]) -> R,
     ) -> R {
@@ -590,13 +564,7 @@ impl GramMemo {
 
     /// ln P of the phrase of `joints` and of the words of `right` after it, given `hist`
     /// (see [`ContextModel::score`]).
-    fn score(
-        &mut self,
-        tg: &Trigrams,
-        mut hist: History,
-        phrase: &[Joint],
-        right: &[Joint],
-    ) -> f32 {
+    fn score(&mut self, tg: &Ngrams, mut hist: History, phrase: &[Joint], right: &[Joint]) -> f32 {
         let mut total = 0.0;
         for &j in phrase {
             match j {
@@ -630,7 +598,7 @@ impl GramMemo {
         total
     }
 
-    fn joint(&mut self, tg: &Trigrams, t: &str) -> Joint {
+    fn joint(&mut self, tg: &Ngrams, t: &str) -> Joint {
         if matches!(t, "." | "!" | "?") {
             Joint::SentenceEnd
         } else if is_word(t) {
@@ -688,14 +656,14 @@ impl History {
 
 /// English word, phrase and context probabilities over normalised (lower-case) word tokens.
 pub struct ContextModel {
-    fst: fst::Map<&'static [u8]>,
-    trigrams: Trigrams,
+    pairs: Ngrams,
+    trigrams: Ngrams,
 }
 
 impl std::fmt::Debug for ContextModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ContextModel")
-            .field("entries", &self.fst.len())
+            .field("words", &self.pairs.words.len())
             .finish()
     }
 }
@@ -705,10 +673,10 @@ fn is_word(t: &str) -> bool {
     t.chars().next().is_some_and(crate::normalize::is_word_char)
 }
 
-/// The embedded model's bytes (an FST map from word or word pair to cost), for benchmarks and
+/// The embedded word-pair model's words (an FST map from word to word id), for benchmarks and
 /// tools.
 pub fn embedded_table() -> &'static [u8] {
-    table::FST
+    table::WORDS
 }
 
 impl ContextModel {
@@ -716,13 +684,13 @@ impl ContextModel {
     pub fn embedded() -> &'static ContextModel {
         static MODEL: OnceLock<ContextModel> = OnceLock::new();
         MODEL.get_or_init(|| ContextModel {
-            fst: fst::Map::new(table::FST).expect("the embedded context model is a valid FST"),
-            trigrams: Trigrams::embedded(),
+            pairs: embedded_ngrams!(table),
+            trigrams: embedded_ngrams!(trigram),
         })
     }
 
     /// Runs `f` with this thread's memo and the trigram model.
-    fn with_grams<R>(&self, f: impl FnOnce(&mut GramMemo, &Trigrams) -> R) -> R {
+    fn with_grams<R>(&self, f: impl FnOnce(&mut GramMemo, &Ngrams) -> R) -> R {
         GRAMS.with(|m| {
             let mut m = m.borrow_mut();
             m.bound();
@@ -784,12 +752,12 @@ impl ContextModel {
         })
     }
 
-    /// Runs `f` with this thread's memo and the word-pair model's FST.
-    fn with_costs<R>(&self, f: impl FnOnce(&mut GramMemo, &fst::raw::Fst<&[u8]>) -> R) -> R {
+    /// Runs `f` with this thread's memo and the word-pair model.
+    fn with_costs<R>(&self, f: impl FnOnce(&mut GramMemo, &Ngrams) -> R) -> R {
         GRAMS.with(|m| {
             let mut m = m.borrow_mut();
             m.bound();
-            f(&mut m, self.fst.as_fst())
+            f(&mut m, &self.pairs)
         })
     }
 
@@ -922,29 +890,37 @@ impl ContextModel {
 mod tests {
     use super::*;
 
-    /// The trigram model's source table, `dictionaries/lm/en-trigram.tsv`: n-gram -> (ln P,
-    /// ln back-off weight).
+    /// A model's source table, `dictionaries/lm/{file}`: n-gram -> (ln P, ln back-off weight).
+    fn read_table(file: &str) -> HashMap<String, (f32, f32)> {
+        let path = format!(
+            "{}/../../dictionaries/lm/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut table = HashMap::new();
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let mut f = line.split('\t');
+            let key = f.next().unwrap().to_string();
+            let mut number = || f.next().map_or(0.0, |x| x.parse::<i32>().unwrap() as f32);
+            let (cost, backoff) = (number(), number());
+            table.insert(key, (cost / -10.0, backoff / -10.0));
+        }
+        table
+    }
+
+    /// The trigram model's source table.
     fn source_table() -> &'static HashMap<String, (f32, f32)> {
         static TABLE: OnceLock<HashMap<String, (f32, f32)>> = OnceLock::new();
-        TABLE.get_or_init(|| {
-            let path = concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../dictionaries/lm/en-trigram.tsv"
-            );
-            let text = std::fs::read_to_string(path).unwrap();
-            let mut table = HashMap::new();
-            for line in text
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.is_empty())
-            {
-                let mut f = line.split('\t');
-                let key = f.next().unwrap().to_string();
-                let mut number = || f.next().map_or(0.0, |x| x.parse::<i32>().unwrap() as f32);
-                let (cost, backoff) = (number(), number());
-                table.insert(key, (cost / -10.0, backoff / -10.0));
-            }
-            table
-        })
+        TABLE.get_or_init(|| read_table("en-trigram.tsv"))
+    }
+
+    /// The word-pair model's source table.
+    fn pair_table() -> &'static HashMap<String, (f32, f32)> {
+        static TABLE: OnceLock<HashMap<String, (f32, f32)>> = OnceLock::new();
+        TABLE.get_or_init(|| read_table("en-bigram.tsv"))
     }
 
     /// The trigram model's entry for `words`, from its source table.
@@ -954,7 +930,18 @@ mod tests {
 
     #[test]
     fn every_listed_ngram_is_found_by_word_ids() {
-        let t = Trigrams::embedded();
+        let pairs = embedded_ngrams!(table);
+        for (key, &want) in pair_table() {
+            let ids: Vec<u32> = key.split(' ').map(|w| pairs.id(w).unwrap()).collect();
+            let got = if ids.len() == 1 {
+                pairs.unigram(ids[0])
+            } else {
+                pairs.bigram_value(pairs.bigram(ids[0], ids[1]).unwrap())
+            };
+            assert_eq!(got, want, "{key}");
+        }
+        assert!(pair_table().len() > 300_000);
+        let t = embedded_ngrams!(trigram);
         let mut n = 0;
         for (key, &want) in source_table() {
             let ids: Vec<u32> = key.split(' ').map(|w| t.id(w).unwrap()).collect();
@@ -1003,9 +990,8 @@ mod tests {
                         }
                     }
                 }
-                let pairs = fst::Map::new(table::FST).unwrap();
                 for b in words {
-                    let want = pairs.get(format!("{a} {b}")).map(|c| c as f32 / -10.0);
+                    let want = pair_table().get(&format!("{a} {b}")).map(|c| c.0);
                     let got = m.with_costs(|g, fst| {
                         let (a, b) = (g.id(a), g.id(b));
                         g.cost(fst, [a, b])
