@@ -106,10 +106,13 @@ fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) {
     );
     write("bi-next", &mut bigrams.iter().map(|b| b.1));
     write("bi-val", &mut bigrams.iter().map(|b| b.2));
-    write(
-        "tri-start",
-        &mut starts(bigrams.len(), &mut trigrams.iter().map(|t| t.0)).into_iter(),
-    );
+    // A model without trigrams (the word-pair model) needs no runs of them.
+    let tri_starts = if trigrams.is_empty() {
+        Vec::new()
+    } else {
+        starts(bigrams.len(), &mut trigrams.iter().map(|t| t.0))
+    };
+    write("tri-start", &mut tri_starts.into_iter());
     write("tri-next", &mut trigrams.iter().map(|t| t.1));
     write("tri-val", &mut trigrams.iter().map(|t| t.2));
     fs::write(

@@ -307,6 +307,9 @@ impl Ngrams {
     /// (ln P, ln back-off weight) of the listed trigram of the bigram of index `bi` and the
     /// word `c`.
     fn trigram_value(&self, bi: usize, c: u32) -> Option<(f32, f32)> {
+        if self.tri_next.0.is_empty() {
+            return None; // a model without trigrams
+        }
         let tri = Ngrams::find(self.tri_start, self.tri_next, bi, c)?;
         Some(decode_gram(self.tri_val.get(tri)))
     }
