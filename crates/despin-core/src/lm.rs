@@ -6,8 +6,9 @@
 //! "final yr"); where the text was never spun, the word as written usually fits best ("chief
 //! executive", not "leader executive"). The scanner compares the two with [`ContextModel`].
 //!
-//! Two embedded tables, both compiled by `build.rs` into tables read in place (opening them
-//! costs nothing):
+//! Two embedded models, both compiled by `build.rs` into tables by word id read in place
+//! (opening them costs nothing; an n-gram is a binary search among the words listed after its
+//! history):
 //!
 //! * How well a wording fits its context ([`ContextModel::score`], [`ContextModel::fit`]) is
 //!   judged by a trigram model with Katz back-off, pruned from CMU Sphinx's US English model
