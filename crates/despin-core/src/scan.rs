@@ -804,6 +804,89 @@ fn table_decision(
     forms: Option<&FxMap<String, u16>>,
     cache: Option<(&FxMap<String, f32>, &[f32])>,
 ) -> Option<TableVerdict> {
+    let r = table_readings(doc, c, e, forms, cache)?;
+    let lm = ContextModel::embedded();
+    let window = Window::new(doc, c, Some(repaired));
+    let right = window.right();
+    let w = TABLE_LM_WEIGHT;
+    let fit_with = |toks: &[&str]| -> f32 {
+        let l = table_left(window.left(), toks.first());
+        lm.fit(&l[table_left_trim(&l)..], toks, right)
+    };
+    let as_written = r.as_written + w * fit_with(&r.spun);
+    let scores: Vec<f32> = r
+        .originals
+        .iter()
+        .map(|(toks, ln_share)| {
+            let toks: Vec<&str> = toks.iter().map(String::as_str).collect();
+            ln_share + w * fit_with(&toks)
+        })
+        .collect();
+    let (best, &top) = scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let all = log_sum_exp(scores.iter().copied().chain([as_written]));
+    Some(TableVerdict {
+        best,
+        posterior: (top - all).exp(),
+        shares: scores.iter().map(|s| (s - all).exp()).collect(),
+    })
+}
+
+/// The nearest two left-hand tokens of a table reading (`left` nearest last), with an article
+/// just before it read as the one the reading takes ("a"/"an"), oldest first; empty strings
+/// where there are fewer (see [`table_left_trim`]).
+fn table_left<'a>(left: &[&'a str], first: Option<&&str>) -> [&'a str; 2] {
+    let near = match (left.last(), first) {
+        (Some(&("a" | "an")), Some(f)) => {
+            if f.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            }
+        }
+        (Some(&t), _) => t,
+        (None, _) => "",
+    };
+    [if left.len() > 1 { left[0] } else { "" }, near]
+}
+
+/// How many leading entries of a [`table_left`] window are empty.
+fn table_left_trim(l: &[&str; 2]) -> usize {
+    l.iter().take_while(|t| t.is_empty()).count()
+}
+
+/// ln of the sum of the exponentials (`-inf` for none).
+fn log_sum_exp(xs: impl IntoIterator<Item = f32>) -> f32 {
+    let v: Vec<f32> = xs.into_iter().collect();
+    let m = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if m == f32::NEG_INFINITY {
+        return m;
+    }
+    m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
+}
+
+/// The readings of one table match before context: the text as written and each original,
+/// with the log prior of each (see [`table_decision`]), or `None` for text a spinner of this
+/// kind never writes.
+struct TableReadings<'d> {
+    /// The match's normalised tokens.
+    spun: Vec<&'d str>,
+    /// ln prior of the text as written (not the spinner's).
+    as_written: f32,
+    /// Each original's normalised tokens and ln prior, in the entry's order.
+    originals: Vec<(Vec<String>, f32)>,
+}
+
+/// A table match's readings and their priors ([`table_decision`] weighs them in context).
+fn table_readings<'d>(
+    doc: &'d Doc<'_>,
+    c: &Candidate,
+    e: &EntryRef<'_>,
+    forms: Option<&FxMap<String, u16>>,
+    cache: Option<(&FxMap<String, f32>, &[f32])>,
+) -> Option<TableReadings<'d>> {
     let text = doc.text.as_bytes();
     let (start, end) = (doc.tok(c.first).start, doc.tok(c.last).end);
     let written = &text[start..end];
@@ -822,41 +905,19 @@ fn table_decision(
         return None;
     }
     let lm = ContextModel::embedded();
-    let window = Window::new(doc, c, Some(repaired));
-    let right = window.right();
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let p = e.prior.clamp(0.01, 0.99);
-    let w = TABLE_LM_WEIGHT;
-    // The article agreeing with each reading, as the nearest left token.
-    let left_for = |first: Option<&&str>| -> [&str; 2] {
-        let l = window.left();
-        let near = match (l.last(), first) {
-            (Some(&("a" | "an")), Some(f)) => {
-                if f.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                    "an"
-                } else {
-                    "a"
-                }
-            }
-            (Some(&t), _) => t,
-            (None, _) => "",
-        };
-        [if l.len() > 1 { l[0] } else { "" }, near]
-    };
-    let trim = |l: &[&str; 2]| -> usize { l.iter().take_while(|t| t.is_empty()).count() };
-    let fit_with = |toks: &[&str]| -> f32 {
-        let l = left_for(toks.first());
-        lm.fit(&l[trim(&l)..], toks, right)
-    };
-    let as_written = (1.0 - p).ln() + w * fit_with(&spun);
-    // ln P and context fit of each original.
-    let readings: Vec<(f32, f32)> = e
+    // ln P (forms per original and the document's beliefs) of each original.
+    let originals: Vec<(Vec<String>, f32)> = e
         .originals()
         .enumerate()
         .map(|(k, o)| {
             let od = Doc::new(o);
-            let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
-            let ln_p = lm.ln_phrase(&toks).unwrap_or(-25.0);
+            let toks: Vec<String> = (0..od.tokens.len())
+                .map(|i| od.norm_str(i).to_string())
+                .collect();
+            let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
+            let ln_p = lm.ln_phrase(&refs).unwrap_or(-25.0);
             let lower = o.to_lowercase();
             let n = forms
                 .and_then(|f| f.get(lower.as_str()))
@@ -867,31 +928,17 @@ fn table_decision(
                 (c.get(lower.as_str()).copied().unwrap_or(0.0) - own.get(k).copied().unwrap_or(0.0))
                     .max(0.0)
             });
-            (
-                ln_p - n.ln() + TABLE_CACHE_WEIGHT * elsewhere.ln_1p(),
-                fit_with(&toks),
-            )
+            (toks, ln_p - n.ln() + TABLE_CACHE_WEIGHT * elsewhere.ln_1p())
         })
         .collect();
-    let log_sum = |xs: &mut dyn Iterator<Item = f32>| -> f32 {
-        let v: Vec<f32> = xs.collect();
-        let m = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
-    };
-    let total_p = log_sum(&mut readings.iter().map(|r| r.0));
-    let scores: Vec<f32> = readings
-        .iter()
-        .map(|&(ln_p, fit)| p.ln() + ln_p - total_p + w * fit)
-        .collect();
-    let (best, &top) = scores
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))?;
-    let all = log_sum(&mut scores.iter().copied().chain([as_written]));
-    Some(TableVerdict {
-        best,
-        posterior: (top - all).exp(),
-        shares: scores.iter().map(|s| (s - all).exp()).collect(),
+    let total_p = log_sum_exp(originals.iter().map(|r| r.1));
+    Some(TableReadings {
+        spun,
+        as_written: (1.0 - p).ln(),
+        originals: originals
+            .into_iter()
+            .map(|(toks, ln_p)| (toks, p.ln() + ln_p - total_p))
+            .collect(),
     })
 }
 
