@@ -31,6 +31,7 @@
 //! document holding several of them, and raise its spin score.
 
 pub mod discover;
+mod lattice;
 pub mod subword;
 
 use std::cell::RefCell;
@@ -297,6 +298,16 @@ pub const TABLE_LM_WEIGHT: f32 = 0.7;
 /// the document's other matches (summed posteriors of the previous pass). A document repeats
 /// its words, and the spinner writes a repeated key as different members of its group.
 pub const TABLE_CACHE_WEIGHT: f32 = 1.0;
+/// Paths kept by the joint decision of a table profile's findings. After the local passes
+/// ([`TABLE_RESCORE_PASSES`]), the matches of each sentence are decoded jointly (a beam over
+/// every reading of every match, scored by the trigram model over the whole repaired
+/// stretch, so adjacent spun words decide each other: "man place" reads as "wall street"). The
+/// original chosen is the one with the largest geometric mean of its local and joint
+/// posteriors, and its confidence is the smaller of the two times the document's evidence:
+/// a reading believed by one decision only is not applied on that belief. Measured on the
+/// simulator (seed 2), this rule repairs more at every precision from 0.85 up than either
+/// decision alone or their mean. Decoding costs at most this many times each match's readings.
+pub const TABLE_BEAM: usize = 16;
 /// Passes that decide a table profile's findings again with repaired neighbours and the
 /// document's beliefs ([`TABLE_CACHE_WEIGHT`]) of the pass before.
 pub const TABLE_RESCORE_PASSES: usize = 2;
@@ -1732,6 +1743,76 @@ impl Scanner {
                     *shares = v.shares;
                 }
             }
+        }
+        self.decide_jointly(doc, evidence, findings, found);
+    }
+
+    /// Decide a table profile's findings once more, jointly with their neighbours (see
+    /// `lattice`; each original's prior weighs the document's beliefs after the passes
+    /// above), and combine with the last local decision ([`TABLE_BEAM`]).
+    fn decide_jointly(
+        &self,
+        doc: &Doc<'_>,
+        evidence: &DocEvidence,
+        findings: &mut [Finding],
+        found: &mut [Found],
+    ) {
+        let mut cache: FxMap<String, f32> = FxMap::default();
+        for (c, t) in found.iter() {
+            let Some((index, shares)) = t else {
+                continue;
+            };
+            let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
+                continue;
+            };
+            for (o, s) in e.originals().zip(shares) {
+                *cache.entry(o.to_lowercase()).or_default() += s;
+            }
+        }
+        let mut slots = Vec::new();
+        let mut at = Vec::new();
+        for (i, (c, t)) in found.iter().enumerate() {
+            let Some((index, shares)) = t else {
+                continue;
+            };
+            let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
+                continue;
+            };
+            let forms = vanishing_forms(&self.vanishing, &e);
+            let cached = Some((&cache, shares.as_slice()));
+            if let Some(readings) = table_readings(doc, c, &e, forms, cached) {
+                slots.push(lattice::Slot {
+                    first: c.first,
+                    last: c.last,
+                    readings,
+                });
+                at.push((i, e));
+            }
+        }
+        let posteriors = lattice::decode(doc, &slots, TABLE_LM_WEIGHT);
+        for ((i, e), joint) in at.into_iter().zip(posteriors) {
+            let Some((_, local)) = &found[i].1 else {
+                continue;
+            };
+            // The original both decisions favour: the geometric mean of their posteriors
+            // (the text as written included); believed as far as the less sure one does.
+            let local_written = (1.0 - local.iter().sum::<f32>()).max(0.0);
+            let both = std::iter::once(local_written)
+                .chain(local.iter().copied())
+                .zip(&joint)
+                .skip(1)
+                .map(|(l, &j)| (l * j).sqrt());
+            let Some((best, _)) = both.enumerate().max_by(|a, b| a.1.total_cmp(&b.1)) else {
+                continue;
+            };
+            let posterior = local[best].min(joint[best + 1]);
+            let confidence = (posterior * evidence.for_entry(&e) * 1000.0).round() / 1000.0;
+            if confidence <= 0.0 {
+                continue;
+            }
+            let f = &mut findings[i];
+            f.confidence = confidence;
+            f.suggestions = suggestions(&e, best, &f.spun);
         }
     }
 }
