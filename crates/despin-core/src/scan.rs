@@ -1791,7 +1791,7 @@ impl Scanner {
         }
         let posteriors = lattice::decode(doc, &slots, TABLE_LM_WEIGHT);
         for ((i, e), joint) in at.into_iter().zip(posteriors) {
-            let Some((_, local)) = &found[i].1 else {
+            let (Some((_, local)), Some(joint)) = (&found[i].1, joint) else {
                 continue;
             };
             // The original both decisions favour: the geometric mean of their posteriors

@@ -30,8 +30,9 @@ pub(super) struct Slot<'d> {
 }
 
 /// Per slot (`slots` in text order, not overlapping), the posterior of each reading: the text
-/// as written first, then each original in the entry's order.
-pub(super) fn decode(doc: &Doc<'_>, slots: &[Slot<'_>], weight: f32) -> Vec<Vec<f32>> {
+/// as written first, then each original in the entry's order; `None` for a match no other
+/// touches (its context holds no other match, so a decision of its own sees the same).
+pub(super) fn decode(doc: &Doc<'_>, slots: &[Slot<'_>], weight: f32) -> Vec<Option<Vec<f32>>> {
     let mut out = Vec::with_capacity(slots.len());
     let mut a = 0;
     while a < slots.len() {
@@ -39,7 +40,11 @@ pub(super) fn decode(doc: &Doc<'_>, slots: &[Slot<'_>], weight: f32) -> Vec<Vec<
         while b < slots.len() && touch(doc, &slots[b - 1], &slots[b]) {
             b += 1;
         }
-        out.extend(decode_run(doc, &slots[a..b], weight));
+        if b - a == 1 {
+            out.push(None);
+        } else {
+            out.extend(decode_run(doc, &slots[a..b], weight).into_iter().map(Some));
+        }
         a = b;
     }
     out
@@ -190,7 +195,8 @@ mod tests {
             slot(&doc, 3, &["friend", "wall"]),
             slot(&doc, 4, &["site", "street"]),
         ];
-        let post = decode(&doc, &slots, 0.7);
+        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7).into_iter().flatten().collect();
+        assert_eq!(post.len(), 2);
         for p in &post {
             let sum: f32 = p.iter().sum();
             assert!((sum - 1.0).abs() < 1e-3, "{post:?}");
@@ -215,6 +221,8 @@ mod tests {
         ];
         let with_far = decode(&doc, &far, 0.7);
         assert_eq!(alone[..], with_far[..2]);
+        // Alone in its run: left to its own decision.
+        assert_eq!(with_far[2], None);
     }
 
     #[test]
@@ -224,7 +232,7 @@ mod tests {
         let slots: Vec<Slot<'_>> = (0..60)
             .map(|i| slot(&doc, i, &["thus", "therefore", "hence", "then"]))
             .collect();
-        let post = decode(&doc, &slots, 0.7);
+        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7).into_iter().flatten().collect();
         assert_eq!(post.len(), 60);
         for p in &post {
             let sum: f32 = p.iter().sum();
