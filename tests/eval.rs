@@ -177,16 +177,7 @@ fn learn_from_pairs_then_repair_a_new_document() {
         "Senators debated the bill for hours.",
     );
     let learned = dir.path().join("learned.csv");
-    common::despin()
-        .args(["dict", "learn", "--spun"])
-        .arg(dir.path())
-        .arg("--original")
-        .arg(dir.path())
-        .arg("--into")
-        .arg(&learned)
-        .assert()
-        .code(0);
-    let csv = std::fs::read_to_string(&learned).unwrap();
+    let csv = learn_into(dir.path(), None, &[], &learned);
     assert!(csv.contains("invoice,bill,"), "{csv}");
     assert!(
         csv.contains("invoices,bills,"),
@@ -202,16 +193,7 @@ fn learn_from_pairs_then_repair_a_new_document() {
 
     // --no-inflections: only what the pairs show.
     let observed = dir.path().join("observed.csv");
-    common::despin()
-        .args(["dict", "learn", "--no-inflections", "--spun"])
-        .arg(dir.path())
-        .arg("--original")
-        .arg(dir.path())
-        .arg("--into")
-        .arg(&observed)
-        .assert()
-        .code(0);
-    let csv = std::fs::read_to_string(&observed).unwrap();
+    let csv = learn_into(dir.path(), None, &["--no-inflections"], &observed);
     assert!(csv.contains("invoice,bill,"), "{csv}");
     assert!(!csv.contains("invoices"), "no derived form: {csv}");
     assert!(!csv.contains("inflected"), "no derived form: {csv}");
@@ -389,24 +371,31 @@ fn eval_agrees_with_reference_scorer_on_the_development_set() {
     }
 }
 
-/// `despin dict learn` from the spun/original pairs in `pairs` (both sides in one directory)
-/// with the clean sample `clean` and the extra `args`; the learned CSV.
-fn learn_from(pairs: &Path, clean: &Path, args: &[&str]) -> String {
-    let out = pairs.with_file_name("learned.csv");
-    common::despin()
-        .args(["dict", "learn"])
+/// `despin dict learn` from the spun/original pairs in `pairs` (both sides in one directory),
+/// with the clean sample `clean` if given and the extra `args`, into `into`; the learned CSV.
+fn learn_into(pairs: &Path, clean: Option<&Path>, args: &[&str], into: &Path) -> String {
+    let mut cmd = common::despin();
+    cmd.args(["dict", "learn"])
         .args(args)
         .arg("--spun")
         .arg(pairs)
         .arg("--original")
-        .arg(pairs)
-        .arg("--clean")
-        .arg(clean)
-        .arg("--into")
-        .arg(&out)
-        .assert()
-        .code(0);
-    std::fs::read_to_string(&out).unwrap()
+        .arg(pairs);
+    if let Some(clean) = clean {
+        cmd.arg("--clean").arg(clean);
+    }
+    cmd.arg("--into").arg(into).assert().code(0);
+    std::fs::read_to_string(into).unwrap()
+}
+
+/// [`learn_into`] with the clean sample `clean`, into `learned.csv` beside `pairs`.
+fn learn_from(pairs: &Path, clean: &Path, args: &[&str]) -> String {
+    learn_into(
+        pairs,
+        Some(clean),
+        args,
+        &pairs.with_file_name("learned.csv"),
+    )
 }
 
 /// The row of `csv` whose spun form is `spun`.

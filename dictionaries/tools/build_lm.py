@@ -23,6 +23,8 @@ P(w2 | w1) < MIN_PAIR / (SCALE * c(w1)), which crates/despin-core/src/lm.rs uses
 """
 import collections, math, os, sys, zipfile
 
+from lm_tsv import write_model
+
 UNI = "frequency_dictionary_en_82_765.txt"
 BI = "frequency_bigramdictionary_en_243_342.txt"
 
@@ -79,17 +81,13 @@ def main():
     floor = min(uni.values()) / total / 2
     # ln of the cap on an absent pair's probability, less ln P(w1): see src/lm.rs.
     cap = math.log(min_pair / (scale * total))
-    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
-    tmp = out + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write("# despin context model: unigram and bigram costs (10 * -ln P), built by\n")
-        f.write("# dictionaries/tools/build_lm.py from symspellpy 6.10.1's frequency lists (MIT).\n")
-        f.write(f"#! floor_cost {cost(floor)}\n")
-        f.write(f"#! absent_pair_cap_ln {cap:.4f}\n")
-        f.write(f"#! scale {scale:.4f}\n")
-        for k in sorted(rows, key=lambda s: s.encode("utf-8")):
-            f.write(f"{k}\t{rows[k]}\n")
-    os.replace(tmp, out)
+    write_model(
+        out,
+        ["despin context model: unigram and bigram costs (10 * -ln P), built by",
+         "dictionaries/tools/build_lm.py from symspellpy 6.10.1's frequency lists (MIT)."],
+        [("floor_cost", cost(floor)), ("absent_pair_cap_ln", f"{cap:.4f}"), ("scale", f"{scale:.4f}")],
+        {k: (c,) for k, c in rows.items()},
+    )
     print(f"{out}: {len(uni)} words, {len(pairs)} pairs, scale {scale:.2f}, min pair {min_pair}")
 
 

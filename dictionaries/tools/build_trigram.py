@@ -27,6 +27,8 @@ The output depends only on the input file and N, so rebuilding gives the same by
 """
 import math, os, re, struct, sys
 
+from lm_tsv import write_model
+
 HEADER = b"Trie Language Model"
 # The trie stores log-probabilities in logmath units of base 1.0001 (Sphinx's default).
 LN_UNIT = math.log(1.0001)
@@ -158,17 +160,14 @@ def main():
         rows[" ".join(g)] = (cost(lp), cost(bo) if bo and g in starts else 0)
     for g in keep_tri:
         rows[" ".join(g)] = (cost(tri[g][0]), 0)
-    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
-    tmp = out + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write("# despin trigram context model: costs 10 * -ln P and back-off costs 10 * -ln alpha,\n")
-        f.write("# built by dictionaries/tools/build_trigram.py from CMU Sphinx's en-us.lm.bin (BSD-2-Clause),\n")
-        f.write(f"# pruned to {len(keep_bi)} bigrams and {len(keep_tri)} trigrams.\n")
-        f.write(f"#! floor_cost {cost(min_uni - math.log(2))}\n")
-        for k in sorted(rows, key=lambda s: s.encode("utf-8")):
-            c, bo = rows[k]
-            f.write(f"{k}\t{c}\t{bo}\n" if bo else f"{k}\t{c}\n")
-    os.replace(tmp, out)
+    write_model(
+        out,
+        ["despin trigram context model: costs 10 * -ln P and back-off costs 10 * -ln alpha,",
+         "built by dictionaries/tools/build_trigram.py from CMU Sphinx's en-us.lm.bin (BSD-2-Clause),",
+         f"pruned to {len(keep_bi)} bigrams and {len(keep_tri)} trigrams."],
+        [("floor_cost", cost(min_uni - math.log(2)))],
+        rows,
+    )
     print(f"{out}: {len(uni)} words, {len(keep_bi)} of {len(bi)} bigrams, "
           f"{len(keep_tri)} of {len(tri)} trigrams")
 
