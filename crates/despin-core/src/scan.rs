@@ -21,8 +21,10 @@
 //! original is vetoed ([`LM_VETO`]), a swap whose context condition fails may still fire
 //! where the model clearly prefers the original ([`LM_WAIVE`]), and a swap's confidence is
 //! its prior times the evidence for its spinner profile, moved by the model's verdict
-//! ([`LM_WEIGHT`]): the same word is repaired in a spun article and left alone in a clean
-//! one, and left alone in a spun one where it reads as normal English.
+//! ([`LM_WEIGHT`]; judged again once its neighbours are repaired, and lowered where the
+//! model cannot tell the original from the text as written, [`LM_SUPPORT`]): the same word is
+//! repaired in a spun article and left alone in a clean one, and left alone in a spun one
+//! where it reads as normal English.
 //!
 //! In a document whose spin score is high, words no dictionary covers are then searched for
 //! substitutions a thesaurus explains, when the scanner was given one
