@@ -171,7 +171,11 @@ fn a_swap_is_judged_again_beside_its_repaired_neighbours() {
         let d = Dictionary::from_csv_bytes("t", Path::new("t.csv"), csv.as_bytes()).unwrap();
         let s = Scanner::new(DictSet::from_iter([d]), spun.clone());
         let r = s.scan(text);
-        let f = r.findings.iter().find(|f| f.spun == "final").expect("a finding");
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.spun == "final")
+            .expect("a finding");
         (f.confidence, repair(text, &r.findings, 0.5).text)
     };
     let (c_alone, fixed_alone) = confidence(alone);

@@ -606,7 +606,7 @@ impl Verdicts {
         *self
             .here
             .entry((c.first, c.last, c.layer, e.index))
-            .or_insert_with(|| judge_memo(id, doc, c, e))
+            .or_insert_with(|| judge_memo(id, doc, c, e, &Window::new(doc, c, None)))
     }
 }
 
@@ -620,10 +620,16 @@ thread_local! {
 }
 
 /// [`judge`], remembered per thread by what it depends on: the entry (dictionary `dict` and
-/// index), the words matched and the neighbours it sees. The same entry in the same context
-/// ("he mentioned that") recurs across a corpus, and judging costs a dozen model lookups.
-fn judge_memo(dict: u64, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verdict {
-    let w = Window::new(doc, c, None);
+/// index), the words matched and the neighbours it sees (`w`). The same entry in the same
+/// context ("he mentioned that") recurs across a corpus, and judging costs a dozen model
+/// lookups.
+fn judge_memo(
+    dict: u64,
+    doc: &Doc<'_>,
+    c: &Candidate,
+    e: &EntryRef<'_>,
+    w: &Window<'_>,
+) -> Verdict {
     VERDICT_MEMO_SLOT.with(|slot| {
         let mut slot = slot.borrow_mut();
         let (memo, key) = &mut *slot;
@@ -648,7 +654,7 @@ fn judge_memo(dict: u64, doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>) -> Verd
         if let Some(&v) = memo.get(key.as_slice()) {
             return v;
         }
-        let v = judge(doc, c, e, &w);
+        let v = judge(doc, c, e, w);
         if memo.len() >= VERDICT_MEMO {
             memo.clear();
         }
@@ -1661,7 +1667,7 @@ impl Scanner {
             let Some(e) = self.dicts.layers()[c.layer].entry(s.index) else {
                 continue;
             };
-            let v = judge(doc, c, &e, &w);
+            let v = judge_memo(self.dicts.layers()[c.layer].id(), doc, c, &e, &w);
             let confidence = (swap_confidence(s.base, e.prior, v.lr) * 1000.0).round() / 1000.0;
             if v.lr < -LM_VETO || (!s.strict && v.lr < LM_WAIVE) || confidence <= 0.0 {
                 dropped[s.at] = true;
