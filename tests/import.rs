@@ -465,3 +465,20 @@ fn the_rest_of_the_document_informs_which_original() {
     let text = "The abode was quiet. Her residence had a garden. It was a dwelling.\n";
     assert_eq!(first_suggestion(many, text, "dwelling"), "home");
 }
+
+/// Adjacent spun words decide each other: read one at a time (each beside the other as
+/// written, then beside its repaired reading), "place" in "man place" reads as "site" and
+/// "use" in "the use family" as "work"; read together with their neighbours' readings, as
+/// "wall street" and "the common stock".
+#[test]
+fn adjacent_spun_words_are_read_back_together() {
+    let table = "wall|man\nstreet|road|place\nfriend|man|pal\nhusband|man|spouse\n\
+                 site|place|spot\nregard|place|thought\ncommon|use|shared\nwork|use|labour\n\
+                 enjoy|use|like\nstock|family\nfolks|family|kin\ngenetic|family|inherited\n";
+    let text = "Traders on man place sold shares.\n";
+    assert_eq!(first_suggestion(table, text, "man"), "wall");
+    assert_eq!(first_suggestion(table, text, "place"), "street");
+    let text = "Holders of the use family were paid.\n";
+    assert_eq!(first_suggestion(table, text, "use"), "common");
+    assert_eq!(first_suggestion(table, text, "family"), "stock");
+}

@@ -33,6 +33,7 @@
 //! document holding several of them, and raise its spin score.
 
 pub mod discover;
+mod lattice;
 pub mod subword;
 
 use std::cell::RefCell;
@@ -306,6 +307,16 @@ pub const TABLE_LM_WEIGHT: f32 = 0.7;
 /// the document's other matches (summed posteriors of the previous pass). A document repeats
 /// its words, and the spinner writes a repeated key as different members of its group.
 pub const TABLE_CACHE_WEIGHT: f32 = 1.0;
+/// Paths kept by the joint decision of a table profile's findings. After the local passes
+/// ([`TABLE_RESCORE_PASSES`]), the matches of each sentence are decoded jointly (a beam over
+/// every reading of every match, scored by the trigram model over the whole repaired
+/// stretch, so adjacent spun words decide each other: "man place" reads as "wall street"). The
+/// original chosen is the one with the largest geometric mean of its local and joint
+/// posteriors, and its confidence is the smaller of the two times the document's evidence:
+/// a reading believed by one decision only is not applied on that belief. Measured on the
+/// simulator (seed 2), this rule repairs more at every precision from 0.85 up than either
+/// decision alone or their mean. Decoding costs at most this many times each match's readings.
+pub const TABLE_BEAM: usize = 16;
 /// Passes that decide a table profile's findings again with repaired neighbours and the
 /// document's beliefs ([`TABLE_CACHE_WEIGHT`]) of the pass before.
 pub const TABLE_RESCORE_PASSES: usize = 2;
@@ -819,6 +830,89 @@ fn table_decision(
     forms: Option<&FxMap<String, u16>>,
     cache: Option<(&FxMap<String, f32>, &[f32])>,
 ) -> Option<TableVerdict> {
+    let r = table_readings(doc, c, e, forms, cache)?;
+    let lm = ContextModel::embedded();
+    let window = Window::new(doc, c, Some(repaired));
+    let right = window.right();
+    let w = TABLE_LM_WEIGHT;
+    let fit_with = |toks: &[&str]| -> f32 {
+        let l = table_left(window.left(), toks.first());
+        lm.fit(&l[table_left_trim(&l)..], toks, right)
+    };
+    let as_written = r.as_written + w * fit_with(&r.spun);
+    let scores: Vec<f32> = r
+        .originals
+        .iter()
+        .map(|(toks, ln_share)| {
+            let toks: Vec<&str> = toks.iter().map(String::as_str).collect();
+            ln_share + w * fit_with(&toks)
+        })
+        .collect();
+    let (best, &top) = scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let all = log_sum_exp(scores.iter().copied().chain([as_written]));
+    Some(TableVerdict {
+        best,
+        posterior: (top - all).exp(),
+        shares: scores.iter().map(|s| (s - all).exp()).collect(),
+    })
+}
+
+/// The nearest two left-hand tokens of a table reading (`left` nearest last), with an article
+/// just before it read as the one the reading takes ("a"/"an"), oldest first; empty strings
+/// where there are fewer (see [`table_left_trim`]).
+fn table_left<'a>(left: &[&'a str], first: Option<&&str>) -> [&'a str; 2] {
+    let near = match (left.last(), first) {
+        (Some(&("a" | "an")), Some(f)) => {
+            if f.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            }
+        }
+        (Some(&t), _) => t,
+        (None, _) => "",
+    };
+    [if left.len() > 1 { left[0] } else { "" }, near]
+}
+
+/// How many leading entries of a [`table_left`] window are empty.
+fn table_left_trim(l: &[&str; 2]) -> usize {
+    l.iter().take_while(|t| t.is_empty()).count()
+}
+
+/// ln of the sum of the exponentials (`-inf` for none).
+fn log_sum_exp(xs: impl IntoIterator<Item = f32>) -> f32 {
+    let v: Vec<f32> = xs.into_iter().collect();
+    let m = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if m == f32::NEG_INFINITY {
+        return m;
+    }
+    m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
+}
+
+/// The readings of one table match before context: the text as written and each original,
+/// with the log prior of each (see [`table_decision`]), or `None` for text a spinner of this
+/// kind never writes.
+struct TableReadings<'d> {
+    /// The match's normalised tokens.
+    spun: Vec<&'d str>,
+    /// ln prior of the text as written (not the spinner's).
+    as_written: f32,
+    /// Each original's normalised tokens and ln prior, in the entry's order.
+    originals: Vec<(Vec<String>, f32)>,
+}
+
+/// A table match's readings and their priors ([`table_decision`] weighs them in context).
+fn table_readings<'d>(
+    doc: &'d Doc<'_>,
+    c: &Candidate,
+    e: &EntryRef<'_>,
+    forms: Option<&FxMap<String, u16>>,
+    cache: Option<(&FxMap<String, f32>, &[f32])>,
+) -> Option<TableReadings<'d>> {
     let text = doc.text.as_bytes();
     let (start, end) = (doc.tok(c.first).start, doc.tok(c.last).end);
     let written = &text[start..end];
@@ -837,41 +931,19 @@ fn table_decision(
         return None;
     }
     let lm = ContextModel::embedded();
-    let window = Window::new(doc, c, Some(repaired));
-    let right = window.right();
     let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let p = e.prior.clamp(0.01, 0.99);
-    let w = TABLE_LM_WEIGHT;
-    // The article agreeing with each reading, as the nearest left token.
-    let left_for = |first: Option<&&str>| -> [&str; 2] {
-        let l = window.left();
-        let near = match (l.last(), first) {
-            (Some(&("a" | "an")), Some(f)) => {
-                if f.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                    "an"
-                } else {
-                    "a"
-                }
-            }
-            (Some(&t), _) => t,
-            (None, _) => "",
-        };
-        [if l.len() > 1 { l[0] } else { "" }, near]
-    };
-    let trim = |l: &[&str; 2]| -> usize { l.iter().take_while(|t| t.is_empty()).count() };
-    let fit_with = |toks: &[&str]| -> f32 {
-        let l = left_for(toks.first());
-        lm.fit(&l[trim(&l)..], toks, right)
-    };
-    let as_written = (1.0 - p).ln() + w * fit_with(&spun);
-    // ln P and context fit of each original.
-    let readings: Vec<(f32, f32)> = e
+    // ln P (forms per original and the document's beliefs) of each original.
+    let originals: Vec<(Vec<String>, f32)> = e
         .originals()
         .enumerate()
         .map(|(k, o)| {
             let od = Doc::new(o);
-            let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
-            let ln_p = lm.ln_phrase(&toks).unwrap_or(-25.0);
+            let toks: Vec<String> = (0..od.tokens.len())
+                .map(|i| od.norm_str(i).to_string())
+                .collect();
+            let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
+            let ln_p = lm.ln_phrase(&refs).unwrap_or(-25.0);
             let lower = o.to_lowercase();
             let n = forms
                 .and_then(|f| f.get(lower.as_str()))
@@ -882,31 +954,17 @@ fn table_decision(
                 (c.get(lower.as_str()).copied().unwrap_or(0.0) - own.get(k).copied().unwrap_or(0.0))
                     .max(0.0)
             });
-            (
-                ln_p - n.ln() + TABLE_CACHE_WEIGHT * elsewhere.ln_1p(),
-                fit_with(&toks),
-            )
+            (toks, ln_p - n.ln() + TABLE_CACHE_WEIGHT * elsewhere.ln_1p())
         })
         .collect();
-    let log_sum = |xs: &mut dyn Iterator<Item = f32>| -> f32 {
-        let v: Vec<f32> = xs.collect();
-        let m = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
-    };
-    let total_p = log_sum(&mut readings.iter().map(|r| r.0));
-    let scores: Vec<f32> = readings
-        .iter()
-        .map(|&(ln_p, fit)| p.ln() + ln_p - total_p + w * fit)
-        .collect();
-    let (best, &top) = scores
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))?;
-    let all = log_sum(&mut scores.iter().copied().chain([as_written]));
-    Some(TableVerdict {
-        best,
-        posterior: (top - all).exp(),
-        shares: scores.iter().map(|s| (s - all).exp()).collect(),
+    let total_p = log_sum_exp(originals.iter().map(|r| r.1));
+    Some(TableReadings {
+        spun,
+        as_written: (1.0 - p).ln(),
+        originals: originals
+            .into_iter()
+            .map(|(toks, ln_p)| (toks, p.ln() + ln_p - total_p))
+            .collect(),
     })
 }
 
@@ -1740,6 +1798,76 @@ impl Scanner {
                     *shares = v.shares;
                 }
             }
+        }
+        self.decide_jointly(doc, evidence, findings, found);
+    }
+
+    /// Decide a table profile's findings once more, jointly with their neighbours (see
+    /// `lattice`; each original's prior weighs the document's beliefs after the passes
+    /// above), and combine with the last local decision ([`TABLE_BEAM`]).
+    fn decide_jointly(
+        &self,
+        doc: &Doc<'_>,
+        evidence: &DocEvidence,
+        findings: &mut [Finding],
+        found: &mut [Found],
+    ) {
+        let mut cache: FxMap<String, f32> = FxMap::default();
+        for (c, t) in found.iter() {
+            let Some((index, shares)) = t else {
+                continue;
+            };
+            let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
+                continue;
+            };
+            for (o, s) in e.originals().zip(shares) {
+                *cache.entry(o.to_lowercase()).or_default() += s;
+            }
+        }
+        let mut slots = Vec::new();
+        let mut at = Vec::new();
+        for (i, (c, t)) in found.iter().enumerate() {
+            let Some((index, shares)) = t else {
+                continue;
+            };
+            let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
+                continue;
+            };
+            let forms = vanishing_forms(&self.vanishing, &e);
+            let cached = Some((&cache, shares.as_slice()));
+            if let Some(readings) = table_readings(doc, c, &e, forms, cached) {
+                slots.push(lattice::Slot {
+                    first: c.first,
+                    last: c.last,
+                    readings,
+                });
+                at.push((i, e));
+            }
+        }
+        let posteriors = lattice::decode(doc, &slots, TABLE_LM_WEIGHT);
+        for ((i, e), joint) in at.into_iter().zip(posteriors) {
+            let (Some((_, local)), Some(joint)) = (&found[i].1, joint) else {
+                continue;
+            };
+            // The original both decisions favour: the geometric mean of their posteriors
+            // (the text as written included); believed as far as the less sure one does.
+            let local_written = (1.0 - local.iter().sum::<f32>()).max(0.0);
+            let both = std::iter::once(local_written)
+                .chain(local.iter().copied())
+                .zip(&joint)
+                .skip(1)
+                .map(|(l, &j)| (l * j).sqrt());
+            let Some((best, _)) = both.enumerate().max_by(|a, b| a.1.total_cmp(&b.1)) else {
+                continue;
+            };
+            let posterior = local[best].min(joint[best + 1]);
+            let confidence = (posterior * evidence.for_entry(&e) * 1000.0).round() / 1000.0;
+            if confidence <= 0.0 {
+                continue;
+            }
+            let f = &mut findings[i];
+            f.confidence = confidence;
+            f.suggestions = suggestions(&e, best, &f.spun);
         }
     }
 }
