@@ -21,8 +21,10 @@ nor scored.
 
 usage: benches/loo_dev.py DESPIN EVAL_DIR [--clean DIR...] [--learn-clean DIR...]
            [--embedded NAMES] [--shuffle NAMES] [--share TO:FROM,...] [--skip NAMES]
-           [--write OUT.csv]
+           [--write OUT.csv] [--keep DIR]
            [-- extra fix args]
+`--keep DIR` copies each fold's learned dictionary to DIR/NAME.csv (NAME: the held-out
+article), to study its findings afterwards (`despin scan --dict DIR/NAME.csv NAME.txt`).
 `--write OUT.csv` only learns from all pairs and writes the dictionary (with a header comment
 naming the command) to OUT.csv. LEARN_ARGS in the environment adds arguments to every
 `despin dict learn`. Learned rows in a cycle (`despin dict check`) with each other or with
@@ -157,6 +159,9 @@ def main():
             to, frm = pair.split(":", 1)
             share.setdefault(to, []).append(frm)
     write = one("--write", argv, None)
+    keep = one("--keep", argv, None)
+    if keep:
+        os.makedirs(keep, exist_ok=True)
     arts = articles(evaldir, skip)
     keys = ("sys_changes", "sys_good", "gold_changes", "gold_hit")
     tot = dict.fromkeys(keys, 0)
@@ -189,6 +194,8 @@ def main():
             train = [a for a in arts if a[0] != base]
             learned = os.path.join(work, "learned.csv")
             learn(despin, work, train, learned, learn_clean, shuffle, share)
+            if keep:
+                shutil.copy(learned, os.path.join(keep, os.path.basename(base) + ".csv"))
             d = os.path.join(work, "test")
             shutil.rmtree(d, ignore_errors=True)
             os.makedirs(d)

@@ -1,7 +1,8 @@
 //! The context model in the scanner's decisions and the document evidence that uses it:
 //! vetoes where the text as written fits, alternatives chosen by context, context conditions
-//! waived only where the model prefers the original, leaked templates and vanishing keys as
-//! evidence, and short clean paragraphs left alone by the default dictionaries.
+//! waived only where the model prefers the original, swaps judged again beside their repaired
+//! neighbours, leaked templates and vanishing keys as evidence, and short clean paragraphs
+//! left alone by the default dictionaries.
 
 use std::path::Path;
 
@@ -154,4 +155,34 @@ fn leaked_templates_are_spinner_evidence() {
     assert!(s.scan(plain).evidence.score < 0.05);
     // Braces around a non-word, or code-like text with spaces inside, are no template.
     assert!(s.scan("The set { } was empty and {1} too.").evidence.score < 0.05);
+}
+
+/// A swap the context model cannot judge rests below its prior; judged again once its spun
+/// neighbour is repaired ("final yr" -> "final year"), the model sees "last year" against
+/// "final year" and the swap gets its full prior. At prior 0.55 that is the difference
+/// between suggested and applied at the default threshold.
+#[test]
+fn a_swap_is_judged_again_beside_its_repaired_neighbours() {
+    let spun = ScanOptions { assume_spun: true };
+    let alone = "spun,original,prior,kind,context,requires,tags\nfinal,last,0.55,swap,,,\n";
+    let both = format!("{alone}yr,year,0.9,swap,,,\n");
+    let text = "Sales fell final yr in Europe.";
+    let confidence = |csv: &str| {
+        let d = Dictionary::from_csv_bytes("t", Path::new("t.csv"), csv.as_bytes()).unwrap();
+        let s = Scanner::new(DictSet::from_iter([d]), spun.clone());
+        let r = s.scan(text);
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.spun == "final")
+            .expect("a finding");
+        (f.confidence, repair(text, &r.findings, 0.5).text)
+    };
+    let (c_alone, fixed_alone) = confidence(alone);
+    let (c_both, fixed_both) = confidence(&both);
+    let cap = 0.55 * despin::scan::MAX_EVIDENCE;
+    assert!(c_alone < 0.5, "{c_alone}");
+    assert_eq!(fixed_alone, text);
+    assert!((c_both - cap).abs() < 0.001, "{c_both} against {cap}");
+    assert_eq!(fixed_both, "Sales fell last year in Europe.");
 }

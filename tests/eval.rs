@@ -186,10 +186,15 @@ fn learn_from_pairs_then_repair_a_new_document() {
     let out = common::despin()
         .args(["fix", "--no-default-dict", "--assume-spun", "--dict"])
         .arg(&learned)
-        .write_stdin("Two invoices passed.")
+        .write_stdin("The Senate passed two invoices.")
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Two bills passed.");
+    // A derived form is learned at a modest prior: applied where the context model favours
+    // its original ("passed two bills"), as here.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "The Senate passed two bills."
+    );
 
     // --no-inflections: only what the pairs show.
     let observed = dir.path().join("observed.csv");
