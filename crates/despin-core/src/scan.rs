@@ -1758,19 +1758,7 @@ impl Scanner {
             return;
         }
         for _ in 0..TABLE_RESCORE_PASSES {
-            // How strongly the last pass believes in each original, summed over the document.
-            let mut cache: FxMap<String, f32> = FxMap::default();
-            for (c, t) in found.iter() {
-                let Some((index, shares)) = t else {
-                    continue;
-                };
-                let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
-                    continue;
-                };
-                for (o, s) in e.originals().zip(shares) {
-                    *cache.entry(o.to_lowercase()).or_default() += s;
-                }
-            }
+            let cache = self.table_beliefs(found);
             let repaired = Repaired::of(findings, found);
             let mut next = Vec::new();
             for (i, (c, t)) in found.iter().enumerate() {
@@ -1802,6 +1790,24 @@ impl Scanner {
         self.decide_jointly(doc, evidence, findings, found);
     }
 
+    /// How strongly the last decision believes in each original (lower-cased), summed over the
+    /// document's table findings (the beliefs [`TABLE_CACHE_WEIGHT`] weighs).
+    fn table_beliefs(&self, found: &[Found]) -> FxMap<String, f32> {
+        let mut beliefs: FxMap<String, f32> = FxMap::default();
+        for (c, t) in found {
+            let Some((index, shares)) = t else {
+                continue;
+            };
+            let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
+                continue;
+            };
+            for (o, s) in e.originals().zip(shares) {
+                *beliefs.entry(o.to_lowercase()).or_default() += s;
+            }
+        }
+        beliefs
+    }
+
     /// Decide a table profile's findings once more, jointly with their neighbours (see
     /// `lattice`; each original's prior weighs the document's beliefs after the passes
     /// above), and combine with the last local decision ([`TABLE_BEAM`]).
@@ -1812,18 +1818,7 @@ impl Scanner {
         findings: &mut [Finding],
         found: &mut [Found],
     ) {
-        let mut cache: FxMap<String, f32> = FxMap::default();
-        for (c, t) in found.iter() {
-            let Some((index, shares)) = t else {
-                continue;
-            };
-            let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
-                continue;
-            };
-            for (o, s) in e.originals().zip(shares) {
-                *cache.entry(o.to_lowercase()).or_default() += s;
-            }
-        }
+        let cache = self.table_beliefs(found);
         let mut slots = Vec::new();
         let mut at = Vec::new();
         for (i, (c, t)) in found.iter().enumerate() {
