@@ -1761,15 +1761,9 @@ impl Scanner {
             let cache = self.table_beliefs(found);
             let repaired = Repaired::of(findings, found);
             let mut next = Vec::new();
-            for (i, (c, t)) in found.iter().enumerate() {
-                let Some((index, shares)) = t else {
-                    continue;
-                };
-                let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
-                    continue;
-                };
+            for (i, c, e, shares) in self.table_found(found) {
                 let forms = vanishing_forms(&self.vanishing, &e);
-                let cached = Some((&cache, shares.as_slice()));
+                let cached = Some((&cache, shares));
                 if let Some(v) = table_decision(doc, c, &e, &repaired, forms, cached) {
                     next.push((i, v, evidence.for_entry(&e), e));
                 }
@@ -1790,17 +1784,24 @@ impl Scanner {
         self.decide_jointly(doc, evidence, findings, found);
     }
 
+    /// The table findings among `found`: position, match, entry and the shares of its
+    /// originals the last decision gave.
+    fn table_found<'s, 'f>(
+        &'s self,
+        found: &'f [Found],
+    ) -> impl Iterator<Item = (usize, &'f Candidate, EntryRef<'s>, &'f [f32])> + use<'s, 'f> {
+        found.iter().enumerate().filter_map(|(i, (c, t))| {
+            let (index, shares) = t.as_ref()?;
+            let e = self.dicts.layers()[c.layer].entry(*index)?;
+            Some((i, c, e, shares.as_slice()))
+        })
+    }
+
     /// How strongly the last decision believes in each original (lower-cased), summed over the
     /// document's table findings (the beliefs [`TABLE_CACHE_WEIGHT`] weighs).
     fn table_beliefs(&self, found: &[Found]) -> FxMap<String, f32> {
         let mut beliefs: FxMap<String, f32> = FxMap::default();
-        for (c, t) in found {
-            let Some((index, shares)) = t else {
-                continue;
-            };
-            let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
-                continue;
-            };
+        for (_, _, e, shares) in self.table_found(found) {
             for (o, s) in e.originals().zip(shares) {
                 *beliefs.entry(o.to_lowercase()).or_default() += s;
             }
@@ -1821,15 +1822,9 @@ impl Scanner {
         let cache = self.table_beliefs(found);
         let mut slots = Vec::new();
         let mut at = Vec::new();
-        for (i, (c, t)) in found.iter().enumerate() {
-            let Some((index, shares)) = t else {
-                continue;
-            };
-            let Some(e) = self.dicts.layers()[c.layer].entry(*index) else {
-                continue;
-            };
+        for (i, c, e, shares) in self.table_found(found) {
             let forms = vanishing_forms(&self.vanishing, &e);
-            let cached = Some((&cache, shares.as_slice()));
+            let cached = Some((&cache, shares));
             if let Some(readings) = table_readings(doc, c, &e, forms, cached) {
                 slots.push(lattice::Slot {
                     first: c.first,
