@@ -13,22 +13,31 @@ fn main() {
     let out_dir = env::var("OUT_DIR").unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     build_context_model(&root, &out_dir, "en-bigram.tsv", "lm");
-    build_context_model(&root, &out_dir, "en-trigram.tsv", "lm3");
+    build_context_model(&root, &out_dir, "en-trigram.tsv.xz", "lm3");
 }
 
 /// One n-gram of a model: its words, cost and back-off cost.
 type Gram<'a> = (Vec<&'a str>, i64, i64);
 
-/// Writes a model (of words and up to three-word n-grams) as `{name}-words.fst` (word -> word id, ids in key order) and
-/// arrays of little-endian `u32` read in place by `src/lm.rs`: per word id its value; per
-/// word id the range of its listed bigrams (`bi-start`, one more than there are words), their
-/// second words' ids in ascending order (`bi-next`) and values (`bi-val`); the same per
-/// bigram for trigrams (`tri-start`, `tri-next`, `tri-val`). A value is the cost in its low
-/// 16 bits and the back-off cost as `i16` in its high 16 bits. An n-gram lookup is then a
-/// binary search among the continuations of its history, not an FST walk over its bytes.
-/// Every listed trigram's first two words must be a listed bigram and every n-gram's words
-/// listed words (as in any ARPA model; checked here).
-fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) {
+/// Writes a model (of words and up to three-word n-grams) as `{name}-words.fst` (word -> word
+/// id, ids in key order) and arrays of little-endian `u32` read in place by `src/lm.rs`:
+///
+/// * `uni`: per word id its value;
+/// * `bi-start`: per word id where its run of listed bigrams starts (one more than there are
+///   words); `bi`: the bigrams, each the second word's id in the low `NEXT_BITS` bits
+///   (ascending within a run) and the index of its value in `bi-vals` above them;
+/// * `tri-has`, `tri-rank`: a bit per bigram, set when trigrams continue it, and per 32 bits
+///   the number set before, so a bigram's rank among those with trigrams is found in constant
+///   time; `tri-start`: per such bigram where its run of trigrams starts (plus the end);
+///   `tri`: the trigrams, packed as `bi`, with values in `tri-vals`.
+///
+/// A value is the cost in its low 16 bits and the back-off cost as `i16` in its high 16 bits;
+/// a model has few distinct values (Sphinx quantises them), so each n-gram stores an index
+/// into its order's table of them, and an n-gram lookup is a binary search among the
+/// continuations of its history, not an FST walk over its bytes. Every listed trigram's first
+/// two words must be a listed bigram and every n-gram's words listed words (as in any ARPA
+/// model; checked here). Returns `NEXT_BITS`.
+fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) -> u32 {
     let mut words: Vec<(&str, i64, i64)> = grams
         .iter()
         .filter(|g| g.0.len() == 1)
@@ -42,6 +51,7 @@ fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) {
             .unwrap_or_else(|e| panic!("{}: {e}", label.display()));
         id_of.insert(w.0, id as u32);
     }
+    let next_bits = u32::BITS - (words.len() as u32).leading_zeros();
     let id = |w: &str| -> u32 {
         *id_of
             .get(w)
@@ -55,6 +65,11 @@ fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) {
         );
         cost as u32 | u32::from(backoff as i16 as u16) << 16
     };
+    assert!(
+        grams.iter().all(|g| (1..=3).contains(&g.0.len())),
+        "{}: n-grams have one to three words",
+        label.display()
+    );
     let mut bigrams: Vec<(u32, u32, u32)> = grams
         .iter()
         .filter(|g| g.0.len() == 2)
@@ -78,11 +93,6 @@ fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) {
         })
         .collect();
     trigrams.sort_unstable();
-    assert!(
-        grams.iter().all(|g| (1..=3).contains(&g.0.len())),
-        "{}: n-grams have one to three words",
-        label.display()
-    );
     // Start of each history's run in a list sorted by history: one entry per history, plus
     // the end.
     let starts = |histories: usize, of: &mut dyn Iterator<Item = u32>| -> Vec<u32> {
@@ -99,27 +109,82 @@ fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) {
         let bytes: Vec<u8> = xs.flat_map(u32::to_le_bytes).collect();
         fs::write(Path::new(out_dir).join(format!("{name}-{part}.bin")), bytes).unwrap();
     };
+    // An order's n-grams as (continuation id | value index << next_bits), and its values.
+    let packed = |grams: &[(u32, u32, u32)], order: &str| -> (Vec<u32>, Vec<u32>) {
+        let mut vals: Vec<u32> = grams.iter().map(|g| g.2).collect();
+        vals.sort_unstable();
+        vals.dedup();
+        assert!(
+            (vals.len() as u64) < 1 << (32 - next_bits),
+            "{}: {} distinct {order} values do not fit beside {next_bits}-bit word ids",
+            label.display(),
+            vals.len()
+        );
+        let entries = grams
+            .iter()
+            .map(|g| g.1 | (vals.binary_search(&g.2).unwrap() as u32) << next_bits)
+            .collect();
+        (entries, vals)
+    };
     write("uni", &mut words.iter().map(|w| value(w.1, w.2)));
     write(
         "bi-start",
         &mut starts(words.len(), &mut bigrams.iter().map(|b| b.0)).into_iter(),
     );
-    write("bi-next", &mut bigrams.iter().map(|b| b.1));
-    write("bi-val", &mut bigrams.iter().map(|b| b.2));
-    // A model without trigrams (the word-pair model) needs no runs of them.
+    let (bi, bi_vals) = packed(&bigrams, "bigram");
+    write("bi", &mut bi.into_iter());
+    write("bi-vals", &mut bi_vals.into_iter());
+    // Bigrams that trigrams continue, as a bit set with ranks (a model without trigrams, the
+    // word-pair model, has none).
+    let mut has = vec![0u32; bigrams.len().div_ceil(32)];
+    for t in &trigrams {
+        has[t.0 as usize / 32] |= 1 << (t.0 % 32);
+    }
+    let mut rank = Vec::with_capacity(has.len());
+    let mut before = 0u32;
+    for w in &has {
+        rank.push(before);
+        before += w.count_ones();
+    }
+    // Trigram runs by the rank of their bigram.
+    let mut contexts: Vec<u32> = trigrams.iter().map(|t| t.0).collect();
+    contexts.dedup();
     let tri_starts = if trigrams.is_empty() {
         Vec::new()
     } else {
-        starts(bigrams.len(), &mut trigrams.iter().map(|t| t.0))
+        let rank_of: std::collections::HashMap<u32, u32> = contexts
+            .iter()
+            .enumerate()
+            .map(|(r, &b)| (b, r as u32))
+            .collect();
+        starts(contexts.len(), &mut trigrams.iter().map(|t| rank_of[&t.0]))
     };
+    write("tri-has", &mut has.into_iter());
+    write("tri-rank", &mut rank.into_iter());
     write("tri-start", &mut tri_starts.into_iter());
-    write("tri-next", &mut trigrams.iter().map(|t| t.1));
-    write("tri-val", &mut trigrams.iter().map(|t| t.2));
+    let (tri, tri_vals) = packed(&trigrams, "trigram");
+    write("tri", &mut tri.into_iter());
+    write("tri-vals", &mut tri_vals.into_iter());
     fs::write(
         Path::new(out_dir).join(format!("{name}-words.fst")),
         fst.into_inner().unwrap(),
     )
     .unwrap();
+    next_bits
+}
+
+/// The text of a cost table: `*.xz` files (the trigram model, kept compressed in the
+/// repository) are decompressed.
+fn read_table(path: &Path) -> Result<String, String> {
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = if path.extension().is_some_and(|e| e == "xz") {
+        let mut out = Vec::new();
+        lzma_rs::xz_decompress(&mut &bytes[..], &mut out).map_err(|e| e.to_string())?;
+        out
+    } else {
+        bytes
+    };
+    String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
 /// Compiles `dictionaries/lm/{file}` into the files of `write_by_ids` and `{name}.rs`. A line
@@ -129,7 +194,7 @@ fn build_context_model(root: &Path, out_dir: &str, file: &str, name: &str) {
     let label = Path::new("dictionaries/lm").join(file);
     let src = root.join(&label);
     println!("cargo:rerun-if-changed={}", src.display());
-    let text = fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", label.display()));
+    let text = read_table(&src).unwrap_or_else(|e| panic!("{}: {e}", label.display()));
     let mut consts = String::new();
     let mut grams: Vec<Gram<'_>> = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -162,7 +227,11 @@ fn build_context_model(root: &Path, out_dir: &str, file: &str, name: &str) {
         let path = Path::new(out_dir).join(file).display().to_string();
         format!("/// {doc}\npub static {name}: &[u8] = include_bytes!({path:?});\n")
     };
-    write_by_ids(out_dir, &label, &grams, name);
+    let next_bits = write_by_ids(out_dir, &label, &grams, name);
+    consts.push_str(&format!(
+        "/// Bits of a packed n-gram that hold its continuation's word id (see `build.rs`).\n\
+         pub const NEXT_BITS: u32 = {next_bits};\n"
+    ));
     let words = include(
         "WORDS",
         "Word -> word id (FST map).",
@@ -172,11 +241,13 @@ fn build_context_model(root: &Path, out_dir: &str, file: &str, name: &str) {
     for part in [
         "uni",
         "bi-start",
-        "bi-next",
-        "bi-val",
+        "bi",
+        "bi-vals",
+        "tri-has",
+        "tri-rank",
         "tri-start",
-        "tri-next",
-        "tri-val",
+        "tri",
+        "tri-vals",
     ] {
         let name_of = part.replace('-', "_").to_uppercase();
         let doc = format!("The `{part}` array (see `build.rs`).");

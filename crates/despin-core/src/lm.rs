@@ -35,7 +35,7 @@ mod table {
     include!(concat!(env!("OUT_DIR"), "/lm.rs"));
 }
 
-/// The trigram model (`dictionaries/lm/en-trigram.tsv`, from CMU Sphinx's US English model).
+/// The trigram model (`dictionaries/lm/en-trigram.tsv.xz`, from CMU Sphinx's US English model).
 mod trigram {
     include!(concat!(env!("OUT_DIR"), "/lm3.rs"));
 }
@@ -235,17 +235,22 @@ impl U32s {
 
 /// A model by word ids, as `build.rs` lays it out: listed words have ids in key order
 /// (`words`), and each word's listed bigrams and each bigram's listed trigrams are runs of
-/// continuation ids in ascending order, so an n-gram is found by a binary search in its
-/// history's run.
+/// packed continuations (word id in the low `next_bits` bits, ascending; the index of the
+/// n-gram's value in its order's value table above), so an n-gram is found by a binary search
+/// in its history's run. Which bigrams have trigrams is a bit set with ranks, so the many
+/// bigrams without any cost a bit each, not a run start.
 struct Ngrams {
     words: fst::Map<&'static [u8]>,
+    next_bits: u32,
     uni: U32s,
     bi_start: U32s,
-    bi_next: U32s,
-    bi_val: U32s,
+    bi: U32s,
+    bi_vals: U32s,
+    tri_has: U32s,
+    tri_rank: U32s,
     tri_start: U32s,
-    tri_next: U32s,
-    tri_val: U32s,
+    tri: U32s,
+    tri_vals: U32s,
 }
 
 /// The [`Ngrams`] of an embedded model's module (`table` or `trigram`).
@@ -253,13 +258,16 @@ macro_rules! embedded_ngrams {
     ($m:ident) => {
         Ngrams {
             words: fst::Map::new($m::WORDS).expect("an embedded model's words are a valid FST"),
+            next_bits: $m::NEXT_BITS,
             uni: U32s::new($m::UNI),
             bi_start: U32s::new($m::BI_START),
-            bi_next: U32s::new($m::BI_NEXT),
-            bi_val: U32s::new($m::BI_VAL),
+            bi: U32s::new($m::BI),
+            bi_vals: U32s::new($m::BI_VALS),
+            tri_has: U32s::new($m::TRI_HAS),
+            tri_rank: U32s::new($m::TRI_RANK),
             tri_start: U32s::new($m::TRI_START),
-            tri_next: U32s::new($m::TRI_NEXT),
-            tri_val: U32s::new($m::TRI_VAL),
+            tri: U32s::new($m::TRI),
+            tri_vals: U32s::new($m::TRI_VALS),
         }
     };
 }
@@ -270,14 +278,20 @@ impl Ngrams {
         self.words.get(word).map(|v| v as u32)
     }
 
-    /// Where `w` is in the run of continuations of history `h` (`start` gives the runs).
+    /// Where `w` is in the run of packed continuations `grams[lo..hi]`.
     #[inline]
-    fn find(start: U32s, next: U32s, h: usize, w: u32) -> Option<usize> {
-        let (lo, hi) = (start.get(h) as usize, start.get(h + 1) as usize);
-        next.0[lo..hi]
-            .binary_search_by(|x| u32::from_le_bytes(*x).cmp(&w))
+    fn find(&self, grams: U32s, lo: usize, hi: usize, w: u32) -> Option<usize> {
+        let mask = (1 << self.next_bits) - 1;
+        grams.0[lo..hi]
+            .binary_search_by(|x| (u32::from_le_bytes(*x) & mask).cmp(&w))
             .ok()
             .map(|k| lo + k)
+    }
+
+    /// The value (see [`decode_gram`]) of the packed n-gram `i` of `grams`.
+    #[inline]
+    fn value(&self, grams: U32s, vals: U32s, i: usize) -> (f32, f32) {
+        decode_gram(vals.get((grams.get(i) >> self.next_bits) as usize))
     }
 
     /// (ln P, ln back-off weight) of the listed word `a`.
@@ -287,7 +301,9 @@ impl Ngrams {
 
     /// The index of the listed bigram `a b`.
     fn bigram(&self, a: u32, b: u32) -> Option<usize> {
-        Ngrams::find(self.bi_start, self.bi_next, a as usize, b)
+        let a = a as usize;
+        let (lo, hi) = (self.bi_start.get(a) as usize, self.bi_start.get(a + 1) as usize);
+        self.find(self.bi, lo, hi, b)
     }
 
     /// (ln P, ln back-off weight) of the listed n-gram of word ids `ids` (two or three).
@@ -302,17 +318,27 @@ impl Ngrams {
 
     /// (ln P, ln back-off weight) of the bigram of index `bi`.
     fn bigram_value(&self, bi: usize) -> (f32, f32) {
-        decode_gram(self.bi_val.get(bi))
+        self.value(self.bi, self.bi_vals, bi)
     }
 
     /// (ln P, ln back-off weight) of the listed trigram of the bigram of index `bi` and the
     /// word `c`.
     fn trigram_value(&self, bi: usize, c: u32) -> Option<(f32, f32)> {
-        if self.tri_next.0.is_empty() {
+        if self.tri.0.is_empty() {
             return None; // a model without trigrams
         }
-        let tri = Ngrams::find(self.tri_start, self.tri_next, bi, c)?;
-        Some(decode_gram(self.tri_val.get(tri)))
+        let (word, bit) = (bi / 32, bi % 32);
+        let has = self.tri_has.get(word);
+        if has & 1 << bit == 0 {
+            return None;
+        }
+        let rank = (self.tri_rank.get(word) + (has & ((1 << bit) - 1)).count_ones()) as usize;
+        let (lo, hi) = (
+            self.tri_start.get(rank) as usize,
+            self.tri_start.get(rank + 1) as usize,
+        );
+        let tri = self.find(self.tri, lo, hi, c)?;
+        Some(self.value(self.tri, self.tri_vals, tri))
     }
 }
 
@@ -900,7 +926,14 @@ mod tests {
             "{}/../../dictionaries/lm/{file}",
             env!("CARGO_MANIFEST_DIR")
         );
-        let text = std::fs::read_to_string(path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let text = if path.ends_with(".xz") {
+            let mut out = Vec::new();
+            lzma_rs::xz_decompress(&mut &bytes[..], &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        } else {
+            String::from_utf8(bytes).unwrap()
+        };
         let mut table = HashMap::new();
         for line in text
             .lines()
@@ -918,7 +951,7 @@ mod tests {
     /// The trigram model's source table.
     fn source_table() -> &'static HashMap<String, (f32, f32)> {
         static TABLE: OnceLock<HashMap<String, (f32, f32)>> = OnceLock::new();
-        TABLE.get_or_init(|| read_table("en-trigram.tsv"))
+        TABLE.get_or_init(|| read_table("en-trigram.tsv.xz"))
     }
 
     /// The word-pair model's source table.
