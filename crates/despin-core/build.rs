@@ -12,7 +12,7 @@ use std::{env, fs, path::Path};
 fn main() {
     let out_dir = env::var("OUT_DIR").unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    build_context_model(&root, &out_dir, "en-bigram.tsv", "lm");
+    build_context_model(&root, &out_dir, "en-bigram.tsv.xz", "lm");
     build_context_model(&root, &out_dir, "en-trigram.tsv.xz", "lm3");
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Build despin's context model (dictionaries/lm/en-bigram.tsv) from symspellpy's word lists.
+"""Build despin's context model (dictionaries/lm/en-bigram.tsv.xz) from symspellpy's word lists.
 
-usage: dictionaries/tools/build_lm.py SYMSPELLPY_WHEEL_OR_DIR [-o dictionaries/lm/en-bigram.tsv]
+usage: dictionaries/tools/build_lm.py SYMSPELLPY_WHEEL_OR_DIR [-o dictionaries/lm/en-bigram.tsv.xz]
 
 Input: the two frequency lists shipped in the `symspellpy` package (PyPI, MIT licence):
 `frequency_dictionary_en_82_765.txt` (word count) and
@@ -48,7 +48,7 @@ def cost(p):
 
 def main():
     argv = sys.argv[1:]
-    out = "dictionaries/lm/en-bigram.tsv"
+    out = "dictionaries/lm/en-bigram.tsv.xz"
     if "-o" in argv:
         i = argv.index("-o")
         out = argv[i + 1]

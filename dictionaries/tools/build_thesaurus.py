@@ -9,7 +9,7 @@ Inputs (open data; sources and licences in dictionaries/NOTICE.md):
   Thesaurus (public domain): one group per line, `head,syn1,syn2,...`.
 - WORDNET_DIR: WordNet 3.0's database files `data.noun`, `data.verb`, `data.adj`, `data.adv`
   (Debian package `wordnet-base`: /usr/share/wordnet).
-- dictionaries/lm/en-bigram.tsv (the context model) for word frequencies, and the closed-class
+- dictionaries/lm/en-bigram.tsv.xz (the context model) for word frequencies, and the closed-class
   word list of src/dict/inflect.rs (read from the source, so there is one list).
 
 What it writes: a *candidate generator*, not a dictionary. A thesaurus spinner writes a
@@ -33,6 +33,8 @@ despin inflects both sides at run time with its own lexicon (src/dict/inflect.rs
 Output is deterministic for the same inputs.
 """
 import math, os, re, sys, tarfile
+
+from lm_tsv import open_model
 
 MIN_ORIGINAL_ZIPF = 4.5
 MIN_SPUN_ZIPF = 1.0
@@ -89,7 +91,7 @@ def wordnet_pairs(wndir):
 
 def zipf_table():
     zipf = {}
-    with open(os.path.join(ROOT, "dictionaries", "lm", "en-bigram.tsv"), encoding="utf-8") as f:
+    with open_model(os.path.join(ROOT, "dictionaries", "lm", "en-bigram.tsv.xz")) as f:
         for line in f:
             if line.startswith("#"):
                 continue

@@ -957,7 +957,7 @@ mod tests {
     /// The word-pair model's source table.
     fn pair_table() -> &'static HashMap<String, (f32, f32)> {
         static TABLE: OnceLock<HashMap<String, (f32, f32)>> = OnceLock::new();
-        TABLE.get_or_init(|| read_table("en-bigram.tsv"))
+        TABLE.get_or_init(|| read_table("en-bigram.tsv.xz"))
     }
 
     /// The trigram model's entry for `words`, from its source table.
