@@ -576,8 +576,10 @@ fn jsonl_records_are_separate_documents_for_evidence() {
         b"spun,original,prior,kind,tags\ninternational locations,countries,0.97,fingerprint,spinner:a\n\
           Jap Time,Eastern Time,0.95,fingerprint,spinner:a\nmentioned,said,0.9,swap,spinner:a\n",
     );
-    let jsonl = "{\"text\":\"Two international locations mentioned it at 9 Jap Time.\"}\n\
-                 {\"text\":\"The memo mentioned it.\"}\n";
+    // "officials mentioned." at a sentence's end: the context model clearly prefers "said".
+    let jsonl =
+        "{\"text\":\"Two international locations met at 9 Jap Time, officials mentioned.\"}\n\
+                 {\"text\":\"The talks went well, officials mentioned.\"}\n";
     t.write("in/a.jsonl", jsonl.as_bytes());
     let o = t.despin(&["fix", "in", "--out", "out", "--dict", "swaps.csv"]);
     assert_eq!(
@@ -589,7 +591,8 @@ fn jsonl_records_are_separate_documents_for_evidence() {
     // The swap fires in the spun record only: evidence belongs to each article.
     assert_eq!(
         t.text("out/a.jsonl"),
-        "{\"text\":\"Two countries said it at 9 Eastern Time.\"}\n{\"text\":\"The memo mentioned it.\"}\n"
+        "{\"text\":\"Two countries met at 9 Eastern Time, officials said.\"}\n\
+         {\"text\":\"The talks went well, officials mentioned.\"}\n"
     );
 }
 

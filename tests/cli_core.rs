@@ -32,13 +32,13 @@ fn fix_repairs_spun_file_to_stdout() {
     let out = despin(&["fix", SPUN]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    // "Prime" and "area" are swaps entered at prior 0.6 whose originals the context model
-    // does not favour here ("Prime diplomats from", "the area said"): they stay suggestions.
+    // "Prime" and "area" are swaps entered at prior 0.6: repaired only because the context
+    // model clearly prefers their originals here ("Top diplomats from", "the region said").
     assert_eq!(
         text,
         "Officials said that talks in the Middle East stalled last year, when the\n\
-         national security adviser asked for an immediate ceasefire. Prime diplomats from the\n\
-         area said an agreement was agreed in principle.\n"
+         national security adviser asked for an immediate ceasefire. Top diplomats from the\n\
+         region said an agreement was agreed in principle.\n"
     );
 }
 

@@ -81,15 +81,15 @@ fn alternatives_are_chosen_by_context() {
 fn alternatives_are_chosen_with_two_words_of_context() {
     let s = scanner(PROFILE);
     // One word each side ("a _ with") favours "fight"; the word before that decides:
-    // rebels start a war, boxers begin a fight.
+    // rebels fight a war, a boxer picks a fight.
     let text = format!(
-        "{SPUN_LEAD} The rebels started a struggle with the army. The boxers began a struggle \
-         with gloves."
+        "{SPUN_LEAD} The rebels fought a struggle with the army. The boxer picked a struggle \
+         with the referee."
     );
     let out = fixed(&s, &text);
     assert!(
         out.ends_with(
-            "The rebels started a war with the army. The boxers began a fight with gloves."
+            "The rebels fought a war with the army. The boxer picked a fight with the referee."
         ),
         "{out}"
     );
@@ -166,7 +166,7 @@ fn a_swap_is_judged_again_beside_its_repaired_neighbours() {
     let spun = ScanOptions { assume_spun: true };
     let alone = "spun,original,prior,kind,context,requires,tags\nfinal,last,0.55,swap,,,\n";
     let both = format!("{alone}yr,year,0.9,swap,,,\n");
-    let text = "Sales fell final yr in Europe.";
+    let text = "Sales dipped final yr in Europe.";
     let confidence = |csv: &str| {
         let d = Dictionary::from_csv_bytes("t", Path::new("t.csv"), csv.as_bytes()).unwrap();
         let s = Scanner::new(DictSet::from_iter([d]), spun.clone());
@@ -184,5 +184,5 @@ fn a_swap_is_judged_again_beside_its_repaired_neighbours() {
     assert!(c_alone < 0.5, "{c_alone}");
     assert_eq!(fixed_alone, text);
     assert!((c_both - cap).abs() < 0.001, "{c_both} against {cap}");
-    assert_eq!(fixed_both, "Sales fell last year in Europe.");
+    assert_eq!(fixed_both, "Sales dipped last year in Europe.");
 }

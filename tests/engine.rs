@@ -333,8 +333,26 @@ fn huge_texts_are_scanned_in_pieces_at_paragraph_breaks() {
     let text = para.repeat(50);
     let a = whole.scan(&text);
     let b = pieces.scan(&text);
+    // Confidences may differ: evidence and the document's beliefs are per piece.
+    let found =
+        |r: &despin::scan::ScanResult| -> Vec<(usize, usize, usize, usize, String, Vec<String>)> {
+            r.findings
+                .iter()
+                .map(|f| {
+                    (
+                        f.start,
+                        f.end,
+                        f.line,
+                        f.column,
+                        f.spun.clone(),
+                        f.suggestions.clone(),
+                    )
+                })
+                .collect()
+        };
     assert_eq!(
-        a.findings, b.findings,
+        found(&a),
+        found(&b),
         "paragraph-aligned pieces find the same"
     );
     assert_eq!(a.findings.len(), 150);
@@ -358,7 +376,7 @@ Center East,Middle East,0.97,fingerprint,,spinner:a
 mentioned,said,0.9,swap,next=that,spinner:a
 ";
     let s = scanner(&[dict("w", csv)]);
-    let doc = "Two international locations in the Center East agreed final yr. The envoy \
+    let doc = "Two international locations in the Center East agreed final yr. The envoy never \
                mentioned the plan. The spokesman mentioned in a statement that it held.";
     let r = s.scan(doc);
     let m: Vec<&str> = r
@@ -367,7 +385,7 @@ mentioned,said,0.9,swap,next=that,spinner:a
         .filter(|f| f.spun == "mentioned")
         .map(|f| &doc[f.start - 10..f.start])
         .collect();
-    // "mentioned the plan" reads as normal English; "spokesman mentioned in a statement" is
+    // "never mentioned the plan" reads as normal English; "spokesman mentioned in a statement" is
     // the spinner's "spokesman said in a statement".
     assert_eq!(m, ["spokesman "], "{:?}", r.findings);
 }

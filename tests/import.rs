@@ -443,7 +443,7 @@ fn first_suggestion(table: &str, text: &str, spun: &str) -> String {
 /// "home" where the table writes each key as that one form.
 #[test]
 fn an_original_written_as_many_forms_is_less_likely_per_form() {
-    let text = "It was a dwelling.\n";
+    let text = "It is a dwelling.\n";
     let many = "home|dwelling|abode|residence|domicile|habitation\nhouse|dwelling\n";
     assert_eq!(first_suggestion(many, text, "dwelling"), "house");
     assert_eq!(
@@ -459,10 +459,10 @@ fn an_original_written_as_many_forms_is_less_likely_per_form() {
 fn the_rest_of_the_document_informs_which_original() {
     let many = "home|dwelling|abode|residence|domicile|habitation\nhouse|dwelling\n";
     assert_eq!(
-        first_suggestion(many, "It was a dwelling.\n", "dwelling"),
+        first_suggestion(many, "It is a dwelling.\n", "dwelling"),
         "house"
     );
-    let text = "The abode was quiet. Her residence had a garden. It was a dwelling.\n";
+    let text = "The abode was quiet. Her residence had a garden. It is a dwelling.\n";
     assert_eq!(first_suggestion(many, text, "dwelling"), "home");
 }
 
@@ -478,7 +478,7 @@ fn adjacent_spun_words_are_read_back_together() {
     let text = "Traders on man place sold shares.\n";
     assert_eq!(first_suggestion(table, text, "man"), "wall");
     assert_eq!(first_suggestion(table, text, "place"), "street");
-    let text = "Holders of the use family were paid.\n";
+    let text = "Holders of the use family got a dividend.\n";
     assert_eq!(first_suggestion(table, text, "use"), "common");
     assert_eq!(first_suggestion(table, text, "family"), "stock");
 }
