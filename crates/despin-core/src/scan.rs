@@ -35,6 +35,7 @@
 pub mod discover;
 mod lattice;
 pub mod subword;
+pub mod thesaurus_forms;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
