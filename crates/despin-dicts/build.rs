@@ -6,10 +6,15 @@
 //! Which files are embedded, in which layer order, under which licence and attribution, is
 //! read from `dictionaries/MANIFEST.csv` (never from a directory listing), so the order is
 //! explicit and reviewable.
+//!
+//! It also inflects the pairs of the discovery thesaurus (`dictionaries/thesaurus.tsv`) with
+//! `despin-core`'s lexicon, so that cost is paid when despin is built, not by every process
+//! that discovers something.
 
 use std::{env, fs, path::Path};
 
 use despin_core::dict;
+use despin_core::scan::thesaurus_forms;
 
 fn main() {
     let out_dir = env::var("OUT_DIR").unwrap();
@@ -57,6 +62,27 @@ fn main() {
     }
     gen.push_str("];\n");
     fs::write(Path::new(&out_dir).join("embedded.rs"), gen).unwrap();
+    write_thesaurus_rows(&root, Path::new(&out_dir));
+}
+
+/// The discovery thesaurus's rows with the inflected forms of its pairs
+/// (`dictionaries/thesaurus.tsv`, see `despin_core::scan::thesaurus_forms`), written to
+/// `OUT_DIR/thesaurus-rows.tsv` so no process inflects them at run time.
+fn write_thesaurus_rows(root: &Path, out_dir: &Path) {
+    let path = Path::new("dictionaries/thesaurus.tsv");
+    println!("cargo:rerun-if-changed={}", root.join(path).display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("dictionaries/inflections.tsv").display()
+    );
+    let table =
+        fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let rows = thesaurus_forms::rows(&table);
+    fs::write(
+        out_dir.join("thesaurus-rows.tsv"),
+        thesaurus_forms::write(&rows),
+    )
+    .unwrap();
 }
 
 /// One row of `dictionaries/MANIFEST.csv`.

@@ -11,7 +11,6 @@ pub use despin_dicts::{
 
 pub mod check;
 pub mod import;
-pub mod inflect;
 pub mod learn_pairs;
 pub mod learn_review;
 pub mod stats;

@@ -6,18 +6,13 @@
 //! `dictionaries/NOTICE.md`): one line per word a thesaurus spinner may write, with the common
 //! words it may stand for, as lemmas (`story<TAB>report history account ...`), only pairs both
 //! thesauri list and no closed-class word. Here each pair is also inflected on both sides
-//! as [`pair_forms`](super::inflect::pair_forms) does (`stories -> reports`), when the thesaurus is first used: the lexicon
-//! lives in this crate, and documents that are not spun never pay for it.
+//! as [`pair_forms`](super::inflect::pair_forms) does (`stories -> reports`): when despin is
+//! built, by `despin-dicts` ([`despin_dicts::thesaurus_rows`]); the rows are read back when the
+//! thesaurus is first used, which documents that are not spun never pay for.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use despin_core::scan::discover::{Thesaurus, ThesaurusRow};
-
-use super::inflect::{forms, is_closed_class, Form};
-
-/// The generated table (see the module doc).
-const TABLE: &str = include_str!("../../dictionaries/thesaurus.tsv");
+use despin_core::scan::discover::Thesaurus;
 
 /// The table's path, named as the `entry_source` of discovered findings.
 pub const SOURCE: &str = "dictionaries/thesaurus.tsv";
@@ -27,72 +22,30 @@ pub const SOURCE: &str = "dictionaries/thesaurus.tsv";
 pub const NOTICE: &str = "Moby Thesaurus by Grady Ward (public domain) and WordNet 3.0 \
     (WordNet licence; WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.)";
 
-/// The embedded thesaurus (shared; its rows are built on first use).
+/// The embedded thesaurus (shared; its rows are read on first use).
 pub fn embedded() -> Arc<Thesaurus> {
     static T: OnceLock<Arc<Thesaurus>> = OnceLock::new();
-    T.get_or_init(|| Arc::new(Thesaurus::lazy(SOURCE, rows)))
+    T.get_or_init(|| Arc::new(Thesaurus::lazy(SOURCE, despin_dicts::thesaurus_rows)))
         .clone()
-}
-
-/// Every row of the table plus the inflected forms of its pairs, each with the table line of
-/// its lemma. For single words [`pair_forms`](super::inflect::pair_forms) joins the two words' [`forms`] on the form;
-/// here each word's forms are looked up once (a word is in many pairs), which makes building
-/// the thesaurus several times cheaper.
-fn rows() -> Vec<ThesaurusRow> {
-    // Each word's forms, looked up once and borrowed (not cloned) for every pair it is in.
-    let mut cache: HashMap<&str, Vec<(Form, String)>> = HashMap::new();
-    let mut table: Vec<(&str, u32, Vec<&str>)> = Vec::new();
-    for (n, row) in TABLE.lines().enumerate() {
-        let Some((spun, originals)) = row.split_once('\t') else {
-            continue;
-        };
-        if is_closed_class(spun) {
-            continue;
-        }
-        let originals: Vec<&str> = originals
-            .split(' ')
-            .filter(|o| !is_closed_class(o))
-            .collect();
-        // The originals' forms matter only when the spun word has forms of its own.
-        if !cache.entry(spun).or_insert_with(|| forms(spun)).is_empty() {
-            for &o in &originals {
-                cache.entry(o).or_insert_with(|| forms(o));
-            }
-        }
-        table.push((spun, n as u32 + 1, originals));
-    }
-    let mut out = Vec::new();
-    for (spun, line, originals) in table {
-        out.push((
-            spun.to_string(),
-            line,
-            originals.iter().map(|o| o.to_string()).collect(),
-        ));
-        let spun_forms = &cache[spun];
-        if spun_forms.is_empty() {
-            continue;
-        }
-        for o in originals {
-            let original_forms = &cache[o];
-            let mut seen: Vec<&str> = Vec::new();
-            for (f, s) in spun_forms {
-                if seen.contains(&s.as_str()) {
-                    continue;
-                }
-                if let Some((_, of)) = original_forms.iter().find(|(g, _)| g == f) {
-                    seen.push(s);
-                    out.push((s.clone(), line, vec![of.clone()]));
-                }
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dict::inflect::pair_forms;
+    use crate::dict::inflect::{is_closed_class, pair_forms};
+    use despin_core::scan::thesaurus_forms;
+
+    /// The generated table (see the module doc).
+    const TABLE: &str = include_str!("../../dictionaries/thesaurus.tsv");
+
+    fn rows() -> Vec<despin_core::scan::discover::ThesaurusRow> {
+        despin_dicts::thesaurus_rows()
+    }
+
+    #[test]
+    fn the_embedded_rows_are_the_tables_inflected_now() {
+        assert_eq!(rows(), thesaurus_forms::rows(TABLE));
+    }
 
     #[test]
     fn thesaurus_is_reversed_and_inflected() {

@@ -35,9 +35,10 @@
 pub mod discover;
 mod lattice;
 pub mod subword;
+pub mod thesaurus_forms;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, OnceLock};
 
@@ -1152,8 +1153,10 @@ struct Candidate {
     value: u64,
 }
 
-/// Fingerprint hits of one profile: occurrences, and prior per distinct (layer, entry).
-type ProfileTally = (usize, HashMap<(usize, usize), f32>);
+/// Fingerprint hits of one profile: occurrences, and prior per distinct (layer, entry). Ordered
+/// by entry, so the priors are summed in the same order every run (a hashed map's order
+/// changed the last digits of `doc_score` from run to run).
+type ProfileTally = (usize, BTreeMap<(usize, usize), f32>);
 
 /// Per-document memo of `requires` checks.
 struct Requires<'d, 't> {

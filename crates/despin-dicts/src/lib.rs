@@ -4,6 +4,8 @@
 //! the workspace) with `despin-core`'s own parser and encoder, in the manifest's order, which
 //! is the layer order (lowest first): a later layer wins over an earlier one on the same span.
 //! The manifest also records each dictionary's licence and the attribution it requires.
+//! It also inflects the discovery thesaurus's pairs ([`thesaurus_rows`]), so no process pays
+//! for that at run time.
 //!
 //! ```
 //! let set = despin_dicts::defaults().unwrap();
@@ -12,6 +14,8 @@
 #![deny(missing_docs)]
 
 use despin_core::dict::{DictSet, Dictionary, Embedded};
+use despin_core::scan::discover::ThesaurusRow;
+use despin_core::scan::thesaurus_forms;
 use despin_core::Result;
 
 mod embedded {
@@ -47,6 +51,16 @@ pub fn embedded_set(names: &[&str]) -> Result<DictSet> {
         set.push(embedded(n)?);
     }
     Ok(set)
+}
+
+/// The rows of the discovery thesaurus `dictionaries/thesaurus.tsv` with the inflected forms
+/// of its pairs, as [`thesaurus_forms::rows`] gives them: computed by `build.rs`, so reading
+/// them is all that is left at run time.
+pub fn thesaurus_rows() -> Vec<ThesaurusRow> {
+    thesaurus_forms::read(include_str!(concat!(
+        env!("OUT_DIR"),
+        "/thesaurus-rows.tsv"
+    )))
 }
 
 /// The default embedded dictionaries, in layer order.

@@ -18,6 +18,7 @@
 pub mod compiled;
 pub mod condition;
 pub(crate) mod fxhash;
+pub mod inflect;
 pub mod source;
 pub mod walk;
 

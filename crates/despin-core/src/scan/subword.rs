@@ -107,6 +107,9 @@ impl Found {
 pub fn rebuilds(lm: &ContextModel, thesaurus: &Thesaurus, word: &str) -> Vec<(String, u32)> {
     let mut out: Vec<(String, u32)> = Vec::new();
     let n = word.len();
+    // Each rebuilt word is written into one buffer and copied out only when kept: most are
+    // no word the model knows.
+    let mut rebuilt = String::with_capacity(n + 16);
     for start in 0..n {
         for end in start + MIN_PIECE..=n {
             if start == 0 && end == n {
@@ -119,12 +122,15 @@ pub fn rebuilds(lm: &ContextModel, thesaurus: &Thesaurus, word: &str) -> Vec<(St
                 if !o.bytes().all(|b| b.is_ascii_lowercase()) {
                     continue;
                 }
-                let rebuilt = format!("{}{}{}", &word[..start], o, &word[end..]);
+                rebuilt.clear();
+                rebuilt.push_str(&word[..start]);
+                rebuilt.push_str(o);
+                rebuilt.push_str(&word[end..]);
                 if rebuilt == word || out.iter().any(|(r, _)| *r == rebuilt) {
                     continue;
                 }
                 if lm.zipf(&rebuilt) >= MIN_ZIPF {
-                    out.push((rebuilt, line));
+                    out.push((rebuilt.clone(), line));
                 }
             }
         }

@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// The generated lexicon (see the module doc).
-const LEXICON: &str = include_str!("../../dictionaries/inflections.tsv");
+const LEXICON: &str = include_str!("../../../../dictionaries/inflections.tsv");
 
 /// One inflected form of a lemma.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -504,7 +504,7 @@ fn match_case(like: &str, form: &str) -> String {
 /// to the word itself ("sheep"). The word's capitalisation carries over ("Bill" -> "Bills").
 ///
 /// ```
-/// use despin::dict::inflect::{forms, Form};
+/// use despin_core::dict::inflect::{forms, Form};
 /// let f = forms("go");
 /// assert!(f.contains(&(Form::Past, "went".to_string())));
 /// assert!(f.contains(&(Form::PastParticiple, "gone".to_string())));
@@ -587,7 +587,7 @@ fn head(words: &[&str]) -> Option<Head> {
 /// separated by single spaces in the result.
 ///
 /// ```
-/// use despin::dict::inflect::{phrase_forms, Form};
+/// use despin_core::dict::inflect::{phrase_forms, Form};
 /// assert_eq!(
 ///     phrase_forms("security adviser"),
 ///     vec![(Form::Plural, "security advisers".to_string())]
@@ -616,7 +616,7 @@ pub fn phrase_forms(phrase: &str) -> Vec<(Form, String)> {
 /// first). Nothing comes out when either side is already inflected, closed-class or unknown.
 ///
 /// ```
-/// use despin::dict::inflect::{pair_forms, Form};
+/// use despin_core::dict::inflect::{pair_forms, Form};
 /// let p = pair_forms("invoice", "bill");
 /// assert!(p.contains(&(Form::Plural, "invoices".into(), "bills".into())));
 /// assert!(p.contains(&(Form::Past, "invoiced".into(), "billed".into())));
