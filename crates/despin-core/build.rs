@@ -136,7 +136,12 @@ fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) -> 
     write("bi-vals", &mut bi_vals.into_iter());
     // Bigrams that trigrams continue, as a bit set with ranks (a model without trigrams, the
     // word-pair model, has none).
-    let mut has = vec![0u32; bigrams.len().div_ceil(32)];
+    let words_of_bits = if trigrams.is_empty() {
+        0
+    } else {
+        bigrams.len().div_ceil(32)
+    };
+    let mut has = vec![0u32; words_of_bits];
     for t in &trigrams {
         has[t.0 as usize / 32] |= 1 << (t.0 % 32);
     }
