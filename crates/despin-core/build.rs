@@ -1,6 +1,6 @@
-//! Compiles the context model's cost tables (`dictionaries/lm/en-bigram.tsv` and
-//! `en-trigram.tsv` at the top of the workspace, written by `dictionaries/tools/build_lm.py`
-//! and `build_trigram.py`) into a word-id FST and arrays by word id each (see
+//! Compiles the context model's cost tables (`dictionaries/lm/en-bigram.tsv.xz` and
+//! `en-trigram.tsv.xz` at the top of the workspace, written by `dictionaries/tools/build_lm.py`
+//! and `build_trigram.py`) into a word-id FST and packed arrays by word id each (see
 //! `write_by_ids`), plus their `#!` constants as Rust constants (see `src/lm.rs`).
 //!
 //! The table is compiled here, not in `despin-dicts`, because the scanner's context model is
@@ -178,18 +178,13 @@ fn write_by_ids(out_dir: &str, label: &Path, grams: &[Gram<'_>], name: &str) -> 
     next_bits
 }
 
-/// The text of a cost table: `*.xz` files (the trigram model, kept compressed in the
-/// repository) are decompressed.
+/// The text of a cost table, kept xz-compressed in the repository (see
+/// `dictionaries/tools/lm_tsv.py`).
 fn read_table(path: &Path) -> Result<String, String> {
     let bytes = fs::read(path).map_err(|e| e.to_string())?;
-    let bytes = if path.extension().is_some_and(|e| e == "xz") {
-        let mut out = Vec::new();
-        lzma_rs::xz_decompress(&mut &bytes[..], &mut out).map_err(|e| e.to_string())?;
-        out
-    } else {
-        bytes
-    };
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    let mut text = Vec::new();
+    lzma_rs::xz_decompress(&mut &bytes[..], &mut text).map_err(|e| e.to_string())?;
+    String::from_utf8(text).map_err(|e| e.to_string())
 }
 
 /// Compiles `dictionaries/lm/{file}` into the files of `write_by_ids` and `{name}.rs`. A line

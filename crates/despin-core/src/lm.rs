@@ -929,14 +929,9 @@ mod tests {
             "{}/../../dictionaries/lm/{file}",
             env!("CARGO_MANIFEST_DIR")
         );
-        let bytes = std::fs::read(&path).unwrap();
-        let text = if path.ends_with(".xz") {
-            let mut out = Vec::new();
-            lzma_rs::xz_decompress(&mut &bytes[..], &mut out).unwrap();
-            String::from_utf8(out).unwrap()
-        } else {
-            String::from_utf8(bytes).unwrap()
-        };
+        let mut text = Vec::new();
+        lzma_rs::xz_decompress(&mut &std::fs::read(&path).unwrap()[..], &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
         let mut table = HashMap::new();
         for line in text
             .lines()
