@@ -10,7 +10,7 @@ Inputs (open data; sources and licences in dictionaries/NOTICE.md):
 - WORDNET_DIR: WordNet 3.0's database files `data.noun`, `data.verb`, `data.adj`, `data.adv`
   (Debian package `wordnet-base`: /usr/share/wordnet).
 - dictionaries/lm/en-bigram.tsv.xz (the context model) for word frequencies, and the closed-class
-  word list of src/dict/inflect.rs (read from the source, so there is one list).
+  word list of crates/despin-core/src/dict/inflect.rs (read from the source, so there is one list).
 
 What it writes: a *candidate generator*, not a dictionary. A thesaurus spinner writes a
 synonym in place of a common word; reversed, each line says which common words a word in a
@@ -28,7 +28,8 @@ A pair (spun, original) is kept when
 - the spun word is in the context model's vocabulary (Zipf >= MIN_SPUN_ZIPF), so the model
   can judge it.
 At most MAX_ORIGINALS originals per spun word are kept. Inflected forms are not written:
-despin inflects both sides at run time with its own lexicon (src/dict/inflect.rs).
+despin inflects both sides when it is built, with its own lexicon
+(crates/despin-core/src/dict/inflect.rs, called by crates/despin-dicts/build.rs).
 
 Output is deterministic for the same inputs.
 """
@@ -102,13 +103,12 @@ def zipf_table():
 
 
 def closed_class():
-    for rel in ("src/dict/inflect.rs", "crates/despin-core/src/dict/inflect.rs"):
-        path = os.path.join(ROOT, rel)
-        if os.path.exists(path):
-            src = open(path, encoding="utf-8").read()
-            body = src.split("const CLOSED_CLASS: &[&str] = &[", 1)[1].split("];", 1)[0]
-            return set(re.findall(r'"([a-z]+)"', body))
-    sys.exit("cannot find src/dict/inflect.rs (run from the repository root)")
+    path = os.path.join(ROOT, "crates", "despin-core", "src", "dict", "inflect.rs")
+    if not os.path.exists(path):
+        sys.exit(f"cannot find {path}")
+    src = open(path, encoding="utf-8").read()
+    body = src.split("const CLOSED_CLASS: &[&str] = &[", 1)[1].split("];", 1)[0]
+    return set(re.findall(r'"([a-z]+)"', body))
 
 
 def main():

@@ -9,7 +9,7 @@ Usage:
 Reads `infl_lu.csv.gz` (the lookup table) and `infl_overrides.csv` (LemmInflect's own corrections,
 applied on top, e.g. run -> participle "run").
 
-`src/dict/inflect.rs` embeds the output. One line per lowercase, alphabetic lemma that is a noun
+`crates/despin-core/src/dict/inflect.rs` embeds the output. One line per lowercase, alphabetic lemma that is a noun
 or a verb in the source:
 
     lemma <TAB> plural <TAB> past <TAB> participle <TAB> ing <TAB> third-person
