@@ -7,8 +7,9 @@
 //! executive", not "leader executive"). The scanner compares the two with [`ContextModel`].
 //!
 //! Two embedded models, both compiled by `build.rs` into tables by word id read in place
-//! (opening them costs nothing; an n-gram is a binary search among the words listed after its
-//! history):
+//! (opening them costs nothing; an n-gram is a search among the words listed after its
+//! history: a binary search in a short list, a walk down a B-tree of cache-line nodes in a long
+//! one):
 //!
 //! * How well a wording fits its context ([`ContextModel::score`], [`ContextModel::fit`]) is
 //!   judged by a trigram model with Katz back-off, pruned from CMU Sphinx's US English model
@@ -29,6 +30,11 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use crate::dict::walk::TokenKey;
+
+/// Embedded bytes that start on a cache line (64 bytes): the models' arrays, so that each
+/// node of a long run's search tree (see [`Ngrams`]) is one line.
+#[repr(C, align(64))]
+struct Aligned<T: ?Sized>(T);
 
 #[allow(dead_code)] // the header's informative constants (`SCALE`) need not be used
 mod table {
@@ -89,7 +95,7 @@ const GRAM_MEMO_WORDS: usize = 1 << 16;
 /// made cheap where they repeat: words are interned once (an n-gram is then up to three
 /// ids, no string is built), what the models say about a word alone (and its trigram model
 /// id) is kept with the word, and n-grams sit in fixed direct-mapped caches. An n-gram of the
-/// trigram model not met before costs a binary search among its history's continuations
+/// trigram model not met before costs a search among its history's continuations
 /// ([`Ngrams`]). Most n-grams of a candidate's window are met once, so the caches are small
 /// and overwrite instead of growing: memory stays fixed and the words' own entries, which
 /// repeat, are never pushed out by them.
@@ -233,12 +239,23 @@ impl U32s {
     }
 }
 
+/// Entries of a node of a long run's search tree (the same in both models).
+const NODE: usize = trigram::NODE;
+
+/// Runs of more n-grams than this are search trees (the same in both models).
+const LONG_RUN: usize = trigram::LONG_RUN;
+
+const _: () = assert!(table::NODE == NODE && table::LONG_RUN == LONG_RUN);
+
 /// A model by word ids, as `build.rs` lays it out: listed words have ids in key order
 /// (`words`), and each word's listed bigrams and each bigram's listed trigrams are runs of
-/// packed continuations (word id in the low `next_bits` bits, ascending; the index of the
-/// n-gram's value in its order's value table above), so an n-gram is found by a binary search
-/// in its history's run. Which bigrams have trigrams is a bit set with ranks, so the many
-/// bigrams without any cost a bit each, not a run start.
+/// packed continuations (word id in the low `next_bits` bits; the index of the n-gram's value
+/// in its order's value table above), so an n-gram is found by a search in its history's run
+/// ([`Ngrams::find`]): a run of up to [`LONG_RUN`] n-grams is sorted by word id; a longer one
+/// is an implicit B-tree of [`NODE`]-entry nodes, one cache line each, after padding up to a
+/// cache line. A bigram is known by its position in `bi` (which [`Ngrams::find`] returns).
+/// Which bigrams have trigrams is a bit set with ranks, so the many bigrams without any cost a
+/// bit each, not a run start.
 struct Ngrams {
     words: fst::Map<&'static [u8]>,
     next_bits: u32,
@@ -278,14 +295,32 @@ impl Ngrams {
         self.words.get(word).map(|v| v as u32)
     }
 
-    /// Where `w` is in the run of packed continuations `grams[lo..hi]`.
+    /// Where `w` is in the run of packed continuations `grams[lo..hi]`. A run of up to
+    /// [`LONG_RUN`] entries is sorted; a longer one is padding up to a multiple of [`NODE`]
+    /// entries, then nodes of [`NODE`] ascending keys (padding, which is no word id, sorts
+    /// last), node `i`'s child `j` being node `i * (NODE + 1) + 1 + j` with the keys between
+    /// its keys `j - 1` and `j` (see `build.rs`, `lay_out`).
     #[inline]
     fn find(&self, grams: U32s, lo: usize, hi: usize, w: u32) -> Option<usize> {
         let mask = (1 << self.next_bits) - 1;
-        grams.0[lo..hi]
-            .binary_search_by(|x| (u32::from_le_bytes(*x) & mask).cmp(&w))
-            .ok()
-            .map(|k| lo + k)
+        let key = |x: &[u8; 4]| u32::from_le_bytes(*x) & mask;
+        if hi - lo <= LONG_RUN {
+            return grams.0[lo..hi]
+                .binary_search_by(|x| key(x).cmp(&w))
+                .ok()
+                .map(|k| lo + k);
+        }
+        let start = lo.next_multiple_of(NODE);
+        let (tree, _) = grams.0[start..hi].as_chunks::<NODE>();
+        let mut i = 0;
+        while let Some(node) = tree.get(i) {
+            let below: usize = node.iter().map(|x| usize::from(key(x) < w)).sum();
+            if node.get(below).is_some_and(|x| key(x) == w) {
+                return Some(start + i * NODE + below);
+            }
+            i = i * (NODE + 1) + 1 + below;
+        }
+        None
     }
 
     /// The value (see [`decode_gram`]) of the packed n-gram `i` of `grams`.
@@ -1000,6 +1035,121 @@ mod tests {
             assert_eq!(t.get(&key.iter().map(|w| id(w)).collect::<Vec<_>>()), None);
         }
         assert_eq!(t.id("qzxv"), None);
+    }
+
+    /// Checks the layout of `grams`' runs (`starts[h]..starts[h + 1]`, `runs` of them): a run
+    /// of up to [`LONG_RUN`] entries holds ascending word ids; a longer one is padding up to a
+    /// multiple of [`NODE`], then whole nodes whose in-order walk is the run's more than
+    /// [`LONG_RUN`] word ids ascending, then padding.
+    fn assert_laid_out(t: &Ngrams, grams: U32s, starts: U32s, runs: usize) {
+        fn walk(t: &Ngrams, tree: &[[[u8; 4]; NODE]], i: usize, ids: &mut Vec<u32>) {
+            if let Some(node) = tree.get(i) {
+                for (j, x) in node.iter().enumerate() {
+                    walk(t, tree, i * (NODE + 1) + 1 + j, ids);
+                    ids.push(u32::from_le_bytes(*x) & ((1 << t.next_bits) - 1));
+                }
+                walk(t, tree, i * (NODE + 1) + 1 + NODE, ids);
+            }
+        }
+        assert_eq!(grams.0.as_ptr() as usize % 64, 0, "aligned to a cache line");
+        let padding = (1 << t.next_bits) - 1;
+        let mut ids = Vec::new();
+        for h in 0..runs {
+            let (lo, hi) = (starts.get(h) as usize, starts.get(h + 1) as usize);
+            ids.clear();
+            if hi - lo <= LONG_RUN {
+                ids.extend((lo..hi).map(|i| grams.get(i) & padding));
+            } else {
+                let start = lo.next_multiple_of(NODE);
+                assert!((lo..start).all(|i| grams.get(i) == padding), "run {h}");
+                let (tree, rest) = grams.0[start..hi].as_chunks::<NODE>();
+                assert!(rest.is_empty(), "run {h}: whole nodes");
+                walk(t, tree, 0, &mut ids);
+                assert_eq!(ids.len(), hi - start, "run {h}: every node in the tree");
+                while ids.last() == Some(&padding) {
+                    ids.pop();
+                }
+                assert!(ids.len() > LONG_RUN, "run {h}: a long run");
+            }
+            assert!(ids.is_sorted_by(|a, b| a < b), "run {h}: {ids:?}");
+        }
+    }
+
+    /// The words of a model by id.
+    fn words_by_id(m: &Ngrams) -> Vec<String> {
+        let mut words = vec![String::new(); m.words.len()];
+        let mut stream = m.words.stream();
+        while let Some((w, id)) = fst::Streamer::next(&mut stream) {
+            words[id as usize] = String::from_utf8(w.to_vec()).unwrap();
+        }
+        words
+    }
+
+    #[test]
+    fn runs_are_laid_out_to_find_exactly_the_listed_ngrams() {
+        let pairs = embedded_ngrams!(table);
+        let t = embedded_ngrams!(trigram);
+        for m in [&pairs, &t] {
+            assert_laid_out(m, m.bi, m.bi_start, m.bi_start.0.len() - 1);
+            let tri_runs = m.tri_start.0.len().saturating_sub(1);
+            assert_laid_out(m, m.tri, m.tri_start, tri_runs);
+        }
+        // Long runs (search trees, up to tens of thousands of entries) and short ones (sorted),
+        // asked for every word of the model: an n-gram is found exactly when listed, and then
+        // with its value at an entry of its word.
+        let run_len = |starts: U32s, h: usize| starts.get(h + 1) - starts.get(h);
+        let mask = |m: &Ngrams| (1 << m.next_bits) - 1;
+        let mut lengths = Vec::new();
+        for first in ["the", "said", "precept"] {
+            let a = pairs.id(first).unwrap();
+            lengths.push(run_len(pairs.bi_start, a as usize));
+            for (w, word) in words_by_id(&pairs).iter().enumerate() {
+                let got = pairs.bigram(a, w as u32);
+                let want = pair_table().get(&format!("{first} {word}"));
+                assert_eq!(got.is_some(), want.is_some(), "{first} {word}");
+                if let Some(i) = got {
+                    assert_eq!(pairs.bi.get(i) & mask(&pairs), w as u32);
+                    assert_eq!(pairs.bigram_value(i), *want.unwrap());
+                }
+            }
+        }
+        let tri_run_len = |bi: usize| {
+            let (word, bit) = (bi / 32, bi % 32);
+            let has = t.tri_has.get(word);
+            let rank = t.tri_rank.get(word) + (has & ((1 << bit) - 1)).count_ones();
+            assert!(has & 1 << bit != 0);
+            run_len(t.tri_start, rank as usize)
+        };
+        let words = words_by_id(&t);
+        for history in [
+            &["<s>"][..],
+            &["the"],
+            &["precept"],
+            &["in", "the"],
+            &["of", "the"],
+            &["last", "year"],
+        ] {
+            let ids: Vec<u32> = history.iter().map(|w| t.id(w).unwrap()).collect();
+            lengths.push(match ids[..] {
+                [a] => run_len(t.bi_start, a as usize),
+                [a, b] => tri_run_len(t.bigram(a, b).unwrap()),
+                _ => unreachable!(),
+            });
+            for (w, word) in words.iter().enumerate() {
+                let key = [history, &[word.as_str()]].concat();
+                let mut gram = ids.clone();
+                gram.push(w as u32);
+                assert_eq!(t.get(&gram), listed(&key), "{key:?}");
+            }
+        }
+        assert!(
+            lengths.iter().any(|&n| n as usize > 10 * LONG_RUN),
+            "{lengths:?}"
+        );
+        assert!(
+            lengths.iter().any(|&n| n > 0 && n as usize <= LONG_RUN),
+            "{lengths:?}"
+        );
     }
 
     #[test]
