@@ -8,13 +8,15 @@
 //! readings' priors ([`super::table_readings`]) plus the trigram model over the whole stretch
 //! with those readings in place, weighted [`super::TABLE_LM_WEIGHT`], less each reading's own
 //! probability (the model judges how a reading fits its context, as a single decision does;
-//! how common a reading is belongs to its prior). A bounded beam keeps the
+//! how common a reading is belongs to its prior), less [`super::TABLE_BLOCKED`] for an
+//! original that would put back a longer wording the spinner searches. A bounded beam keeps the
 //! [`super::TABLE_BEAM`] best paths after each match, so decoding costs at most that many
 //! times the readings of each match; a reading's posterior is the probability of the beam's
 //! paths through it.
 
 use super::{
-    log_sum_exp, table_left, table_left_trim, Doc, TableReadings, Window, TABLE_BEAM as BEAM,
+    blocked, log_sum_exp, table_left, table_left_trim, Doc, FxSet, TableReadings, Window,
+    TABLE_BEAM as BEAM, TABLE_BLOCKED,
 };
 use crate::lm::ContextModel;
 use crate::normalize::Sep;
@@ -32,7 +34,12 @@ pub(super) struct Slot<'d> {
 /// Per slot (`slots` in text order, not overlapping), the posterior of each reading: the text
 /// as written first, then each original in the entry's order; `None` for a match no other
 /// touches (its context holds no other match, so a decision of its own sees the same).
-pub(super) fn decode(doc: &Doc<'_>, slots: &[Slot<'_>], weight: f32) -> Vec<Option<Vec<f32>>> {
+pub(super) fn decode(
+    doc: &Doc<'_>,
+    slots: &[Slot<'_>],
+    weight: f32,
+    searched: &FxSet<String>,
+) -> Vec<Option<Vec<f32>>> {
     let mut out = Vec::with_capacity(slots.len());
     let mut a = 0;
     while a < slots.len() {
@@ -43,7 +50,11 @@ pub(super) fn decode(doc: &Doc<'_>, slots: &[Slot<'_>], weight: f32) -> Vec<Opti
         if b - a == 1 {
             out.push(None);
         } else {
-            out.extend(decode_run(doc, &slots[a..b], weight).into_iter().map(Some));
+            out.extend(
+                decode_run(doc, &slots[a..b], weight, searched)
+                    .into_iter()
+                    .map(Some),
+            );
         }
         a = b;
     }
@@ -83,7 +94,12 @@ struct Path<'a> {
 const ROOT: usize = usize::MAX;
 
 /// Decode one run of touching matches.
-fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32) -> Vec<Vec<f32>> {
+fn decode_run(
+    doc: &Doc<'_>,
+    slots: &[Slot<'_>],
+    w: f32,
+    searched: &FxSet<String>,
+) -> Vec<Vec<f32>> {
     let lm = ContextModel::embedded();
     // Per slot, each reading's tokens and its prior less its own probability.
     let reads: Vec<Vec<(Vec<&str>, f32)>> = slots
@@ -129,14 +145,26 @@ fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32) -> Vec<Vec<f32>> {
             }
         }
         let mut next = Vec::with_capacity(beam.len() * reads[j].len());
+        // The words after the match as written (the next match may still change them).
+        let after: Vec<&str> = (s.last + 1..doc.tokens.len().min(s.last + 3))
+            .take_while(|&i| doc.tokens[i].sep != Sep::Break)
+            .map(|i| doc.norm_str(i))
+            .collect();
         for p in &beam {
             for (k, (toks, prior)) in reads[j].iter().enumerate() {
                 // An article just before the match is read as the one this reading takes.
                 let ctx = table_left(left(&p.hist), toks.first());
                 let fit = lm.score(&ctx[table_left_trim(&ctx)..], toks, &[]);
+                // Originals (after the text as written) that would put back a longer
+                // searched wording with their neighbours.
+                let penalty = if k > 0 && blocked(searched, left(&p.hist), toks, &after) {
+                    TABLE_BLOCKED
+                } else {
+                    0.0
+                };
                 choices.push((p.choice, k));
                 next.push(Path {
-                    score: p.score + prior + w * fit,
+                    score: p.score + prior + w * fit - penalty,
                     hist: push(p.hist, toks),
                     choice: choices.len() - 1,
                 });
@@ -195,7 +223,10 @@ mod tests {
             slot(&doc, 3, &["friend", "wall"]),
             slot(&doc, 4, &["site", "street"]),
         ];
-        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7).into_iter().flatten().collect();
+        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &FxSet::default())
+            .into_iter()
+            .flatten()
+            .collect();
         assert_eq!(post.len(), 2);
         for p in &post {
             let sum: f32 = p.iter().sum();
@@ -213,16 +244,46 @@ mod tests {
             slot(&doc, 3, &["friend", "wall"]),
             slot(&doc, 4, &["site", "street"]),
         ];
-        let alone = decode(&doc, &near, 0.7);
+        let alone = decode(&doc, &near, 0.7, &FxSet::default());
         let far = [
             slot(&doc, 3, &["friend", "wall"]),
             slot(&doc, 4, &["site", "street"]),
             slot(&doc, 8, &["year", "month"]),
         ];
-        let with_far = decode(&doc, &far, 0.7);
+        let with_far = decode(&doc, &far, 0.7, &FxSet::default());
         assert_eq!(alone[..], with_far[..2]);
         // Alone in its run: left to its own decision.
         assert_eq!(with_far[2], None);
+    }
+
+    #[test]
+    fn readings_that_restore_a_searched_wording_lose_belief() {
+        let doc = Doc::new("She called the party on man place.");
+        let slots = [
+            slot(&doc, 3, &["council", "firm"]),
+            slot(&doc, 5, &["wall"]),
+            slot(&doc, 6, &["street"]),
+        ];
+        let free: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &FxSet::default())
+            .into_iter()
+            .flatten()
+            .collect();
+        let searched: FxSet<String> = ["the council", "wall street today"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let held: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &searched)
+            .into_iter()
+            .flatten()
+            .collect();
+        // "the" before "party": "council" would put back "the council".
+        assert!(held[0][1] < free[0][1], "{free:?} {held:?}");
+        assert!(held[0][2] > free[0][2], "{free:?} {held:?}");
+        // A searched wording the text does not hold ("wall street today") penalises no
+        // reading: the other matches move only as far as their context changed.
+        for (f, h) in free[1..].iter().flatten().zip(held[1..].iter().flatten()) {
+            assert!((f - h).abs() < 1e-5, "{free:?} {held:?}");
+        }
     }
 
     #[test]
@@ -232,7 +293,10 @@ mod tests {
         let slots: Vec<Slot<'_>> = (0..60)
             .map(|i| slot(&doc, i, &["thus", "therefore", "hence", "then"]))
             .collect();
-        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7).into_iter().flatten().collect();
+        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &FxSet::default())
+            .into_iter()
+            .flatten()
+            .collect();
         assert_eq!(post.len(), 60);
         for p in &post {
             let sum: f32 = p.iter().sum();
