@@ -3,7 +3,7 @@
 
 Usage:
     benches/sim_eval.py --despin target/release/despin --table /work/sim/standin.txt \
-        [--corpus /work/clean/news ...] [--work /work/sim/run] [--seed 1] [--shuffle]
+        [--corpus /work/clean/news ...] [--work /work/sim/run] [--seed 1] [--shuffle] [--file-order]
         [--thresholds 0.3,0.4,0.5,0.6,0.7,0.8,0.9] [--json OUT.json] [--no-default-dict]
 
 Steps, per run (normal, or --shuffle for a table used in shuffle mode):
@@ -103,6 +103,8 @@ def main():
     ap.add_argument("--work", default="/work/sim/run")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--shuffle", action="store_true")
+    ap.add_argument("--file-order", action="store_true",
+                    help="spin with simulate.py --file-order (the earlier line wins, not the longer match)")
     ap.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7,0.8,0.9")
     ap.add_argument("--default-threshold", type=float, default=0.5)
     ap.add_argument("--score", default="/work/shared/eval/score.py")
@@ -122,7 +124,8 @@ def main():
         imp.insert(3, "--shuffle")
     print(run(imp).stderr.strip(), file=sys.stderr)
     sim = [sys.executable, os.path.join(HERE, "simulate.py"), "--table", a.table,
-           "--seed", str(a.seed)] + (["--shuffle"] if a.shuffle else [])
+           "--seed", str(a.seed)] + (["--shuffle"] if a.shuffle else []) + (
+               ["--file-order"] if a.file_order else [])
     dict_args = ["--dict", fst] + (["--no-default-dict"] if a.no_default_dict else [])
     result = {"mode": mode, "table": a.table, "corpora": corpora, "curve": [], "clean": {}}
     thresholds = [float(x) for x in a.thresholds.split(",")]

@@ -483,15 +483,18 @@ fn adjacent_spun_words_are_read_back_together() {
     assert_eq!(first_suggestion(table, text, "family"), "stock");
 }
 
-/// The spinner matches longer wordings first, so a reading that would put back, with its
-/// neighbours, a wording it searches cannot be how the text came about: "party" after "the"
-/// reads as "council" where nothing else is known, and as "firm" once "the council" is a
-/// searched wording of its own (the spinner would have replaced it whole, as "the board").
+/// A reading that would put back, with its neighbours, a wording the spinner searches on an
+/// earlier line cannot be how the text came about (the spinner would have replaced that
+/// wording whole): "party" after "the" reads as "council" where nothing else is known, and as
+/// "firm" once "the council" is searched before "council". Searched on a later line, it proves
+/// nothing (a spinner taking lines in file order replaces "council" first).
 #[test]
-fn a_reading_that_restores_a_longer_searched_wording_is_unlikely() {
+fn a_reading_that_restores_an_earlier_searched_wording_is_unlikely() {
     let table = "council|party\nfirm|party\n";
     let text = "She called the party on Friday.\n";
     assert_eq!(first_suggestion(table, text, "party"), "council");
-    let with_key = format!("{table}the council|the board\n");
-    assert_eq!(first_suggestion(&with_key, text, "party"), "firm");
+    let earlier = format!("the council|the board\n{table}");
+    assert_eq!(first_suggestion(&earlier, text, "party"), "firm");
+    let later = format!("{table}the council|the board\n");
+    assert_eq!(first_suggestion(&later, text, "party"), "council");
 }

@@ -15,7 +15,7 @@
 //! paths through it.
 
 use super::{
-    blocked, log_sum_exp, table_left, table_left_trim, Doc, FxSet, TableReadings, Window,
+    blocked, log_sum_exp, table_left, table_left_trim, Doc, Searched, TableReadings, Window,
     TABLE_BEAM as BEAM, TABLE_BLOCKED,
 };
 use crate::lm::ContextModel;
@@ -38,7 +38,7 @@ pub(super) fn decode(
     doc: &Doc<'_>,
     slots: &[Slot<'_>],
     weight: f32,
-    searched: &FxSet<String>,
+    searched: &Searched,
 ) -> Vec<Option<Vec<f32>>> {
     let mut out = Vec::with_capacity(slots.len());
     let mut a = 0;
@@ -94,12 +94,7 @@ struct Path<'a> {
 const ROOT: usize = usize::MAX;
 
 /// Decode one run of touching matches.
-fn decode_run(
-    doc: &Doc<'_>,
-    slots: &[Slot<'_>],
-    w: f32,
-    searched: &FxSet<String>,
-) -> Vec<Vec<f32>> {
+fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32, searched: &Searched) -> Vec<Vec<f32>> {
     let lm = ContextModel::embedded();
     // Per slot, each reading's tokens and its prior less its own probability.
     let reads: Vec<Vec<(Vec<&str>, f32)>> = slots
@@ -223,7 +218,7 @@ mod tests {
             slot(&doc, 3, &["friend", "wall"]),
             slot(&doc, 4, &["site", "street"]),
         ];
-        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &FxSet::default())
+        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &Searched::default())
             .into_iter()
             .flatten()
             .collect();
@@ -244,13 +239,13 @@ mod tests {
             slot(&doc, 3, &["friend", "wall"]),
             slot(&doc, 4, &["site", "street"]),
         ];
-        let alone = decode(&doc, &near, 0.7, &FxSet::default());
+        let alone = decode(&doc, &near, 0.7, &Searched::default());
         let far = [
             slot(&doc, 3, &["friend", "wall"]),
             slot(&doc, 4, &["site", "street"]),
             slot(&doc, 8, &["year", "month"]),
         ];
-        let with_far = decode(&doc, &far, 0.7, &FxSet::default());
+        let with_far = decode(&doc, &far, 0.7, &Searched::default());
         assert_eq!(alone[..], with_far[..2]);
         // Alone in its run: left to its own decision.
         assert_eq!(with_far[2], None);
@@ -264,13 +259,13 @@ mod tests {
             slot(&doc, 5, &["wall"]),
             slot(&doc, 6, &["street"]),
         ];
-        let free: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &FxSet::default())
+        let free: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &Searched::default())
             .into_iter()
             .flatten()
             .collect();
-        let searched: FxSet<String> = ["the council", "wall street today"]
+        let searched: Searched = [("the council", 1), ("council", 2), ("wall street today", 3)]
             .iter()
-            .map(|s| s.to_string())
+            .map(|&(s, line)| (s.to_string(), line))
             .collect();
         let held: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &searched)
             .into_iter()
@@ -293,7 +288,7 @@ mod tests {
         let slots: Vec<Slot<'_>> = (0..60)
             .map(|i| slot(&doc, i, &["thus", "therefore", "hence", "then"]))
             .collect();
-        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &FxSet::default())
+        let post: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &Searched::default())
             .into_iter()
             .flatten()
             .collect();
