@@ -9,10 +9,10 @@
 //! with those readings in place, weighted [`super::TABLE_LM_WEIGHT`], less each reading's own
 //! probability (the model judges how a reading fits its context, as a single decision does;
 //! how common a reading is belongs to its prior), less [`super::TABLE_BLOCKED`] for an
-//! original that would put back a wording the spinner searches on an earlier line. A bounded beam keeps the
-//! [`super::TABLE_BEAM`] best paths after each match, so decoding costs at most that many
-//! times the readings of each match; a reading's posterior is the probability of the beam's
-//! paths through it.
+//! original that would put back a wording the spinner searches on an earlier line. A bounded
+//! beam keeps the [`super::TABLE_BEAM`] best paths after each match, so decoding costs at most
+//! that many times the readings of each match; a reading's posterior is the probability of the
+//! beam's paths through it.
 
 use super::{
     blocked, log_sum_exp, table_left, table_left_trim, Doc, Searched, TableReadings, Window,
