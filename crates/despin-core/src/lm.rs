@@ -107,6 +107,8 @@ struct GramMemo {
     ids: HashMap<Box<str>, u32, BuildHasherDefault<IdHasher>>,
     /// What is known of each word id.
     words: Vec<WordMemo>,
+    /// The text of each word id.
+    texts: Vec<Box<str>>,
     /// The trigram model's listed two- and three-word n-grams by word ids (first slots first,
     /// [`NO_WORD`] after): the index of the n-gram's value in its order's table of values
     /// ([`Ngrams::bigram_value_of`], [`Ngrams::trigram_value_of`]), `None` when not listed.
@@ -130,13 +132,13 @@ const RECENT_BITS: u32 = 12;
 /// Bits of the slot index of [`GramMemo::known`].
 const KNOWN_BITS: u32 = 13;
 
-/// What the models say about one word, looked up on first need (the outer `None`).
+/// What the models say about one word, looked up on first need (the outer `None`); the
+/// word's text is apart ([`GramMemo::texts`]), so that these 24 bytes are all a lookup reads.
 struct WordMemo {
-    text: Box<str>,
     /// The trigram model's id of the word, if listed.
     model: Option<Option<u32>>,
-    /// The word-pair model's ln P, if listed.
-    cost: Option<Option<f32>>,
+    /// The word-pair model's ln P (see [`GramMemo::ln_word`]), if listed.
+    ln_word: Option<Option<f32>>,
     /// The word-pair model's id of the word, if listed.
     pair_model: Option<Option<u32>>,
 }
@@ -455,6 +457,7 @@ impl GramMemo {
         let mut m = GramMemo {
             ids: HashMap::default(),
             words: Vec::new(),
+            texts: Vec::new(),
             grams: Slots::new(),
             bigrams: Slots::new(),
             costs: Slots::new(),
@@ -472,6 +475,7 @@ impl GramMemo {
         if self.words.len() >= GRAM_MEMO_WORDS {
             self.ids.clear();
             self.words.clear();
+            self.texts.clear();
             self.grams.clear();
             self.bigrams.clear();
             self.recent.fill(None);
@@ -505,17 +509,17 @@ impl GramMemo {
         }
         let id = self.words.len() as u32;
         self.words.push(WordMemo {
-            text: word.into(),
             model: None,
-            cost: None,
+            ln_word: None,
             pair_model: None,
         });
+        self.texts.push(word.into());
         self.ids.insert(word.into(), id);
         id
     }
 
     fn text(&self, id: u32) -> &str {
-        &self.words[id as usize].text
+        &self.texts[id as usize]
     }
 
     /// The trigram model's id of word `w`, if listed.
@@ -601,18 +605,9 @@ impl GramMemo {
                 .map_or(trigram::FLOOR_COST as f32 / -10.0, |g| g.0)
     }
 
-    /// The word-pair model's ln P of word `key[0]` alone (`key[1]` is [`NO_WORD`]) or of
-    /// the pair `key`.
+    /// The word-pair model's ln P of the pair `key`.
     fn cost(&mut self, pm: &Ngrams, key: [u32; 2]) -> Option<f32> {
         let [a, b] = key;
-        if b == NO_WORD {
-            if let Some(c) = self.words[a as usize].cost {
-                return c;
-            }
-            let c = self.pair_model_id(pm, a).map(|i| pm.unigram(i).0);
-            self.words[a as usize].cost = Some(c);
-            return c;
-        }
         let packed = pack(&key);
         if let Some(c) = self.costs.get(packed) {
             return c.map(f32::from_bits);
@@ -638,10 +633,16 @@ impl GramMemo {
 
     /// The word-pair model's ln P(word), `None` for a word it does not know (or a phrase).
     fn ln_word(&mut self, fst: &Ngrams, w: u32) -> Option<f32> {
-        if self.text(w).contains(' ') {
-            return None;
+        if let Some(c) = self.words[w as usize].ln_word {
+            return c;
         }
-        self.cost(fst, [w, NO_WORD])
+        let c = if self.text(w).contains(' ') {
+            None
+        } else {
+            self.pair_model_id(fst, w).map(|i| fst.unigram(i).0)
+        };
+        self.words[w as usize].ln_word = Some(c);
+        c
     }
 
     /// [`GramMemo::ln_word`] with unknown words at the model's floor.
