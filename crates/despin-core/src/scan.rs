@@ -309,7 +309,8 @@ pub const TABLE_LM_WEIGHT: f32 = 0.7;
 /// its words, and the spinner writes a repeated key as different members of its group.
 pub const TABLE_CACHE_WEIGHT: f32 = 1.0;
 /// How much the word-pair model counts beside the trigram model in a table profile's decision
-/// on one match (a multiplier on [`ContextModel::context_fit`], one neighbour each side). The
+/// on one match: [`ContextModel::context_fit`] (one neighbour each side) times this is added
+/// to the trigram model's fit, and both are weighted by [`TABLE_LM_WEIGHT`]. The
 /// two models come from different corpora (symspellpy's web counts, CMU Sphinx's news), and
 /// together they tell originals apart better than the trigram model alone: measured on the
 /// simulator (seed 2) at 0.3, 0.6 and 1.0, 0.6 repairs 0.9 to 1.2 points more at equal
