@@ -883,9 +883,9 @@ fn all_caps(text: &str) -> bool {
 /// (`cache`: summed beliefs of the previous pass and this match's own, see
 /// [`TABLE_CACHE_WEIGHT`]); the context model weighs each reading by how well it fits its
 /// neighbours ([`TABLE_LM_WEIGHT`], with the word-pair model beside it, [`TABLE_PAIR_WEIGHT`]).
-/// Text a spinner of this kind never writes is left
-/// alone (`None`): numbers, a capital inside a word (`SEC`: it writes its table's lower-case
-/// wordings, at most capitalised), words touching `-` (it matches whole words). An article
+/// Text a spinner of this kind never writes is left alone (`None`): numbers, a capital inside
+/// a word (`SEC`: it writes its table's lower-case wordings, at most capitalised), words
+/// touching `-` (it matches whole words). An article
 /// before the match is read as the one each reading takes ("a"/"an"), so it favours none.
 /// An original that would put back, with its neighbours, a wording the spinner searches
 /// first (`searched`) loses [`TABLE_BLOCKED`].
