@@ -339,40 +339,69 @@ pub const TABLE_BEAM: usize = 16;
 /// several table profiles, a wording any of them searches counts.
 pub const TABLE_BLOCKED: f32 = 2.0;
 
-/// Every wording a table profile's spinner searches (normalised), with the first table line
-/// that searches it ([`TABLE_BLOCKED`]).
-type Searched = FxMap<String, u32>;
+/// The wordings table profiles' spinners search ([`TABLE_BLOCKED`]), indexed by the shorter
+/// wordings inside them, so that asking about a reading is one lookup.
+#[derive(Debug, Default)]
+struct Searched {
+    /// Each searched wording (normalised tokens joined by spaces) and the first table line
+    /// that searches it.
+    lines: FxMap<String, u32>,
+    /// For each run of one or more tokens inside a searched wording of more tokens, with at
+    /// most two tokens of it before the run and two after: the wording's tokens, where the run
+    /// starts in them, and the wording's line.
+    within: FxMap<String, Vec<(Box<[String]>, usize, u32)>>,
+}
+
+impl Searched {
+    /// Records `words` (normalised tokens) as searched on table line `line`.
+    fn add(&mut self, words: &[&str], line: u32) {
+        let first = self.lines.entry(words.join(" ")).or_insert(line);
+        *first = (*first).min(line);
+        let n = words.len();
+        let owned: Box<[String]> = words.iter().map(|w| w.to_string()).collect();
+        for start in 0..n.min(3) {
+            for end in start + 1..=n {
+                if (start, end) != (0, n) && n - end <= 2 {
+                    self.within
+                        .entry(words[start..end].join(" "))
+                        .or_default()
+                        .push((owned.clone(), start, line));
+                }
+            }
+        }
+    }
+}
 
 /// Whether `toks` with one or two of the words before it (`left`, nearest last) or after it
 /// (`right`, nearest first) is a wording in `searched` on an earlier line than `toks` itself
 /// (any line, if `toks` is not searched) ([`TABLE_BLOCKED`]).
 fn blocked(searched: &Searched, left: &[&str], toks: &[&str], right: &[&str]) -> bool {
-    if searched.is_empty() {
+    if searched.within.is_empty() {
         return false;
     }
-    let mut phrase = toks.join(" ");
-    let own = searched.get(phrase.as_str()).copied().unwrap_or(u32::MAX);
-    for l in 0..=left.len().min(2) {
-        for r in 0..=right.len().min(2) {
-            if l + r == 0 {
-                continue;
-            }
-            phrase.clear();
-            for t in left[left.len() - l..].iter().chain(toks).chain(&right[..r]) {
-                if !phrase.is_empty() {
-                    phrase.push(' ');
-                }
-                phrase.push_str(t);
-            }
-            if searched
-                .get(phrase.as_str())
-                .is_some_and(|&line| line < own)
-            {
-                return true;
-            }
-        }
-    }
-    false
+    let key = toks.join(" ");
+    let Some(around) = searched.within.get(key.as_str()) else {
+        return false;
+    };
+    let own = searched
+        .lines
+        .get(key.as_str())
+        .copied()
+        .unwrap_or(u32::MAX);
+    around.iter().any(|(words, start, line)| {
+        let after = words.len() - start - toks.len();
+        *line < own
+            && *start <= left.len()
+            && after <= right.len()
+            && words[..*start]
+                .iter()
+                .zip(&left[left.len() - start..])
+                .all(|(w, l)| w == l)
+            && words[start + toks.len()..]
+                .iter()
+                .zip(right)
+                .all(|(w, r)| w == r)
+    })
 }
 
 /// Passes that decide a table profile's findings again with repaired neighbours and the
@@ -450,8 +479,7 @@ impl VanishingKeys {
             for e in dict.entries().filter(|e| e.kind == EntryKind::Key) {
                 let d = Doc::new(e.spun);
                 let words: Vec<&str> = (0..d.tokens.len()).map(|i| d.norm_str(i)).collect();
-                let line = out.searched.entry(words.join(" ")).or_insert(e.line);
-                *line = (*line).min(e.line);
+                out.searched.add(&words, e.line);
                 let p = table_key_p(lm, &e);
                 for prof in e.profiles() {
                     out.forms.entry(prof.to_string()).or_default();

@@ -263,10 +263,10 @@ mod tests {
             .into_iter()
             .flatten()
             .collect();
-        let searched: Searched = [("the council", 1), ("council", 2), ("wall street today", 3)]
-            .iter()
-            .map(|&(s, line)| (s.to_string(), line))
-            .collect();
+        let mut searched = Searched::default();
+        searched.add(&["the", "council"], 1);
+        searched.add(&["council"], 2);
+        searched.add(&["wall", "street", "today"], 3);
         let held: Vec<Vec<f32>> = decode(&doc, &slots, 0.7, &searched)
             .into_iter()
             .flatten()
