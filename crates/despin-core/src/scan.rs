@@ -347,10 +347,13 @@ struct Searched {
     /// that searches it.
     lines: FxMap<String, u32>,
     /// For each run of one or more tokens inside a searched wording of more tokens, with at
-    /// most two tokens of it before the run and two after: the wording's tokens, where the run
-    /// starts in them, and the wording's line.
-    within: FxMap<String, Vec<(Box<[String]>, usize, u32)>>,
+    /// most two tokens of it before the run and two after: the wordings around it.
+    within: FxMap<String, Vec<Around>>,
 }
+
+/// A searched wording around a shorter run of tokens ([`Searched::within`]): its tokens,
+/// where the run starts in them, and its table line.
+type Around = (Box<[String]>, usize, u32);
 
 impl Searched {
     /// Records `words` (normalised tokens) as searched on table line `line`.
