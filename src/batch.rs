@@ -3,9 +3,10 @@
 //! * **Inputs** come from [`crate::walk`] (the one walker: ignore rules, globs, one rule for
 //!   symbolic links) or a file list, in path order.
 //! * **Processing** reads each file whole, classifies it ([`crate::input::as_text`]), runs
-//!   the format pipeline ([`crate::format::scan_and_repair`]) and writes its output atomically. Files
-//!   are processed in sorted chunks on a `rayon` pool; results are handed to the caller in
-//!   path order, so reports are the same at any thread count, and memory is bounded by one
+//!   the format pipeline ([`crate::format::scan_and_repair`]) and writes its output
+//!   atomically. Files are processed in sorted chunks on a `rayon` pool (within a chunk, the
+//!   largest first, each by the next free thread); results are handed to the caller in path
+//!   order, so reports are the same at any thread count, and memory is bounded by one
 //!   chunk's findings plus the files in flight, whatever the size of the corpus.
 //! * **Nothing lost:** with an output directory every input file lands there (files that are
 //!   not text are copied unchanged); a file that cannot be read or written is a per-file
@@ -203,6 +204,15 @@ impl Summary {
     }
 }
 
+/// The size of an input's file (0 for anything else, or if it cannot be read now: its
+/// processing reports that).
+fn input_len(input: &Input) -> u64 {
+    match input {
+        Input::File(f) => std::fs::metadata(&f.path).map_or(0, |m| m.len()),
+        _ => 0,
+    }
+}
+
 /// A batch run: a scanner, options and a thread pool.
 pub struct Batch<'s> {
     scanner: &'s Scanner,
@@ -255,10 +265,19 @@ impl<'s> Batch<'s> {
                 let worker = (!batch.is_empty()).then(|| {
                     s.spawn(|| {
                         self.pool.install(|| {
-                            batch
-                                .into_par_iter()
-                                .map(|i| self.process(i))
-                                .collect::<Vec<Step>>()
+                            // Largest files first, each taken by the next free thread: split
+                            // in halves, two large files next to each other went to one thread
+                            // while the others waited at the end of the chunk.
+                            let mut order: Vec<(usize, Input)> =
+                                batch.into_iter().enumerate().collect();
+                            order.sort_by_cached_key(|(_, i)| std::cmp::Reverse(input_len(i)));
+                            let mut steps: Vec<(usize, Step)> = order
+                                .into_iter()
+                                .par_bridge()
+                                .map(|(k, i)| (k, self.process(i)))
+                                .collect();
+                            steps.sort_unstable_by_key(|s| s.0);
+                            steps.into_iter().map(|s| s.1).collect::<Vec<Step>>()
                         })
                     })
                 });
