@@ -375,36 +375,52 @@ impl Searched {
     }
 }
 
-/// Whether `toks` with one or two of the words before it (`left`, nearest last) or after it
-/// (`right`, nearest first) is a wording in `searched` on an earlier line than `toks` itself
-/// (any line, if `toks` is not searched) ([`TABLE_BLOCKED`]).
-fn blocked(searched: &Searched, left: &[&str], toks: &[&str], right: &[&str]) -> bool {
-    if searched.within.is_empty() {
-        return false;
+impl Searched {
+    /// The searched wordings around `toks` on an earlier table line than `toks` itself (any
+    /// line, if `toks` is not searched): what [`Blockers::hold`] checks against a reading's
+    /// neighbours. One lookup, made once per reading.
+    fn blockers(&self, toks: &[&str]) -> Blockers<'_> {
+        if self.within.is_empty() {
+            return Blockers::default();
+        }
+        let key = toks.join(" ");
+        let own = self.lines.get(key.as_str()).copied().unwrap_or(u32::MAX);
+        Blockers {
+            around: self.within.get(key.as_str()).map_or(&[], Vec::as_slice),
+            own,
+            len: toks.len(),
+        }
     }
-    let key = toks.join(" ");
-    let Some(around) = searched.within.get(key.as_str()) else {
-        return false;
-    };
-    let own = searched
-        .lines
-        .get(key.as_str())
-        .copied()
-        .unwrap_or(u32::MAX);
-    around.iter().any(|(words, start, line)| {
-        let after = words.len() - start - toks.len();
-        *line < own
-            && *start <= left.len()
-            && after <= right.len()
-            && words[..*start]
-                .iter()
-                .zip(&left[left.len() - start..])
-                .all(|(w, l)| w == l)
-            && words[start + toks.len()..]
-                .iter()
-                .zip(right)
-                .all(|(w, r)| w == r)
-    })
+}
+
+/// The searched wordings that may block one reading ([`Searched::blockers`]).
+#[derive(Default)]
+struct Blockers<'s> {
+    around: &'s [Around],
+    own: u32,
+    len: usize,
+}
+
+impl Blockers<'_> {
+    /// Whether the reading with one or two of the words before it (`left`, nearest last) or
+    /// after it (`right`, nearest first) is a wording searched on an earlier line
+    /// ([`TABLE_BLOCKED`]).
+    fn hold(&self, left: &[&str], right: &[&str]) -> bool {
+        self.around.iter().any(|(words, start, line)| {
+            let after = words.len() - start - self.len;
+            *line < self.own
+                && *start <= left.len()
+                && after <= right.len()
+                && words[..*start]
+                    .iter()
+                    .zip(&left[left.len() - start..])
+                    .all(|(w, l)| w == l)
+                && words[start + self.len..]
+                    .iter()
+                    .zip(right)
+                    .all(|(w, r)| w == r)
+        })
+    }
 }
 
 /// Passes that decide a table profile's findings again with repaired neighbours and the
@@ -458,9 +474,12 @@ fn table_key_p(lm: &ContextModel, e: &EntryRef<'_>) -> Option<f32> {
     if e.kind != EntryKind::Key || e.prior > TABLE_KEY_MAX_SURVIVAL {
         return None;
     }
-    let d = Doc::new(e.spun);
-    let toks: Vec<&str> = (0..d.tokens.len()).map(|i| d.norm_str(i)).collect();
-    lm.ln_phrase(&toks).map(f32::exp)
+    lm.ln_phrase(&key_words(&Doc::new(e.spun))).map(f32::exp)
+}
+
+/// The normalised tokens of a document (an entry's wording, parsed as one).
+fn key_words<'d>(d: &'d Doc<'_>) -> Vec<&'d str> {
+    (0..d.tokens.len()).map(|i| d.norm_str(i)).collect()
 }
 
 impl VanishingKeys {
@@ -480,9 +499,7 @@ impl VanishingKeys {
         };
         for dict in small() {
             for e in dict.entries().filter(|e| e.kind == EntryKind::Key) {
-                let d = Doc::new(e.spun);
-                let words: Vec<&str> = (0..d.tokens.len()).map(|i| d.norm_str(i)).collect();
-                out.searched.add(&words, e.line);
+                out.searched.add(&key_words(&Doc::new(e.spun)), e.line);
                 let p = table_key_p(lm, &e);
                 for prof in e.profiles() {
                     out.forms.entry(prof.to_string()).or_default();
@@ -946,7 +963,7 @@ fn table_decision(
         .iter()
         .map(|(toks, ln_share)| {
             let toks: Vec<&str> = toks.iter().map(String::as_str).collect();
-            let blocked = blocked(searched, window.left(), &toks, right);
+            let blocked = searched.blockers(&toks).hold(window.left(), right);
             ln_share + w * fit_with(&toks) - if blocked { TABLE_BLOCKED } else { 0.0 }
         })
         .collect();

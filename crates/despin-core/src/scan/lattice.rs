@@ -15,7 +15,7 @@
 //! beam's paths through it.
 
 use super::{
-    blocked, log_sum_exp, table_left, table_left_trim, Doc, Searched, TableReadings, Window,
+    log_sum_exp, table_left, table_left_trim, Doc, Searched, TableReadings, Window,
     TABLE_BEAM as BEAM, TABLE_BLOCKED,
 };
 use crate::lm::ContextModel;
@@ -145,6 +145,12 @@ fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32, searched: &Searched) ->
             .take_while(|&i| doc.tokens[i].sep != Sep::Break)
             .map(|i| doc.norm_str(i))
             .collect();
+        // What may block each original (the text as written, first, is never blocked).
+        let blockers: Vec<_> = reads[j]
+            .iter()
+            .enumerate()
+            .map(|(k, (toks, _))| (k > 0).then(|| searched.blockers(toks)))
+            .collect();
         for p in &beam {
             for (k, (toks, prior)) in reads[j].iter().enumerate() {
                 // An article just before the match is read as the one this reading takes.
@@ -152,11 +158,10 @@ fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32, searched: &Searched) ->
                 let fit = lm.score(&ctx[table_left_trim(&ctx)..], toks, &[]);
                 // Originals (after the text as written) that would put back a longer
                 // searched wording with their neighbours.
-                let penalty = if k > 0 && blocked(searched, left(&p.hist), toks, &after) {
-                    TABLE_BLOCKED
-                } else {
-                    0.0
-                };
+                let blocked = blockers[k]
+                    .as_ref()
+                    .is_some_and(|b| b.hold(left(&p.hist), &after));
+                let penalty = if blocked { TABLE_BLOCKED } else { 0.0 };
                 choices.push((p.choice, k));
                 next.push(Path {
                     score: p.score + prior + w * fit - penalty,
