@@ -66,17 +66,25 @@ def load_moby(path, wanted):
     return syn
 
 
-def pick_synonyms(word, moby, freq, rng, n):
+def pick_synonyms(word, moby, freq, rng, n, stands_for, share_rate):
+    """Up to `n` common Moby synonyms of `word`, weighted to frequent words. A synonym
+    already picked for another word is kept with probability `share_rate` (`stands_for`:
+    synonym -> the words it was picked for; updated here)."""
     cands = []
     for s in moby.get(word, []):
         if not WORD.match(s) or s == word or s in FUNCTION or s[:4] == word[:4]:
+            continue
+        if share_rate < 1 and stands_for.get(s, {word}) - {word} and rng.random() >= share_rate:
             continue
         c = freq.get(s, 0)
         if c < 2_000_000:
             continue
         cands.append((math.log(c) + rng.gauss(0, 1.5), s))
     cands.sort(reverse=True)
-    return [s for _, s in cands[:n]]
+    picked = [s for _, s in cands[:n]]
+    for s in picked:
+        stands_for.setdefault(s, set()).add(word)
+    return picked
 
 
 def main():
@@ -88,6 +96,10 @@ def main():
     ap.add_argument("--words", type=int, default=3500)
     ap.add_argument("--phrases", type=int, default=8500)
     ap.add_argument("--leaks", type=int, default=40)
+    ap.add_argument("--share-rate", type=float, default=1.0,
+                    help="chance that a synonym already written for another word is written for "
+                         "this one too (1: no limit; 0.13 makes 43%% of replacements in "
+                         "text map back to more than one key, as measured for the real table)")
     ap.add_argument("-o", "--output", required=True)
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -98,15 +110,14 @@ def main():
 
     lines, keys = [], set()
     # Single words: the most frequent content words that have usable synonyms.
-    syn_cache = {}
+    stands_for = {}
     for w in common:
         if len([l for l in lines]) >= a.words:
             break
         if w in FUNCTION or w not in moby:
             continue
-        syns = pick_synonyms(w, moby, freq, rng, nsyn())
+        syns = pick_synonyms(w, moby, freq, rng, nsyn(), stands_for, a.share_rate)
         if syns:
-            syn_cache[w] = syns
             lines.append([w] + syns)
             keys.add(w)
     # Leaks: one-member lines for common nouns of money and measure, and a few others.
@@ -128,7 +139,7 @@ def main():
             continue
         i = rng.choice(slots)
         w = (x, y)[i]
-        syns = pick_synonyms(w, moby, freq, rng, nsyn())
+        syns = pick_synonyms(w, moby, freq, rng, nsyn(), stands_for, a.share_rate)
         if not syns:
             continue
         members = [key]
