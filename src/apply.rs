@@ -479,7 +479,12 @@ pub fn write_plan(plan: &Plan, target: &Destination) -> Result<Vec<PathBuf>> {
         match target {
             Destination::InPlace if f.changed() => jobs.push((f.source.clone(), f)),
             Destination::InPlace => {}
-            Destination::OutDir(dir) => jobs.push((out_path(dir, &f.path)?, f)),
+            Destination::OutDir(dir) => {
+                let out = out_path(dir, &f.path)?;
+                // `--out` naming the files' own directory would write over the originals.
+                crate::output::check_not_input(&out, [f.source.as_path()])?;
+                jobs.push((out, f));
+            }
         }
     }
     let mut written = Vec::with_capacity(jobs.len());

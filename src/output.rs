@@ -71,6 +71,41 @@ pub fn check_writable_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuse to write `out` when it is one of `inputs` (the same file, however it is spelled):
+/// a report, page or compiled dictionary written there would replace what it was made from.
+/// Checked before anything is written.
+pub fn check_not_input<'a>(out: &Path, inputs: impl IntoIterator<Item = &'a Path>) -> Result<()> {
+    let Some(input) = inputs.into_iter().find(|i| same_file(out, i)) else {
+        return Ok(());
+    };
+    let spelled = if input == out {
+        String::new()
+    } else {
+        format!(" (as {})", input.display())
+    };
+    Err(Error::Invalid(format!(
+        "{} is also an input{spelled}: writing it would replace that input; nothing was \
+         written (choose another output)",
+        out.display()
+    )))
+}
+
+/// Whether `a` and `b` name the same existing file (through links, `.` and `..`).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    }
+}
+
 /// A file written in pieces that appears at its path, complete, only on [`AtomicFile::commit`].
 /// Dropped without a commit (an error, a panic), it leaves the target untouched.
 pub struct AtomicFile {

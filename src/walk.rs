@@ -40,7 +40,7 @@ pub struct WalkOptions {
     pub globs: Vec<String>,
     /// Exclude paths matching these globs.
     pub excludes: Vec<String>,
-    /// Directories never read (the output directory), as given.
+    /// Paths never read (the output directory, the report file), as given.
     pub skip_dirs: Vec<PathBuf>,
     /// Skip files whose name is another file's name plus this (in-place backups: with
     /// `.orig`, `a.txt.orig` beside `a.txt`).

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use despin::batch::{self, Batch, BatchOptions, Destination, FileResult, Outcome, Summary};
 use despin::config::{FilesSection, ReportSection};
 use despin::format::{FileType, FormatOptions};
-use despin::output::AtomicFile;
+use despin::output::{self, AtomicFile};
 use despin::report::{write_summary, DocSummary, Format, ReportWriter, Row, Status};
 use despin::scan::Scanner;
 use despin::walk::{self, Input, WalkOptions};
@@ -132,13 +132,16 @@ pub struct Run<'a> {
 const NAMES_SHOWN: usize = 20;
 
 /// Complete `options` from the command line and `[files]`, check an output directory, and
-/// list the inputs: `--files-from`, or a walk of `roots`.
+/// list the inputs: `--files-from`, or a walk of `roots`. `outputs` are the files the run
+/// writes besides repaired files (report, review page): refused when named as inputs, and
+/// left out of the walk, so a run never reads what it (or the run before) wrote.
 pub fn prepare(
     roots: &[PathBuf],
     args: &BatchArgs,
     walk: &WalkOptions,
     options: &mut BatchOptions,
     files: &FilesSection,
+    outputs: &[PathBuf],
 ) -> Result<Box<dyn Iterator<Item = Input>>> {
     options.file_type = args.file_type;
     options.type_rules = batch::type_rules(&files.types)?;
@@ -161,6 +164,13 @@ pub fn prepare(
             if out_dir.is_some() {
                 walk::check_mirror_list(&inputs)?;
             }
+            let listed = inputs.iter().filter_map(|i| match i {
+                Input::File(f) => Some(f.path.as_path()),
+                _ => None,
+            });
+            for o in outputs {
+                output::check_not_input(o, listed.clone())?;
+            }
             Box::new(inputs.into_iter())
         }
         None if roots.is_empty() => bail!("no input: give a directory, files or --files-from"),
@@ -168,7 +178,14 @@ pub fn prepare(
             if out_dir.is_some() {
                 walk::check_mirror_roots(roots)?;
             }
-            Box::new(walk::walk(roots, walk)?)
+            for o in outputs {
+                output::check_not_input(o, roots.iter().map(PathBuf::as_path))?;
+            }
+            let walk = WalkOptions {
+                skip_dirs: walk.skip_dirs.iter().chain(outputs).cloned().collect(),
+                ..walk.clone()
+            };
+            Box::new(walk::walk(roots, &walk)?)
         }
     };
     if let Some(d) = &out_dir {
@@ -256,8 +273,15 @@ impl Sinks {
 pub fn run(r: Run<'_>) -> Result<i32> {
     let args = r.args;
     let mut options = r.options;
-    let inputs = prepare(r.roots, args, &r.walk, &mut options, &r.files)?;
     let report_path = args.report.clone().or_else(|| r.report.path.clone());
+    let inputs = prepare(
+        r.roots,
+        args,
+        &r.walk,
+        &mut options,
+        &r.files,
+        report_path.as_slice(),
+    )?;
     let has_report = report_path.is_some();
     // Rows of findings and rows of files not scanned both go to the report.
     let sinks = std::cell::RefCell::new(Sinks::open(r.stdout.filter(|_| !r.summary), report_path)?);
