@@ -477,7 +477,9 @@ pub fn write_plan(plan: &Plan, target: &Destination) -> Result<Vec<PathBuf>> {
     let mut jobs = Vec::new();
     for f in &plan.files {
         match target {
-            Destination::InPlace if f.changed() => jobs.push((f.source.clone(), f)),
+            Destination::InPlace if f.changed() => {
+                jobs.push((crate::output::in_place_target(&f.source), f))
+            }
             Destination::InPlace => {}
             Destination::OutDir(dir) => {
                 let out = out_path(dir, &f.path)?;

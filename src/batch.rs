@@ -471,7 +471,7 @@ impl<'s> Batch<'s> {
         let dest = match &self.options.target {
             None => None,
             Some(Destination::OutDir(out)) => Some(out.join(&file.rel)),
-            Some(Destination::InPlace { .. }) => Some(file.path.clone()),
+            Some(Destination::InPlace { .. }) => Some(output::in_place_target(&file.path)),
         };
         let mut sink = match dest.as_deref().map(AtomicFile::create).transpose() {
             Ok(s) => s,
@@ -599,7 +599,7 @@ impl<'s> Batch<'s> {
                     b.push(suffix);
                     output::write_atomic_like(Path::new(&b), original, true, Some(&file.path))?;
                 }
-                output::write_atomic(&file.path, new.as_bytes())
+                output::write_atomic(&output::in_place_target(&file.path), new.as_bytes())
             }
         }
     }

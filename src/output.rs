@@ -71,6 +71,17 @@ pub fn check_writable_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The file an in-place rewrite of `path` replaces: the file a symbolic link names (so that
+/// the link stays a link and its target is repaired, as an editor saving through it would),
+/// else `path` itself.
+pub fn in_place_target(path: &Path) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match is_link {
+        true => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        false => path.to_path_buf(),
+    }
+}
+
 /// Refuse to write `out` when it is one of `inputs` (the same file, however it is spelled):
 /// a report, page or compiled dictionary written there would replace what it was made from.
 /// Checked before anything is written.

@@ -466,6 +466,62 @@ fn symlink_loops_are_harmless() {
     assert_eq!(t.text("out/a/x.txt"), "last year");
 }
 
+/// `--in-place` writes through a symbolic link: the link stays a link and the file it names
+/// is repaired (it used to be replaced by a regular file, leaving its target spun), for a link
+/// given by name, one reached with `-L`, and `apply --in-place`.
+#[cfg(unix)]
+#[test]
+fn in_place_repairs_through_symlinks_and_keeps_them() {
+    let t = Tree::new();
+    let is_link = |rel: &str| {
+        fs::symlink_metadata(t.path(rel))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    };
+    t.write("real/a.txt", SPUN.as_bytes());
+    std::os::unix::fs::symlink("real/a.txt", t.path("l.txt")).unwrap();
+    let o = t.despin(&["fix", "l.txt", "--in-place", "--backup", ".orig"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(is_link("l.txt"), "the link was replaced by a file");
+    assert_eq!(t.text("real/a.txt"), FIXED);
+    assert_eq!(t.text("l.txt.orig"), SPUN);
+
+    t.write("in/b.txt", SPUN.as_bytes());
+    std::os::unix::fs::symlink("b.txt", t.path("in/link.txt")).unwrap();
+    let o = t.despin(&["fix", "in", "--in-place", "-L", "-j", "2"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(is_link("in/link.txt"), "the link was replaced by a file");
+    assert_eq!(t.text("in/b.txt"), FIXED);
+
+    t.write("real/a.txt", SPUN.as_bytes());
+    let report = t.despin(&["scan", "l.txt", "--format", "csv"]).stdout;
+    t.write("r.csv", &report);
+    let o = common::command()
+        .current_dir(t.dir.path())
+        .args(["apply", "r.csv", "--in-place", "--accept-empty"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(is_link("l.txt"), "apply replaced the link by a file");
+    assert_eq!(t.text("real/a.txt"), FIXED);
+}
+
 #[test]
 fn single_file_behaviour_is_unchanged() {
     let t = Tree::new();
