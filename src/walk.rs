@@ -178,6 +178,16 @@ impl OmitTracker {
         }
     }
 
+    /// The walk reported `path` as a loop: it is accounted for, not left out.
+    fn looped(&mut self, path: &Path) {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return;
+        };
+        if let Some((_, _, rest)) = self.stack.iter_mut().rev().find(|(_, d, _)| d == dir) {
+            rest.remove(name);
+        }
+    }
+
     /// The walk yielded `path` at `depth`.
     fn seen(&mut self, depth: usize, path: &Path, is_dir: bool, out: &mut Vec<Input>) {
         self.close_to(depth, out);
@@ -264,7 +274,13 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Result<impl Iterator<Item 
                         }));
                     }
                 }
-                Err(e) if is_loop(&e) => out.push(Input::Loop(loop_path(&e).unwrap_or_default())),
+                Err(e) if is_loop(&e) => {
+                    let path = loop_path(&e).unwrap_or_default();
+                    if let Some(t) = &t2 {
+                        t.borrow_mut().looped(&path);
+                    }
+                    out.push(Input::Loop(path));
+                }
                 Err(e) => out.push(Input::Error(Error::Walk(e.to_string()))),
             }
             out

@@ -464,6 +464,18 @@ fn symlink_loops_are_harmless() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(t.text("out/a/x.txt"), "last year");
+    // The loop is named once, as a loop (it was also listed as "ignored or excluded").
+    let o = t.despin(&["fix", "in", "--out", "out2", "-L", "--report", "r.csv"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report = t.text("r.csv");
+    let rows: Vec<&str> = report.lines().filter(|l| l.contains("a/up")).collect();
+    assert_eq!(rows.len(), 1, "{report}");
+    assert!(rows[0].ends_with(",skipped,,symlink loop"), "{report}");
 }
 
 /// `--in-place` writes through a symbolic link: the link stays a link and the file it names
