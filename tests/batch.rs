@@ -534,6 +534,37 @@ fn in_place_repairs_through_symlinks_and_keeps_them() {
     assert_eq!(t.text("real/a.txt"), FIXED);
 }
 
+/// A reader that stops early (`despin scan DIR --report r.csv | head`) ends the listing on
+/// stdout, not the run: the report still gets every finding (it was silently not written,
+/// exit 0).
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_does_not_lose_the_report() {
+    let t = Tree::new();
+    let text = "Talks in the Center East stalled final yr. ".repeat(50);
+    for i in 0..200 {
+        t.write(&format!("in/f{i:03}.txt"), text.as_bytes());
+    }
+    for extra in [&[][..], &["--summary"][..]] {
+        let mut child = common::command()
+            .current_dir(t.dir.path())
+            .args(["scan", "in", "--report", "r.csv", "-j", "2", "--quiet"])
+            .args(extra)
+            .args(["--dict", "dict.csv", "--no-default-dict"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader is gone before the first row
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_ne!(o.status.code(), Some(2), "{err}");
+        let report = t.text("r.csv");
+        assert_eq!(report.lines().count(), 1 + 200 * 100, "{extra:?}: {err}");
+        fs::remove_file(t.path("r.csv")).unwrap();
+    }
+}
+
 #[test]
 fn single_file_behaviour_is_unchanged() {
     let t = Tree::new();

@@ -1,7 +1,7 @@
 //! Options and driver for directory runs of `scan` and `fix`: walking, report file, progress
 //! bar and summary. The work itself is `despin::batch`.
 
-use std::io::{IsTerminal, Read};
+use std::io::{ErrorKind, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -241,7 +241,14 @@ impl Sinks {
     /// A finding's row: to stdout and the report.
     fn finding(&mut self, row: &Row) -> Result<()> {
         if let Some(w) = self.stdout.as_mut() {
-            w.write(row).context("cannot write to stdout")?;
+            match w.write(row) {
+                // A reader that stopped early (`| head`) ends the listing, but a report is
+                // "every finding of the run": the run goes on for it.
+                Err(e) if e.kind() == ErrorKind::BrokenPipe && self.report.is_some() => {
+                    self.stdout = None;
+                }
+                r => r.context("cannot write to stdout")?,
+            }
         }
         self.unscanned(row)
     }
@@ -254,17 +261,17 @@ impl Sinks {
         Ok(())
     }
 
-    /// Finish stdout, print the triage table (`scan --summary`) if any, and put the report
-    /// in place.
+    /// Put the report in place, then finish stdout and print the triage table (`scan
+    /// --summary`) if any: the report first, so that a closed stdout cannot lose it.
     fn finish(self, docs: Option<&mut [DocSummary]>) -> Result<()> {
+        if let Some((w, p)) = self.report {
+            commit_report(w, &p)?;
+        }
         if let Some(w) = self.stdout {
             w.finish().context("cannot write to stdout")?;
         }
         if let Some(docs) = docs {
             write_summary(std::io::stdout().lock(), docs).context("cannot write to stdout")?;
-        }
-        if let Some((w, p)) = self.report {
-            commit_report(w, &p)?;
         }
         Ok(())
     }
