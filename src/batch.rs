@@ -152,7 +152,7 @@ pub enum Outcome {
 /// The result for one file, in the order files are reported.
 #[derive(Debug)]
 pub struct FileResult {
-    /// The input path (empty for a walk error).
+    /// The input path (empty for a walk error that names none).
     pub path: PathBuf,
     /// Its size in bytes (0 if unread).
     pub bytes: u64,
@@ -345,7 +345,7 @@ impl<'s> Batch<'s> {
                 return done(bare(path, Outcome::Skipped(SkipReason::SymlinkLoop)))
             }
             Input::Omitted(path, why) => return done(bare(path, Outcome::Skipped(why.into()))),
-            Input::Error(e) => return done(bare(PathBuf::new(), Outcome::Failed(e))),
+            Input::Error(path, e) => return done(bare(path, Outcome::Failed(e))),
         };
         if let Ok(meta) = std::fs::metadata(&file.path) {
             if meta.len() > self.options.max_filesize {

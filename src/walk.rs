@@ -83,8 +83,8 @@ pub enum Input {
     Loop(PathBuf),
     /// A path the walk leaves out (only with [`WalkOptions::report_omitted`]).
     Omitted(PathBuf, Omission),
-    /// A path that could not be walked.
-    Error(Error),
+    /// A path that could not be walked (empty when the walker did not say which).
+    Error(PathBuf, Error),
 }
 
 impl Input {
@@ -92,7 +92,7 @@ impl Input {
         match self {
             Input::File(f) => &f.path,
             Input::Loop(p) | Input::Omitted(p, _) => p,
-            Input::Error(_) => Path::new(""),
+            Input::Error(p, _) => p,
         }
     }
 }
@@ -275,13 +275,16 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Result<impl Iterator<Item 
                     }
                 }
                 Err(e) if is_loop(&e) => {
-                    let path = loop_path(&e).unwrap_or_default();
+                    let path = error_path(&e).unwrap_or_default();
                     if let Some(t) = &t2 {
                         t.borrow_mut().looped(&path);
                     }
                     out.push(Input::Loop(path));
                 }
-                Err(e) => out.push(Input::Error(Error::Walk(e.to_string()))),
+                Err(e) => out.push(Input::Error(
+                    error_path(&e).unwrap_or_default(),
+                    Error::Walk(e.to_string()),
+                )),
             }
             out
         });
@@ -316,7 +319,7 @@ pub fn corpus_files(root: &Path, ext: Option<&str>) -> Result<Vec<PathBuf>> {
     for input in walk(&[root.to_path_buf()], &opts)? {
         match input {
             Input::File(f) => files.push(f.path),
-            Input::Error(e) => return Err(e),
+            Input::Error(_, e) => return Err(e),
             Input::Loop(_) | Input::Omitted(..) => {}
         }
     }
@@ -393,11 +396,12 @@ pub fn check_mirror_list(inputs: &[Input]) -> Result<()> {
     Ok(())
 }
 
-fn loop_path(e: &ignore::Error) -> Option<PathBuf> {
+/// The path a walk error is about: the link that loops, or the path that could not be read.
+fn error_path(e: &ignore::Error) -> Option<PathBuf> {
     match e {
         ignore::Error::Loop { child, .. } => Some(child.clone()),
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } => loop_path(err),
+        ignore::Error::WithDepth { err, .. } => error_path(err),
         _ => None,
     }
 }

@@ -265,6 +265,8 @@ fn unreadable_file_is_reported_and_the_run_goes_on() {
     sample_tree(&t);
     t.write("in/secret.txt", b"final yr");
     fs::set_permissions(t.path("in/secret.txt"), fs::Permissions::from_mode(0o000)).unwrap();
+    t.write("in/locked/x.txt", b"final yr");
+    fs::set_permissions(t.path("in/locked"), fs::Permissions::from_mode(0o000)).unwrap();
     let o = if common::is_root() {
         // Root reads any file: run despin as `nobody` so that mode 000 blocks it (CI is root).
         if Command::new("setpriv").arg("--version").output().is_err() {
@@ -286,6 +288,8 @@ fn unreadable_file_is_reported_and_the_run_goes_on() {
                 "in",
                 "--out",
                 "out",
+                "--report",
+                "r.csv",
                 "--dict",
                 "dict.csv",
                 "--no-default-dict",
@@ -300,11 +304,19 @@ fn unreadable_file_is_reported_and_the_run_goes_on() {
         );
         o
     } else {
-        t.despin(&["fix", "in", "--out", "out"])
+        t.despin(&["fix", "in", "--out", "out", "--report", "r.csv"])
     };
+    fs::set_permissions(t.path("in/locked"), fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("secret.txt"));
     assert_eq!(t.text("out/a.txt"), FIXED);
+    // Both failures are named in the report by their paths (a directory that could not be
+    // read had an empty path cell).
+    let report = t.text("r.csv");
+    let failed: Vec<&str> = report.lines().filter(|l| l.contains(",failed,")).collect();
+    assert_eq!(failed.len(), 2, "{report}");
+    assert!(failed[0].starts_with("in/locked,"), "{report}");
+    assert!(failed[1].starts_with("in/secret.txt,"), "{report}");
 }
 
 #[test]
