@@ -639,6 +639,87 @@ fn killed_run_leaves_no_partial_file() {
     }
 }
 
+/// Ctrl-C (SIGINT) or SIGTERM in the middle of writing removes the temporary files of the
+/// outputs being written, leaves every output absent or complete, and exits 130: a single
+/// file's `-o` (never cleaned by a later run) as well as a batch run's mirror and report.
+#[cfg(unix)]
+#[test]
+fn interrupted_run_removes_its_temporary_files() {
+    let t = Tree::new();
+    // Plain text over 8 MiB is streamed: its output is written for a while.
+    let big = "Some words of the Center East, final yr.\n".repeat(600_000);
+    t.write("in/big.txt", big.as_bytes());
+    for i in 0..20 {
+        t.write(&format!("in/f{i:02}.txt"), SPUN.as_bytes());
+    }
+    let temps = |dir: &str| -> Vec<PathBuf> {
+        common::files_under(&t.path(dir))
+            .into_iter()
+            .filter(|f| f.to_string_lossy().contains(".despin-tmp-"))
+            .collect()
+    };
+    let runs: [(&[&str], &str, &str); 2] = [
+        (&["fix", "in/big.txt", "-o", "o/big.txt"], "o", "o/big.txt"),
+        (
+            &[
+                "fix",
+                "in",
+                "--out",
+                "m",
+                "--report",
+                "m-report/r.csv",
+                "-j",
+                "1",
+            ],
+            "m",
+            "m-report/r.csv",
+        ),
+    ];
+    for (signal, (args, dir, output)) in ["-INT", "-TERM"].into_iter().zip(runs) {
+        fs::create_dir_all(t.path(dir)).unwrap();
+        let mut child = common::command()
+            .current_dir(t.dir.path())
+            .args(args)
+            .args(["--dict", "dict.csv", "--no-default-dict", "--quiet"])
+            .spawn()
+            .unwrap();
+        // Signal once a temporary file is being written.
+        let mut seen = false;
+        for _ in 0..4000 {
+            seen = !temps(dir).is_empty();
+            if seen || child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(
+            seen,
+            "{args:?}: the run ended before it could be interrupted"
+        );
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "{args:?}");
+        assert_eq!(temps(dir), Vec::<PathBuf>::new(), "{args:?}");
+        assert!(
+            !t.path(output).exists(),
+            "{args:?}: {output} written after the signal"
+        );
+        for f in common::files_under(&t.path(dir)) {
+            let name = f.to_string_lossy();
+            let want = if name.ends_with("big.txt") {
+                big.replace("Center East", "Middle East")
+                    .replace("final yr", "last year")
+            } else {
+                FIXED.to_string()
+            };
+            assert_eq!(t.text(&format!("{dir}/{name}")), want, "{name} is partial");
+        }
+    }
+}
+
 /// A file that cannot be written (its output directory is blocked by a file) fails alone: the
 /// error names it, the others are written, and the run exits 2. Works as root too.
 #[test]

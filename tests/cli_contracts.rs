@@ -144,6 +144,7 @@ fn help_documents_the_exit_codes() {
     let o = common::despin_args(["--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&o.stdout);
     assert!(help.contains("0 success"), "{help}");
+    assert!(help.contains("130 interrupted"), "{help}");
 }
 
 // ---- refusals before writing (items 3, 4) ----
