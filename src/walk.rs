@@ -17,7 +17,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -162,38 +162,48 @@ struct OmitTracker {
 }
 
 impl OmitTracker {
+    fn omitted(&self, dir: &Path, name: &OsStr) -> Input {
+        let why = if !self.hidden && name.to_string_lossy().starts_with('.') {
+            Omission::Hidden
+        } else {
+            Omission::Ignored
+        };
+        Input::Omitted(dir.join(name), why)
+    }
+
     /// Close the directories at `depth` or deeper, yielding their unseen children.
     fn close_to(&mut self, depth: usize, out: &mut Vec<Input>) {
         while self.stack.last().is_some_and(|(d, _, _)| *d >= depth) {
             let (_, dir, rest) = self.stack.pop().unwrap();
-            for name in rest {
-                let path = dir.join(&name);
-                let why = if !self.hidden && name.to_string_lossy().starts_with('.') {
-                    Omission::Hidden
-                } else {
-                    Omission::Ignored
-                };
-                out.push(Input::Omitted(path, why));
-            }
+            out.extend(rest.iter().map(|name| self.omitted(&dir, name)));
         }
     }
 
-    /// The walk reported `path` as a loop: it is accounted for, not left out.
-    fn looped(&mut self, path: &Path) {
+    /// The walk reached `path` (yielded, or reported as a loop): yield the children of its
+    /// directory that sort before it and were left out, so that every path comes in order
+    /// (the walk is sorted by name), and account for `path` itself.
+    fn reached(&mut self, path: &Path, out: &mut Vec<Input>) {
         let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
             return;
         };
-        if let Some((_, _, rest)) = self.stack.iter_mut().rev().find(|(_, d, _)| d == dir) {
-            rest.remove(name);
+        // Directories walked before `path` that do not hold it are finished.
+        while let Some((_, open, rest)) = self.stack.pop_if(|(_, d, _)| !path.starts_with(d)) {
+            out.extend(rest.iter().map(|name| self.omitted(&open, name)));
         }
+        let Some((_, open, rest)) = self.stack.last_mut().filter(|(_, d, _)| d == dir) else {
+            return;
+        };
+        let open = open.clone();
+        let mut earlier = std::mem::take(rest);
+        *rest = earlier.split_off(name);
+        rest.remove(name);
+        out.extend(earlier.iter().map(|n| self.omitted(&open, n)));
     }
 
     /// The walk yielded `path` at `depth`.
     fn seen(&mut self, depth: usize, path: &Path, is_dir: bool, out: &mut Vec<Input>) {
         self.close_to(depth, out);
-        if let (Some((_, _, rest)), Some(name)) = (self.stack.last_mut(), path.file_name()) {
-            rest.remove(name);
-        }
+        self.reached(path, out);
         if is_dir {
             let mut children = BTreeSet::new();
             for e in std::fs::read_dir(path).into_iter().flatten().flatten() {
@@ -277,7 +287,7 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Result<impl Iterator<Item 
                 Err(e) if is_loop(&e) => {
                     let path = error_path(&e).unwrap_or_default();
                     if let Some(t) = &t2 {
-                        t.borrow_mut().looped(&path);
+                        t.borrow_mut().reached(&path, &mut out);
                     }
                     out.push(Input::Loop(path));
                 }

@@ -577,6 +577,46 @@ fn a_closed_stdout_does_not_lose_the_report() {
     }
 }
 
+/// Report rows are in path order, the paths a mirror leaves out (hidden, ignored) included:
+/// they came when their directory was finished, after the files that sort after them.
+#[test]
+fn left_out_paths_are_reported_in_path_order() {
+    let t = Tree::new();
+    t.write("in/.top", b"hidden");
+    t.write("in/a/.h", b"hidden");
+    t.write("in/a/x.txt", SPUN.as_bytes());
+    t.write("in/a/y.log", b"excluded");
+    t.write("in/a/z.txt", SPUN.as_bytes());
+    t.write("in/b/y.txt", SPUN.as_bytes());
+    let o = t.despin(&[
+        "fix",
+        "in",
+        "--out",
+        "out",
+        "--exclude",
+        "*.log",
+        "--report",
+        "r.csv",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report = t.text("r.csv");
+    let mut paths: Vec<PathBuf> = report
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().into())
+        .collect();
+    paths.dedup();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "{report}");
+    assert_eq!(paths.len(), 6, "{report}");
+}
+
 #[test]
 fn single_file_behaviour_is_unchanged() {
     let t = Tree::new();
