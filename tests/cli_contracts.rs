@@ -608,6 +608,24 @@ fn a_report_inside_the_input_tree_is_not_read_by_the_next_run() {
     assert_eq!(d.text("in/a.txt"), FIXED);
 }
 
+/// Stdin (`-`) in a batch run (--report, --out, --in-place) is refused: it was silently
+/// dropped by the walk ("0 files seen", exit 0: "nothing found").
+#[test]
+fn stdin_in_a_batch_run_is_refused_not_ignored() {
+    let d = Dir::new();
+    let runs: [&[&str]; 3] = [
+        &["scan", "-", "--report", "r.json"],
+        &["fix", "-", "--in-place"],
+        &["fix", "-", "--out", "out"],
+    ];
+    for args in runs {
+        let o = d.cmd(args).write_stdin(SPUN).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(err(&o).contains("stdin"), "{args:?}: {}", err(&o));
+    }
+    assert!(!d.path("r.json").exists() && !d.path("out").exists());
+}
+
 // ---- messages (item 18) ----
 
 #[test]

@@ -174,6 +174,12 @@ pub fn prepare(
             Box::new(inputs.into_iter())
         }
         None if roots.is_empty() => bail!("no input: give a directory, files or --files-from"),
+        // The walker would take `-` for a special file and leave it out: nothing read, and
+        // "nothing found".
+        None if roots.iter().any(|r| r.as_os_str() == "-") => bail!(
+            "stdin (`-`) cannot be read in a batch run (--out, --in-place, --report, \
+             directories); save it to a file, or read it alone without those options"
+        ),
         None => {
             if out_dir.is_some() {
                 walk::check_mirror_roots(roots)?;
