@@ -314,6 +314,32 @@ fn a_stale_row_with_no_nearby_match_is_refused() {
     );
 }
 
+/// A JSON Lines report (`scan --format json`, a `--report` not ending in `.csv`) given to
+/// `apply` is named as such, with what to use instead, not "lacks the columns".
+#[test]
+fn a_json_report_is_named_as_such() {
+    let work = Work::new();
+    let (code, json, err) = work.run(&[
+        "scan",
+        "b.txt",
+        "--format",
+        "json",
+        "--no-default-dict",
+        "--dict",
+        "dict.csv",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    work.write("r.json", &json);
+    let (code, _, err) = work.run(&["apply", "r.json", "--in-place"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("r.json:1") && err.contains("JSON Lines"),
+        "{err}"
+    );
+    assert!(err.contains("--format csv"), "{err}");
+    assert_eq!(work.read("b.txt"), TEXT_B);
+}
+
 #[test]
 fn bad_reports_are_refused_whole_naming_the_line() {
     let work = Work::new();
