@@ -348,6 +348,12 @@ impl<'s> Batch<'s> {
             Input::Error(path, e) => return done(bare(path, Outcome::Failed(e))),
         };
         if let Ok(meta) = std::fs::metadata(&file.path) {
+            // A FIFO or device named in a file list (the walker leaves them out): reading it
+            // could wait for a writer forever, or never end (`/dev/zero`). A directory fails
+            // below, with its reason.
+            if !meta.is_file() && !meta.is_dir() {
+                return done(bare(file.path, Outcome::Skipped(SkipReason::NotRegular)));
+            }
             if meta.len() > self.options.max_filesize {
                 let outcome = match self.copy_unread(&file) {
                     Ok(()) => Outcome::Skipped(SkipReason::TooLarge),

@@ -413,6 +413,54 @@ fn report_neutralises_formulas_and_marks_status() {
     assert!(v["doc_score"].is_number());
 }
 
+/// A FIFO or device in a `--files-from` list is skipped as "not a regular file", as the walker
+/// leaves them out: reading one hung the run (a FIFO without writer) or filled memory
+/// (`/dev/zero`).
+#[cfg(unix)]
+#[test]
+fn files_from_skips_fifos_and_devices() {
+    let t = Tree::new();
+    t.write("a.txt", SPUN.as_bytes());
+    let made = Command::new("mkfifo").arg(t.path("pipe")).status();
+    if !made.is_ok_and(|s| s.success()) {
+        common::skip("files_from_skips_fifos_and_devices", "mkfifo is missing");
+        return;
+    }
+    t.write("list.txt", b"a.txt\npipe\n/dev/zero\n");
+    let mut child = common::command()
+        .current_dir(t.dir.path())
+        .args([
+            "fix",
+            "--files-from",
+            "list.txt",
+            "--out",
+            "out",
+            "--report",
+            "r.csv",
+        ])
+        .args(["--dict", "dict.csv", "--no-default-dict", "--quiet"])
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("despin hung on a FIFO or device in --files-from");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(t.text("out/a.txt"), FIXED);
+    let report = t.text("r.csv");
+    for name in ["pipe", "/dev/zero"] {
+        let row = format!("{name},0,0,0,0,,,,0.000,,,,skipped,,not a regular file");
+        assert!(report.contains(&row), "{report}");
+    }
+}
+
 #[test]
 fn files_from_and_globs() {
     let t = Tree::new();
