@@ -477,9 +477,16 @@ pub fn write_plan(plan: &Plan, target: &Destination) -> Result<Vec<PathBuf>> {
     let mut jobs = Vec::new();
     for f in &plan.files {
         match target {
-            Destination::InPlace if f.changed() => jobs.push((f.source.clone(), f)),
+            Destination::InPlace if f.changed() => {
+                jobs.push((crate::output::in_place_target(&f.source), f))
+            }
             Destination::InPlace => {}
-            Destination::OutDir(dir) => jobs.push((out_path(dir, &f.path)?, f)),
+            Destination::OutDir(dir) => {
+                let out = out_path(dir, &f.path)?;
+                // `--out` naming the files' own directory would write over the originals.
+                crate::output::check_not_input(&out, [f.source.as_path()])?;
+                jobs.push((out, f));
+            }
         }
     }
     let mut written = Vec::with_capacity(jobs.len());

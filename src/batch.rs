@@ -152,7 +152,7 @@ pub enum Outcome {
 /// The result for one file, in the order files are reported.
 #[derive(Debug)]
 pub struct FileResult {
-    /// The input path (empty for a walk error).
+    /// The input path (empty for a walk error that names none).
     pub path: PathBuf,
     /// Its size in bytes (0 if unread).
     pub bytes: u64,
@@ -345,9 +345,15 @@ impl<'s> Batch<'s> {
                 return done(bare(path, Outcome::Skipped(SkipReason::SymlinkLoop)))
             }
             Input::Omitted(path, why) => return done(bare(path, Outcome::Skipped(why.into()))),
-            Input::Error(e) => return done(bare(PathBuf::new(), Outcome::Failed(e))),
+            Input::Error(path, e) => return done(bare(path, Outcome::Failed(e))),
         };
         if let Ok(meta) = std::fs::metadata(&file.path) {
+            // A FIFO or device named in a file list (the walker leaves them out): reading it
+            // could wait for a writer forever, or never end (`/dev/zero`). A directory fails
+            // below, with its reason.
+            if !meta.is_file() && !meta.is_dir() {
+                return done(bare(file.path, Outcome::Skipped(SkipReason::NotRegular)));
+            }
             if meta.len() > self.options.max_filesize {
                 let outcome = match self.copy_unread(&file) {
                     Ok(()) => Outcome::Skipped(SkipReason::TooLarge),
@@ -471,7 +477,7 @@ impl<'s> Batch<'s> {
         let dest = match &self.options.target {
             None => None,
             Some(Destination::OutDir(out)) => Some(out.join(&file.rel)),
-            Some(Destination::InPlace { .. }) => Some(file.path.clone()),
+            Some(Destination::InPlace { .. }) => Some(output::in_place_target(&file.path)),
         };
         let mut sink = match dest.as_deref().map(AtomicFile::create).transpose() {
             Ok(s) => s,
@@ -599,7 +605,7 @@ impl<'s> Batch<'s> {
                     b.push(suffix);
                     output::write_atomic_like(Path::new(&b), original, true, Some(&file.path))?;
                 }
-                output::write_atomic(&file.path, new.as_bytes())
+                output::write_atomic(&output::in_place_target(&file.path), new.as_bytes())
             }
         }
     }

@@ -36,10 +36,14 @@ impl std::fmt::Display for NotText {
     }
 }
 
+/// Whether bytes starting a file make it binary: NUL bytes in the first 8 KiB.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
 /// Classify bytes as text (returning the `&str`) or say why not.
 pub fn as_text(bytes: &[u8]) -> std::result::Result<&str, NotText> {
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    if looks_binary(bytes) {
         return Err(NotText::Binary);
     }
     std::str::from_utf8(bytes).map_err(|e| {
@@ -61,7 +65,7 @@ pub fn check_reader(mut r: impl Read) -> std::io::Result<std::result::Result<(),
         let carried = buf.len();
         let n = r.by_ref().take(BLOCK as u64).read_to_end(&mut buf)?;
         if first {
-            if buf[..buf.len().min(8192)].contains(&0) {
+            if looks_binary(&buf) {
                 return Ok(Err(NotText::Binary));
             }
             first = false;
@@ -91,7 +95,7 @@ pub fn check_reader(mut r: impl Read) -> std::io::Result<std::result::Result<(),
     }
 }
 
-/// Read all of stdin as UTF-8 text.
+/// Read all of stdin as UTF-8 text (binary input refused, as in [`as_text`]).
 pub fn read_stdin() -> Result<String> {
     let mut buf = Vec::new();
     std::io::stdin()
@@ -104,7 +108,7 @@ pub fn read_stdin() -> Result<String> {
     into_text(Path::new("-"), buf)
 }
 
-/// Read a file as UTF-8 text.
+/// Read a file as UTF-8 text (a binary file refused, as in [`as_text`]).
 pub fn read_file(path: &Path) -> Result<String> {
     let buf = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -114,6 +118,11 @@ pub fn read_file(path: &Path) -> Result<String> {
 }
 
 fn into_text(path: &Path, buf: Vec<u8>) -> Result<String> {
+    if looks_binary(&buf) {
+        return Err(Error::Binary {
+            path: path.to_path_buf(),
+        });
+    }
     String::from_utf8(buf).map_err(|e| {
         let bytes = e.as_bytes();
         let offset = e.utf8_error().valid_up_to();

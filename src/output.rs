@@ -9,8 +9,10 @@
 //! recognised by [`is_stale_temp`] (its process is gone) and removed by the next batch run
 //! that walks its directory.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, RwLock};
 
 use crate::error::{Error, Result};
 
@@ -71,6 +73,93 @@ pub fn check_writable_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The file an in-place rewrite of `path` replaces: the file a symbolic link names (so that
+/// the link stays a link and its target is repaired, as an editor saving through it would),
+/// else `path` itself.
+pub fn in_place_target(path: &Path) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match is_link {
+        true => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        false => path.to_path_buf(),
+    }
+}
+
+/// Refuse to write `out` when it is one of `inputs` (the same file, however it is spelled):
+/// a report, page or compiled dictionary written there would replace what it was made from.
+/// Checked before anything is written.
+pub fn check_not_input<'a>(out: &Path, inputs: impl IntoIterator<Item = &'a Path>) -> Result<()> {
+    let Some(input) = inputs.into_iter().find(|i| same_file(out, i)) else {
+        return Ok(());
+    };
+    let spelled = if input == out {
+        String::new()
+    } else {
+        format!(" (as {})", input.display())
+    };
+    Err(Error::Invalid(format!(
+        "{} is also an input{spelled}: writing it would replace that input; nothing was \
+         written (choose another output)",
+        out.display()
+    )))
+}
+
+/// Whether `a` and `b` name the same existing file (through links, `.` and `..`).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    }
+}
+
+/// The temporary files of this process not yet committed or dropped, for
+/// [`remove_live_temps`]. Creating one holds [`CREATING`] for reading, so that the removal,
+/// which takes it for writing and never gives it back, misses none being created.
+static LIVE: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+static CREATING: RwLock<()> = RwLock::new(());
+
+/// Remove the temporary files this process is writing, and stop it creating more: for an
+/// interrupted run (Ctrl-C, SIGTERM) about to exit, so that it leaves no partial file behind,
+/// not even a hidden one. Outputs already committed stay; those in progress never appear.
+pub fn remove_live_temps() {
+    // Held until the process exits: no temporary file is created after this.
+    std::mem::forget(CREATING.write().unwrap_or_else(|e| e.into_inner()));
+    let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    for p in live.iter().flatten() {
+        let _ = std::fs::remove_file(p);
+    }
+    // The lock stays taken too: a commit racing with the exit must not unregister.
+    std::mem::forget(live);
+}
+
+/// A temporary file's entry in [`LIVE`], removed when the file is committed or dropped.
+struct Live(PathBuf);
+
+impl Live {
+    fn new(path: &Path) -> Live {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        live.get_or_insert_with(HashSet::new)
+            .insert(path.to_path_buf());
+        Live(path.to_path_buf())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(set) = live.as_mut() {
+            set.remove(&self.0);
+        }
+    }
+}
+
 /// A file written in pieces that appears at its path, complete, only on [`AtomicFile::commit`].
 /// Dropped without a commit (an error, a panic), it leaves the target untouched.
 pub struct AtomicFile {
@@ -78,6 +167,8 @@ pub struct AtomicFile {
     tmp: tempfile::NamedTempFile,
     sync: bool,
     like: Option<PathBuf>,
+    // Declared after `tmp`, so dropped after the file is deleted or renamed.
+    _live: Live,
 }
 
 impl AtomicFile {
@@ -101,12 +192,16 @@ impl AtomicFile {
             // Created like any new file (the umask applies), not 0600.
             b.permissions(std::fs::Permissions::from_mode(0o666));
         }
+        let creating = CREATING.read().unwrap_or_else(|e| e.into_inner());
         let tmp = b.tempfile_in(dir).map_err(io)?;
+        let live = Live::new(tmp.path());
+        drop(creating);
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp,
             sync: true,
             like: None,
+            _live: live,
         })
     }
 

@@ -119,14 +119,20 @@ pub fn read_reviewed(path: &Path, data: &[u8]) -> Result<Vec<ReviewedRow>> {
         }
     }
     if !missing.is_empty() {
+        let body = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+        let message = if body.trim_ascii_start().starts_with(b"{") {
+            // The other format despin writes reports in.
+            "a JSON Lines report: reviews are CSV (`despin scan --format csv`, or a `--report` \
+             ending in `.csv`)"
+                .to_string()
+        } else {
+            format!(
+                "report lacks the column(s) {} (is this a `despin scan --format csv` report?)",
+                missing.join(", ")
+            )
+        };
         return Err(Error::ReportRows {
-            rows: vec![err(
-                1,
-                format!(
-                    "report lacks the column(s) {} (is this a `despin scan --format csv` report?)",
-                    missing.join(", ")
-                ),
-            )],
+            rows: vec![err(1, message)],
         });
     }
     let context_col = find("context");

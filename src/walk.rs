@@ -17,7 +17,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -40,7 +40,7 @@ pub struct WalkOptions {
     pub globs: Vec<String>,
     /// Exclude paths matching these globs.
     pub excludes: Vec<String>,
-    /// Directories never read (the output directory), as given.
+    /// Paths never read (the output directory, the report file), as given.
     pub skip_dirs: Vec<PathBuf>,
     /// Skip files whose name is another file's name plus this (in-place backups: with
     /// `.orig`, `a.txt.orig` beside `a.txt`).
@@ -83,8 +83,8 @@ pub enum Input {
     Loop(PathBuf),
     /// A path the walk leaves out (only with [`WalkOptions::report_omitted`]).
     Omitted(PathBuf, Omission),
-    /// A path that could not be walked.
-    Error(Error),
+    /// A path that could not be walked (empty when the walker did not say which).
+    Error(PathBuf, Error),
 }
 
 impl Input {
@@ -92,7 +92,7 @@ impl Input {
         match self {
             Input::File(f) => &f.path,
             Input::Loop(p) | Input::Omitted(p, _) => p,
-            Input::Error(_) => Path::new(""),
+            Input::Error(p, _) => p,
         }
     }
 }
@@ -162,28 +162,48 @@ struct OmitTracker {
 }
 
 impl OmitTracker {
+    fn omitted(&self, dir: &Path, name: &OsStr) -> Input {
+        let why = if !self.hidden && name.to_string_lossy().starts_with('.') {
+            Omission::Hidden
+        } else {
+            Omission::Ignored
+        };
+        Input::Omitted(dir.join(name), why)
+    }
+
     /// Close the directories at `depth` or deeper, yielding their unseen children.
     fn close_to(&mut self, depth: usize, out: &mut Vec<Input>) {
         while self.stack.last().is_some_and(|(d, _, _)| *d >= depth) {
             let (_, dir, rest) = self.stack.pop().unwrap();
-            for name in rest {
-                let path = dir.join(&name);
-                let why = if !self.hidden && name.to_string_lossy().starts_with('.') {
-                    Omission::Hidden
-                } else {
-                    Omission::Ignored
-                };
-                out.push(Input::Omitted(path, why));
-            }
+            out.extend(rest.iter().map(|name| self.omitted(&dir, name)));
         }
+    }
+
+    /// The walk reached `path` (yielded, or reported as a loop): yield the children of its
+    /// directory that sort before it and were left out, so that every path comes in order
+    /// (the walk is sorted by name), and account for `path` itself.
+    fn reached(&mut self, path: &Path, out: &mut Vec<Input>) {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return;
+        };
+        // Directories walked before `path` that do not hold it are finished.
+        while let Some((_, open, rest)) = self.stack.pop_if(|(_, d, _)| !path.starts_with(d)) {
+            out.extend(rest.iter().map(|name| self.omitted(&open, name)));
+        }
+        let Some((_, open, rest)) = self.stack.last_mut().filter(|(_, d, _)| d == dir) else {
+            return;
+        };
+        let open = open.clone();
+        let mut earlier = std::mem::take(rest);
+        *rest = earlier.split_off(name);
+        rest.remove(name);
+        out.extend(earlier.iter().map(|n| self.omitted(&open, n)));
     }
 
     /// The walk yielded `path` at `depth`.
     fn seen(&mut self, depth: usize, path: &Path, is_dir: bool, out: &mut Vec<Input>) {
         self.close_to(depth, out);
-        if let (Some((_, _, rest)), Some(name)) = (self.stack.last_mut(), path.file_name()) {
-            rest.remove(name);
-        }
+        self.reached(path, out);
         if is_dir {
             let mut children = BTreeSet::new();
             for e in std::fs::read_dir(path).into_iter().flatten().flatten() {
@@ -264,8 +284,17 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Result<impl Iterator<Item 
                         }));
                     }
                 }
-                Err(e) if is_loop(&e) => out.push(Input::Loop(loop_path(&e).unwrap_or_default())),
-                Err(e) => out.push(Input::Error(Error::Walk(e.to_string()))),
+                Err(e) if is_loop(&e) => {
+                    let path = error_path(&e).unwrap_or_default();
+                    if let Some(t) = &t2 {
+                        t.borrow_mut().reached(&path, &mut out);
+                    }
+                    out.push(Input::Loop(path));
+                }
+                Err(e) => out.push(Input::Error(
+                    error_path(&e).unwrap_or_default(),
+                    Error::Walk(e.to_string()),
+                )),
             }
             out
         });
@@ -300,7 +329,7 @@ pub fn corpus_files(root: &Path, ext: Option<&str>) -> Result<Vec<PathBuf>> {
     for input in walk(&[root.to_path_buf()], &opts)? {
         match input {
             Input::File(f) => files.push(f.path),
-            Input::Error(e) => return Err(e),
+            Input::Error(_, e) => return Err(e),
             Input::Loop(_) | Input::Omitted(..) => {}
         }
     }
@@ -377,11 +406,12 @@ pub fn check_mirror_list(inputs: &[Input]) -> Result<()> {
     Ok(())
 }
 
-fn loop_path(e: &ignore::Error) -> Option<PathBuf> {
+/// The path a walk error is about: the link that loops, or the path that could not be read.
+fn error_path(e: &ignore::Error) -> Option<PathBuf> {
     match e {
         ignore::Error::Loop { child, .. } => Some(child.clone()),
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } => loop_path(err),
+        ignore::Error::WithDepth { err, .. } => error_path(err),
         _ => None,
     }
 }

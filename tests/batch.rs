@@ -265,6 +265,8 @@ fn unreadable_file_is_reported_and_the_run_goes_on() {
     sample_tree(&t);
     t.write("in/secret.txt", b"final yr");
     fs::set_permissions(t.path("in/secret.txt"), fs::Permissions::from_mode(0o000)).unwrap();
+    t.write("in/locked/x.txt", b"final yr");
+    fs::set_permissions(t.path("in/locked"), fs::Permissions::from_mode(0o000)).unwrap();
     let o = if common::is_root() {
         // Root reads any file: run despin as `nobody` so that mode 000 blocks it (CI is root).
         if Command::new("setpriv").arg("--version").output().is_err() {
@@ -286,6 +288,8 @@ fn unreadable_file_is_reported_and_the_run_goes_on() {
                 "in",
                 "--out",
                 "out",
+                "--report",
+                "r.csv",
                 "--dict",
                 "dict.csv",
                 "--no-default-dict",
@@ -300,11 +304,19 @@ fn unreadable_file_is_reported_and_the_run_goes_on() {
         );
         o
     } else {
-        t.despin(&["fix", "in", "--out", "out"])
+        t.despin(&["fix", "in", "--out", "out", "--report", "r.csv"])
     };
+    fs::set_permissions(t.path("in/locked"), fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("secret.txt"));
     assert_eq!(t.text("out/a.txt"), FIXED);
+    // Both failures are named in the report by their paths (a directory that could not be
+    // read had an empty path cell).
+    let report = t.text("r.csv");
+    let failed: Vec<&str> = report.lines().filter(|l| l.contains(",failed,")).collect();
+    assert_eq!(failed.len(), 2, "{report}");
+    assert!(failed[0].starts_with("in/locked,"), "{report}");
+    assert!(failed[1].starts_with("in/secret.txt,"), "{report}");
 }
 
 #[test]
@@ -401,6 +413,54 @@ fn report_neutralises_formulas_and_marks_status() {
     assert!(v["doc_score"].is_number());
 }
 
+/// A FIFO or device in a `--files-from` list is skipped as "not a regular file", as the walker
+/// leaves them out: reading one hung the run (a FIFO without writer) or filled memory
+/// (`/dev/zero`).
+#[cfg(unix)]
+#[test]
+fn files_from_skips_fifos_and_devices() {
+    let t = Tree::new();
+    t.write("a.txt", SPUN.as_bytes());
+    let made = Command::new("mkfifo").arg(t.path("pipe")).status();
+    if !made.is_ok_and(|s| s.success()) {
+        common::skip("files_from_skips_fifos_and_devices", "mkfifo is missing");
+        return;
+    }
+    t.write("list.txt", b"a.txt\npipe\n/dev/zero\n");
+    let mut child = common::command()
+        .current_dir(t.dir.path())
+        .args([
+            "fix",
+            "--files-from",
+            "list.txt",
+            "--out",
+            "out",
+            "--report",
+            "r.csv",
+        ])
+        .args(["--dict", "dict.csv", "--no-default-dict", "--quiet"])
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("despin hung on a FIFO or device in --files-from");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(t.text("out/a.txt"), FIXED);
+    let report = t.text("r.csv");
+    for name in ["pipe", "/dev/zero"] {
+        let row = format!("{name},0,0,0,0,,,,0.000,,,,skipped,,not a regular file");
+        assert!(report.contains(&row), "{report}");
+    }
+}
+
 #[test]
 fn files_from_and_globs() {
     let t = Tree::new();
@@ -464,6 +524,145 @@ fn symlink_loops_are_harmless() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(t.text("out/a/x.txt"), "last year");
+    // The loop is named once, as a loop (it was also listed as "ignored or excluded").
+    let o = t.despin(&["fix", "in", "--out", "out2", "-L", "--report", "r.csv"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report = t.text("r.csv");
+    let rows: Vec<&str> = report.lines().filter(|l| l.contains("a/up")).collect();
+    assert_eq!(rows.len(), 1, "{report}");
+    assert!(rows[0].ends_with(",skipped,,symlink loop"), "{report}");
+}
+
+/// `--in-place` writes through a symbolic link: the link stays a link and the file it names
+/// is repaired (it used to be replaced by a regular file, leaving its target spun), for a link
+/// given by name, one reached with `-L`, and `apply --in-place`.
+#[cfg(unix)]
+#[test]
+fn in_place_repairs_through_symlinks_and_keeps_them() {
+    let t = Tree::new();
+    let is_link = |rel: &str| {
+        fs::symlink_metadata(t.path(rel))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    };
+    t.write("real/a.txt", SPUN.as_bytes());
+    std::os::unix::fs::symlink("real/a.txt", t.path("l.txt")).unwrap();
+    let o = t.despin(&["fix", "l.txt", "--in-place", "--backup", ".orig"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(is_link("l.txt"), "the link was replaced by a file");
+    assert_eq!(t.text("real/a.txt"), FIXED);
+    assert_eq!(t.text("l.txt.orig"), SPUN);
+
+    t.write("in/b.txt", SPUN.as_bytes());
+    std::os::unix::fs::symlink("b.txt", t.path("in/link.txt")).unwrap();
+    let o = t.despin(&["fix", "in", "--in-place", "-L", "-j", "2"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(is_link("in/link.txt"), "the link was replaced by a file");
+    assert_eq!(t.text("in/b.txt"), FIXED);
+
+    t.write("real/a.txt", SPUN.as_bytes());
+    let report = t.despin(&["scan", "l.txt", "--format", "csv"]).stdout;
+    t.write("r.csv", &report);
+    let o = common::command()
+        .current_dir(t.dir.path())
+        .args(["apply", "r.csv", "--in-place", "--accept-empty"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(is_link("l.txt"), "apply replaced the link by a file");
+    assert_eq!(t.text("real/a.txt"), FIXED);
+}
+
+/// A reader that stops early (`despin scan DIR --report r.csv | head`) ends the listing on
+/// stdout, not the run: the report still gets every finding (it was silently not written,
+/// exit 0).
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_does_not_lose_the_report() {
+    let t = Tree::new();
+    let text = "Talks in the Center East stalled final yr. ".repeat(50);
+    for i in 0..200 {
+        t.write(&format!("in/f{i:03}.txt"), text.as_bytes());
+    }
+    for extra in [&[][..], &["--summary"][..]] {
+        let mut child = common::command()
+            .current_dir(t.dir.path())
+            .args(["scan", "in", "--report", "r.csv", "-j", "2", "--quiet"])
+            .args(extra)
+            .args(["--dict", "dict.csv", "--no-default-dict"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader is gone before the first row
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_ne!(o.status.code(), Some(2), "{err}");
+        let report = t.text("r.csv");
+        assert_eq!(report.lines().count(), 1 + 200 * 100, "{extra:?}: {err}");
+        fs::remove_file(t.path("r.csv")).unwrap();
+    }
+}
+
+/// Report rows are in path order, the paths a mirror leaves out (hidden, ignored) included:
+/// they came when their directory was finished, after the files that sort after them.
+#[test]
+fn left_out_paths_are_reported_in_path_order() {
+    let t = Tree::new();
+    t.write("in/.top", b"hidden");
+    t.write("in/a/.h", b"hidden");
+    t.write("in/a/x.txt", SPUN.as_bytes());
+    t.write("in/a/y.log", b"excluded");
+    t.write("in/a/z.txt", SPUN.as_bytes());
+    t.write("in/b/y.txt", SPUN.as_bytes());
+    let o = t.despin(&[
+        "fix",
+        "in",
+        "--out",
+        "out",
+        "--exclude",
+        "*.log",
+        "--report",
+        "r.csv",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report = t.text("r.csv");
+    let mut paths: Vec<PathBuf> = report
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().into())
+        .collect();
+    paths.dedup();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "{report}");
+    assert_eq!(paths.len(), 6, "{report}");
 }
 
 #[test]
@@ -525,6 +724,87 @@ fn killed_run_leaves_no_partial_file() {
     assert_eq!(files.len(), 40, "{files:?}");
     for f in files {
         assert_eq!(t.text(&format!("out/{}", f.display())), want);
+    }
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM in the middle of writing removes the temporary files of the
+/// outputs being written, leaves every output absent or complete, and exits 130: a single
+/// file's `-o` (never cleaned by a later run) as well as a batch run's mirror and report.
+#[cfg(unix)]
+#[test]
+fn interrupted_run_removes_its_temporary_files() {
+    let t = Tree::new();
+    // Plain text over 8 MiB is streamed: its output is written for a while.
+    let big = "Some words of the Center East, final yr.\n".repeat(600_000);
+    t.write("in/big.txt", big.as_bytes());
+    for i in 0..20 {
+        t.write(&format!("in/f{i:02}.txt"), SPUN.as_bytes());
+    }
+    let temps = |dir: &str| -> Vec<PathBuf> {
+        common::files_under(&t.path(dir))
+            .into_iter()
+            .filter(|f| f.to_string_lossy().contains(".despin-tmp-"))
+            .collect()
+    };
+    let runs: [(&[&str], &str, &str); 2] = [
+        (&["fix", "in/big.txt", "-o", "o/big.txt"], "o", "o/big.txt"),
+        (
+            &[
+                "fix",
+                "in",
+                "--out",
+                "m",
+                "--report",
+                "m-report/r.csv",
+                "-j",
+                "1",
+            ],
+            "m",
+            "m-report/r.csv",
+        ),
+    ];
+    for (signal, (args, dir, output)) in ["-INT", "-TERM"].into_iter().zip(runs) {
+        fs::create_dir_all(t.path(dir)).unwrap();
+        let mut child = common::command()
+            .current_dir(t.dir.path())
+            .args(args)
+            .args(["--dict", "dict.csv", "--no-default-dict", "--quiet"])
+            .spawn()
+            .unwrap();
+        // Signal once a temporary file is being written.
+        let mut seen = false;
+        for _ in 0..4000 {
+            seen = !temps(dir).is_empty();
+            if seen || child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(
+            seen,
+            "{args:?}: the run ended before it could be interrupted"
+        );
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "{args:?}");
+        assert_eq!(temps(dir), Vec::<PathBuf>::new(), "{args:?}");
+        assert!(
+            !t.path(output).exists(),
+            "{args:?}: {output} written after the signal"
+        );
+        for f in common::files_under(&t.path(dir)) {
+            let name = f.to_string_lossy();
+            let want = if name.ends_with("big.txt") {
+                big.replace("Center East", "Middle East")
+                    .replace("final yr", "last year")
+            } else {
+                FIXED.to_string()
+            };
+            assert_eq!(t.text(&format!("{dir}/{name}")), want, "{name} is partial");
+        }
     }
 }
 

@@ -144,6 +144,7 @@ fn help_documents_the_exit_codes() {
     let o = common::despin_args(["--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&o.stdout);
     assert!(help.contains("0 success"), "{help}");
+    assert!(help.contains("130 interrupted"), "{help}");
 }
 
 // ---- refusals before writing (items 3, 4) ----
@@ -507,6 +508,122 @@ fn jsonl_report_doc_score_is_the_records() {
         (heavy_row["doc_score"].as_f64().unwrap() - h).abs() < 1e-6,
         "{heavy_row}"
     );
+}
+
+// ---- outputs that are inputs (audit) ----
+
+/// A named output (report, review page, compiled dictionary) that is one of the run's own
+/// inputs is refused before anything is written: the input is never replaced by it.
+#[test]
+fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
+    let d = Dir::new();
+    d.write("in/a.txt", SPUN);
+    d.write("table.txt", "final yr|last year\n");
+    d.write("list.txt", "in/a.txt\n");
+    let with_dict: [&[&str]; 5] = [
+        &["scan", "in/a.txt", "--report", "in/a.txt"],
+        &["scan", "--files-from", "list.txt", "--report", "./in/a.txt"],
+        &["fix", "in/a.txt", "--in-place", "--report", "in/a.txt"],
+        &["review", "in/a.txt", "-o", "in/a.txt"],
+        &[
+            "review",
+            "in/a.txt",
+            "-o",
+            "page.html",
+            "--report",
+            "in/a.txt",
+        ],
+    ];
+    for args in with_dict {
+        let o = d.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(err(&o).contains("in/a.txt"), "{args:?}: {}", err(&o));
+        assert_eq!(d.text("in/a.txt"), SPUN, "{args:?} replaced its input");
+    }
+    assert!(!d.path("page.html").exists());
+    let bare: [&[&str]; 3] = [
+        &["dict", "build", "dict.csv", "-o", "dict.csv"],
+        &[
+            "dict",
+            "import",
+            "--format",
+            "pipe",
+            "table.txt",
+            "-o",
+            "table.txt",
+        ],
+        &["review", "--from-report", "dict.csv", "-o", "dict.csv"],
+    ];
+    for args in bare {
+        let o = run_bare(&d, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(
+            err(&o).contains("nothing was written"),
+            "{args:?}: {}",
+            err(&o)
+        );
+    }
+    assert_eq!(d.text("dict.csv"), DICT);
+    assert_eq!(d.text("table.txt"), "final yr|last year\n");
+}
+
+/// A report or review page written inside the tree being walked is not read back as an
+/// input by the next run (despin never reads what it writes).
+#[test]
+fn a_report_inside_the_input_tree_is_not_read_by_the_next_run() {
+    let d = Dir::new();
+    d.write("in/a.txt", SPUN);
+    for _ in 0..2 {
+        let o = d.run(&[
+            "scan", "in", "--format", "csv", "--report", "in/r.csv", "-q",
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+        let rows = String::from_utf8(o.stdout).unwrap();
+        assert!(!rows.contains("r.csv"), "{rows}");
+        assert!(
+            !d.text("in/r.csv").contains("in/r.csv"),
+            "the report read itself"
+        );
+    }
+    for _ in 0..2 {
+        let o = d.run(&[
+            "review",
+            "in",
+            "-o",
+            "in/page.html",
+            "--report",
+            "in/r.json",
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+        let report = d.text("in/r.json");
+        assert!(
+            !report.contains("page.html") && !report.contains("r.json"),
+            "{report}"
+        );
+    }
+    // An in-place run does not repair the report it is about to replace.
+    let o = d.run(&["fix", "in", "--in-place", "--report", "in/r.csv", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(!d.text("in/r.csv").contains("in/r.csv"));
+    assert_eq!(d.text("in/a.txt"), FIXED);
+}
+
+/// Stdin (`-`) in a batch run (--report, --out, --in-place) is refused: it was silently
+/// dropped by the walk ("0 files seen", exit 0: "nothing found").
+#[test]
+fn stdin_in_a_batch_run_is_refused_not_ignored() {
+    let d = Dir::new();
+    let runs: [&[&str]; 3] = [
+        &["scan", "-", "--report", "r.json"],
+        &["fix", "-", "--in-place"],
+        &["fix", "-", "--out", "out"],
+    ];
+    for args in runs {
+        let o = d.cmd(args).write_stdin(SPUN).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(err(&o).contains("stdin"), "{args:?}: {}", err(&o));
+    }
+    assert!(!d.path("r.json").exists() && !d.path("out").exists());
 }
 
 // ---- messages (item 18) ----

@@ -161,6 +161,32 @@ fn invalid_utf8_on_stdin_is_a_clear_error() {
     );
 }
 
+/// A file with NUL bytes is binary for a single file and stdin as in a batch run (and as a
+/// single file over 8 MiB already was): a clear error, nothing written, never "repaired".
+#[test]
+fn binary_input_is_a_clear_error_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("blob.dat");
+    std::fs::write(&bin, b"PNG\0\x01 final yr Center East").unwrap();
+    let out = dir.path().join("out.dat");
+    let bin = bin.to_str().unwrap();
+    for args in [
+        vec!["fix", bin],
+        vec!["fix", bin, "-o", out.to_str().unwrap()],
+        vec!["scan", bin],
+    ] {
+        despin(&args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("blob.dat").and(predicate::str::contains("binary")));
+    }
+    assert!(!out.exists());
+    let (code, out, err) = fix_stdin(b"final yr\0");
+    assert_eq!((code, out.len()), (2, 0), "{err}");
+    assert!(err.contains("binary"), "{err}");
+}
+
 #[test]
 fn unreadable_file_is_a_clear_error() {
     despin(&["scan", "/nonexistent/article.txt"])

@@ -199,6 +199,22 @@ fn apply_out_mirrors_paths_and_leaves_inputs() {
     assert_eq!(work.read("b.txt"), TEXT_B);
 }
 
+/// `--out` naming the directory the report's files are in would write each repaired "copy"
+/// over its original: refused before anything is written.
+#[test]
+fn apply_out_onto_the_reports_own_files_is_refused() {
+    let work = Work::new();
+    work.write("review.csv", &reviewed(&work).to_csv());
+    let (code, _, err) = work.run(&["apply", "review.csv", "--out", "."]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("b.txt") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(work.read("docs/a.txt"), TEXT_A);
+    assert_eq!(work.read("b.txt"), TEXT_B);
+}
+
 #[test]
 fn dry_run_prints_a_diff_and_writes_nothing() {
     let work = Work::new();
@@ -296,6 +312,32 @@ fn a_stale_row_with_no_nearby_match_is_refused() {
         err.contains("review.csv:") && err.contains("does not occur"),
         "{err}"
     );
+}
+
+/// A JSON Lines report (`scan --format json`, a `--report` not ending in `.csv`) given to
+/// `apply` is named as such, with what to use instead, not "lacks the columns".
+#[test]
+fn a_json_report_is_named_as_such() {
+    let work = Work::new();
+    let (code, json, err) = work.run(&[
+        "scan",
+        "b.txt",
+        "--format",
+        "json",
+        "--no-default-dict",
+        "--dict",
+        "dict.csv",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    work.write("r.json", &json);
+    let (code, _, err) = work.run(&["apply", "r.json", "--in-place"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("r.json:1") && err.contains("JSON Lines"),
+        "{err}"
+    );
+    assert!(err.contains("--format csv"), "{err}");
+    assert_eq!(work.read("b.txt"), TEXT_B);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Options and driver for directory runs of `scan` and `fix`: walking, report file, progress
 //! bar and summary. The work itself is `despin::batch`.
 
-use std::io::{IsTerminal, Read};
+use std::io::{ErrorKind, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use despin::batch::{self, Batch, BatchOptions, Destination, FileResult, Outcome, Summary};
 use despin::config::{FilesSection, ReportSection};
 use despin::format::{FileType, FormatOptions};
-use despin::output::AtomicFile;
+use despin::output::{self, AtomicFile};
 use despin::report::{write_summary, DocSummary, Format, ReportWriter, Row, Status};
 use despin::scan::Scanner;
 use despin::walk::{self, Input, WalkOptions};
@@ -132,13 +132,16 @@ pub struct Run<'a> {
 const NAMES_SHOWN: usize = 20;
 
 /// Complete `options` from the command line and `[files]`, check an output directory, and
-/// list the inputs: `--files-from`, or a walk of `roots`.
+/// list the inputs: `--files-from`, or a walk of `roots`. `outputs` are the files the run
+/// writes besides repaired files (report, review page): refused when named as inputs, and
+/// left out of the walk, so a run never reads what it (or the run before) wrote.
 pub fn prepare(
     roots: &[PathBuf],
     args: &BatchArgs,
     walk: &WalkOptions,
     options: &mut BatchOptions,
     files: &FilesSection,
+    outputs: &[PathBuf],
 ) -> Result<Box<dyn Iterator<Item = Input>>> {
     options.file_type = args.file_type;
     options.type_rules = batch::type_rules(&files.types)?;
@@ -161,14 +164,34 @@ pub fn prepare(
             if out_dir.is_some() {
                 walk::check_mirror_list(&inputs)?;
             }
+            let listed = inputs.iter().filter_map(|i| match i {
+                Input::File(f) => Some(f.path.as_path()),
+                _ => None,
+            });
+            for o in outputs {
+                output::check_not_input(o, listed.clone())?;
+            }
             Box::new(inputs.into_iter())
         }
         None if roots.is_empty() => bail!("no input: give a directory, files or --files-from"),
+        // The walker would take `-` for a special file and leave it out: nothing read, and
+        // "nothing found".
+        None if roots.iter().any(|r| r.as_os_str() == "-") => bail!(
+            "stdin (`-`) cannot be read in a batch run (--out, --in-place, --report, \
+             directories); save it to a file, or read it alone without those options"
+        ),
         None => {
             if out_dir.is_some() {
                 walk::check_mirror_roots(roots)?;
             }
-            Box::new(walk::walk(roots, walk)?)
+            for o in outputs {
+                output::check_not_input(o, roots.iter().map(PathBuf::as_path))?;
+            }
+            let walk = WalkOptions {
+                skip_dirs: walk.skip_dirs.iter().chain(outputs).cloned().collect(),
+                ..walk.clone()
+            };
+            Box::new(walk::walk(roots, &walk)?)
         }
     };
     if let Some(d) = &out_dir {
@@ -224,7 +247,14 @@ impl Sinks {
     /// A finding's row: to stdout and the report.
     fn finding(&mut self, row: &Row) -> Result<()> {
         if let Some(w) = self.stdout.as_mut() {
-            w.write(row).context("cannot write to stdout")?;
+            match w.write(row) {
+                // A reader that stopped early (`| head`) ends the listing, but a report is
+                // "every finding of the run": the run goes on for it.
+                Err(e) if e.kind() == ErrorKind::BrokenPipe && self.report.is_some() => {
+                    self.stdout = None;
+                }
+                r => r.context("cannot write to stdout")?,
+            }
         }
         self.unscanned(row)
     }
@@ -237,17 +267,17 @@ impl Sinks {
         Ok(())
     }
 
-    /// Finish stdout, print the triage table (`scan --summary`) if any, and put the report
-    /// in place.
+    /// Put the report in place, then finish stdout and print the triage table (`scan
+    /// --summary`) if any: the report first, so that a closed stdout cannot lose it.
     fn finish(self, docs: Option<&mut [DocSummary]>) -> Result<()> {
+        if let Some((w, p)) = self.report {
+            commit_report(w, &p)?;
+        }
         if let Some(w) = self.stdout {
             w.finish().context("cannot write to stdout")?;
         }
         if let Some(docs) = docs {
             write_summary(std::io::stdout().lock(), docs).context("cannot write to stdout")?;
-        }
-        if let Some((w, p)) = self.report {
-            commit_report(w, &p)?;
         }
         Ok(())
     }
@@ -256,8 +286,15 @@ impl Sinks {
 pub fn run(r: Run<'_>) -> Result<i32> {
     let args = r.args;
     let mut options = r.options;
-    let inputs = prepare(r.roots, args, &r.walk, &mut options, &r.files)?;
     let report_path = args.report.clone().or_else(|| r.report.path.clone());
+    let inputs = prepare(
+        r.roots,
+        args,
+        &r.walk,
+        &mut options,
+        &r.files,
+        report_path.as_slice(),
+    )?;
     let has_report = report_path.is_some();
     // Rows of findings and rows of files not scanned both go to the report.
     let sinks = std::cell::RefCell::new(Sinks::open(r.stdout.filter(|_| !r.summary), report_path)?);

@@ -375,6 +375,7 @@ fn run_build(a: BuildArgs) -> Result<i32> {
             .map_or_else(|| "user".into(), |s| s.to_string_lossy().into_owned())
     });
     let dict = Dictionary::from_entries(&name, &origin, &entries)?;
+    output::check_not_input(&a.output, a.files.iter().map(PathBuf::as_path))?;
     output::write_atomic(&a.output, &dict.to_bytes())?;
     eprintln!(
         "despin: wrote {} ({} entries, dictionary `{name}`)",
@@ -620,6 +621,7 @@ fn run_import(a: ImportArgs) -> Result<i32> {
         .map_err(anyhow::Error::from)
         .with_context(|| format!("{}: nothing was imported", a.table.display()))?;
     let dict = Dictionary::from_entries(&name, &a.table, &imported.entries)?;
+    output::check_not_input(&a.output, [a.table.as_path()])?;
     output::write_atomic(&a.output, &dict.to_bytes())?;
     eprintln!(
         "despin: wrote {} (dictionary and profile `{name}`): {} groups, {} entries \

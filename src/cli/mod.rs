@@ -24,6 +24,8 @@ pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FOUND: i32 = 1;
 /// Exit code: an error occurred (the message says which file and why).
 pub const EXIT_ERROR: i32 = 2;
+/// Exit code: interrupted by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Find and repair synonym-spun text ("Center East" for "Middle East", "final yr" for
 /// "last year", "counterfeit consciousness" for "artificial intelligence").
@@ -34,7 +36,8 @@ pub const EXIT_ERROR: i32 = 2;
 /// byte-for-byte identical. `--version` shows the licences and required attributions of the data.
 ///
 /// Exit codes: 0 success (scan: nothing found), 1 scan found something (or, with
-/// --exit-code, fix/apply changed something), 2 error.
+/// --exit-code, fix/apply changed something), 2 error, 130 interrupted (Ctrl-C, SIGTERM:
+/// outputs in progress are removed, finished ones kept).
 #[derive(Parser, Debug)]
 #[command(name = "despin", version = version_text(), about, long_about, after_help = EXAMPLES)]
 pub struct Cli {
@@ -107,6 +110,13 @@ enum Command {
 
 /// Parse arguments, run, and return the process exit code.
 pub fn main() -> i32 {
+    // Outputs are renamed into place complete; on Ctrl-C or SIGTERM the ones in progress
+    // are removed too, so an interrupted run leaves no partial file, not even a hidden one.
+    // (Without a handler, e.g. if another is installed, a later run clears them.)
+    let _ = ctrlc::set_handler(|| {
+        despin::output::remove_live_temps();
+        std::process::exit(EXIT_INTERRUPTED);
+    });
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -71,6 +71,7 @@ pub fn run(args: Args) -> Result<i32> {
     let scanner = args.dict.scanner_for(&settings)?;
     let (docs, items, failed) = match &args.from_report {
         Some(report) => {
+            output::check_not_input(&args.output, [report.as_path()])?;
             let (d, i) = from_report(report, args.base.as_deref(), scanner.dicts())?;
             (d, i, false)
         }
@@ -120,12 +121,16 @@ fn scan(
         max_filesize: despin::batch::DEFAULT_MAX_FILESIZE,
     };
     let walk = args.batch.walk_options(&settings.files.value);
+    let outputs: Vec<PathBuf> = std::iter::once(args.output.clone())
+        .chain(args.batch.report.clone())
+        .collect();
     let inputs = batch::prepare(
         &args.paths,
         &args.batch,
         &walk,
         &mut options,
         &settings.files.value,
+        &outputs,
     )?;
     let mut report = args
         .batch

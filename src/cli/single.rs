@@ -120,7 +120,10 @@ impl Single<'_> {
                 }
                 .into())
             }
-            Err(FileError::NotText(nt)) => Err(anyhow::anyhow!("{label}: {nt}")),
+            Err(FileError::NotText(NotText::Binary)) => Err(despin::Error::Binary {
+                path: path.to_path_buf(),
+            }
+            .into()),
             Err(FileError::Read(e)) => Err(e).with_context(|| format!("cannot read {label}")),
             Err(FileError::Write(e)) => Err(e).context("cannot write the output"),
         }

@@ -46,6 +46,12 @@ pub enum Error {
         /// 1-based line of the first invalid byte.
         line: usize,
     },
+    /// Input holds NUL bytes near its start: binary, not text (as git and ripgrep judge).
+    #[error("{}: binary file (NUL bytes)", path.display())]
+    Binary {
+        /// The file concerned (`-` for stdin).
+        path: PathBuf,
+    },
     /// A named dictionary is not embedded in this build.
     #[error("unknown dictionary `{name}` (embedded: {known})")]
     UnknownDictionary {
