@@ -103,6 +103,60 @@ pub fn check_not_input<'a>(out: &Path, inputs: impl IntoIterator<Item = &'a Path
     )))
 }
 
+/// Refuse to write `out` over an existing file inside one of the directories `roots` that
+/// despin did not write (a report or review page of an earlier run may be replaced): inside
+/// the tree being read, such a file is most likely one of the user's articles, which the
+/// walk leaves out because it is the output. Checked before anything is written.
+pub fn check_not_in_tree<'a>(out: &Path, roots: impl IntoIterator<Item = &'a Path>) -> Result<()> {
+    let Ok(head) = read_head(out) else {
+        return Ok(()); // nothing there (or not a file): nothing to lose
+    };
+    if is_despin_output(&head) {
+        return Ok(());
+    }
+    let Ok(file) = out.canonicalize() else {
+        return Ok(());
+    };
+    let Some(root) = roots
+        .into_iter()
+        .find(|r| r.is_dir() && r.canonicalize().is_ok_and(|r| file.starts_with(r)))
+    else {
+        return Ok(());
+    };
+    Err(Error::Invalid(format!(
+        "{} already exists inside the input directory {} and is not a despin report or \
+         page: writing it would replace that file; nothing was written (choose another \
+         output, or remove the file first)",
+        out.display(),
+        root.display()
+    )))
+}
+
+/// The first 4 KiB of a regular file.
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::ErrorKind::InvalidInput.into());
+    }
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path)?
+        .take(4096)
+        .read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// Whether a file starting with `head` is one despin writes as a report (CSV with the
+/// report's header, JSON Lines rows with a path first) or review page, or is empty.
+fn is_despin_output(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let csv_header = crate::report::COLUMNS.join(",");
+    head.is_empty()
+        || head.starts_with(csv_header.as_bytes())
+        || head.starts_with(br#"{"path":"#)
+        || (head.starts_with(b"<!DOCTYPE html>")
+            && head.windows(15).any(|w| w == b"despin review: "))
+}
+
 /// Whether `a` and `b` name the same existing file (through links, `.` and `..`).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]

@@ -608,6 +608,35 @@ fn a_report_inside_the_input_tree_is_not_read_by_the_next_run() {
     assert_eq!(d.text("in/a.txt"), FIXED);
 }
 
+/// A report or page path naming an existing file inside the walked tree that despin did not
+/// write (most likely an article, which the walk then leaves out) is refused before anything
+/// is written; a report or page of an earlier run there is replaced as usual.
+#[test]
+fn a_report_over_a_file_of_the_input_tree_is_refused() {
+    let d = Dir::new();
+    d.write("in/a.txt", SPUN);
+    d.write("in/notes.csv", "my,own,notes\n");
+    let runs: [&[&str]; 3] = [
+        &["scan", "in", "--report", "in/notes.csv"],
+        &["fix", "in", "--in-place", "--report", "./in/notes.csv"],
+        &["review", "in", "-o", "in/notes.csv"],
+    ];
+    for args in runs {
+        let o = d.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(
+            err(&o).contains("notes.csv") && err(&o).contains("nothing was written"),
+            "{args:?}: {}",
+            err(&o)
+        );
+        assert_eq!(d.text("in/notes.csv"), "my,own,notes\n", "{args:?}");
+        assert_eq!(d.text("in/a.txt"), SPUN, "{args:?}");
+    }
+    // Outside the walked tree the report is written wherever the user says.
+    let o = d.run(&["scan", "in", "--report", "notes.csv", "-q"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+}
+
 /// Stdin (`-`) in a batch run (--report, --out, --in-place) is refused: it was silently
 /// dropped by the walk ("0 files seen", exit 0: "nothing found").
 #[test]

@@ -186,6 +186,7 @@ pub fn prepare(
             }
             for o in outputs {
                 output::check_not_input(o, roots.iter().map(PathBuf::as_path))?;
+                output::check_not_in_tree(o, roots.iter().map(PathBuf::as_path))?;
             }
             let walk = WalkOptions {
                 skip_dirs: walk.skip_dirs.iter().chain(outputs).cloned().collect(),
