@@ -37,12 +37,14 @@ mod lattice;
 pub mod subword;
 pub mod thesaurus_forms;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::case;
 use crate::dict::condition::{all_hold, TokenAccess};
@@ -379,11 +381,18 @@ impl Searched {
     /// The searched wordings around `toks` on an earlier table line than `toks` itself (any
     /// line, if `toks` is not searched): what [`Blockers::hold`] checks against a reading's
     /// neighbours. One lookup, made once per reading.
-    fn blockers(&self, toks: &[&str]) -> Blockers<'_> {
+    /// `key` is a buffer for the joined tokens, reused from reading to reading.
+    fn blockers(&self, toks: &[&str], key: &mut String) -> Blockers<'_> {
         if self.within.is_empty() {
             return Blockers::default();
         }
-        let key = toks.join(" ");
+        key.clear();
+        for (i, t) in toks.iter().enumerate() {
+            if i > 0 {
+                key.push(' ');
+            }
+            key.push_str(t);
+        }
         let own = self.lines.get(key.as_str()).copied().unwrap_or(u32::MAX);
         Blockers {
             around: self.within.get(key.as_str()).map_or(&[], Vec::as_slice),
@@ -474,12 +483,8 @@ fn table_key_p(lm: &ContextModel, e: &EntryRef<'_>) -> Option<f32> {
     if e.kind != EntryKind::Key || e.prior > TABLE_KEY_MAX_SURVIVAL {
         return None;
     }
-    lm.ln_phrase(&key_words(&Doc::new(e.spun))).map(f32::exp)
-}
-
-/// The normalised tokens of a document (an entry's wording, parsed as one).
-fn key_words<'d>(d: &'d Doc<'_>) -> Vec<&'d str> {
-    (0..d.tokens.len()).map(|i| d.norm_str(i)).collect()
+    lm.ln_phrase(&phrase_tokens(e.spun, &mut Vec::new()))
+        .map(f32::exp)
 }
 
 impl VanishingKeys {
@@ -499,7 +504,8 @@ impl VanishingKeys {
         };
         for dict in small() {
             for e in dict.entries().filter(|e| e.kind == EntryKind::Key) {
-                out.searched.add(&key_words(&Doc::new(e.spun)), e.line);
+                out.searched
+                    .add(&phrase_tokens(e.spun, &mut Vec::new()), e.line);
                 let p = table_key_p(lm, &e);
                 for prof in e.profiles() {
                     out.forms.entry(prof.to_string()).or_default();
@@ -823,8 +829,8 @@ impl<'d> Window<'d> {
                 break;
             }
             i -= 1;
-            let fixed = repaired.and_then(|r| r.as_left.get(&i));
-            w.left[w.n_left] = fixed.map_or(doc.norm_str(i), String::as_str);
+            let fixed = repaired.and_then(|r| r.as_left(i));
+            w.left[w.n_left] = fixed.unwrap_or(doc.norm_str(i));
             w.n_left += 1;
             if fixed.is_some() && !repaired.is_some_and(|r| r.as_right.contains_key(&i)) {
                 break;
@@ -839,8 +845,8 @@ impl<'d> Window<'d> {
                 break;
             }
             j += 1;
-            let fixed = repaired.and_then(|r| r.as_right.get(&j));
-            w.right[w.n_right] = fixed.map_or(doc.norm_str(j), String::as_str);
+            let fixed = repaired.and_then(|r| r.as_right(j));
+            w.right[w.n_right] = fixed.unwrap_or(doc.norm_str(j));
             w.n_right += 1;
             if fixed.is_some() && !repaired.is_some_and(|r| r.as_left.contains_key(&j)) {
                 break;
@@ -865,15 +871,15 @@ fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>, w: &Window<'_>) -> Verd
     let (left, right) = (w.left(), w.right());
     // The word-pair model sees the nearest token each side (a break's `.` is no word to it).
     let (l1, r1) = (left.last().copied(), right.first().copied());
-    let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
+    let spun: Toks = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let spun_fit = lm.fit(left, &spun, right);
     let spun_pair_fit = lm.context_fit(l1, &spun, r1);
     let mut best: Option<(usize, f32, f32)> = None;
     let mut best_pair: Option<(f32, f32)> = None;
     let several = e.originals().nth(1).is_some();
+    let mut folded = Vec::new();
     for (k, o) in e.originals().enumerate() {
-        let od = Doc::new(o);
-        let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
+        let toks = phrase_tokens(o, &mut folded);
         let (in_place, fit) = lm.score_and_fit(left, &toks, right);
         let pair_fit = lm.context_fit(l1, &toks, r1);
         // Alternatives are ranked by how likely each is in place (not only how well it
@@ -958,12 +964,15 @@ fn table_decision(
             + TABLE_PAIR_WEIGHT * lm.context_fit(near, toks, right.first().copied())
     };
     let as_written = r.as_written + w * fit_with(&r.spun);
-    let scores: Vec<f32> = r
+    let mut key = String::new();
+    let scores: SmallVec<[f32; 8]> = r
         .originals
         .iter()
         .map(|(toks, ln_share)| {
-            let toks: Vec<&str> = toks.iter().map(String::as_str).collect();
-            let blocked = searched.blockers(&toks).hold(window.left(), right);
+            let toks = toks.words();
+            let blocked = searched
+                .blockers(&toks, &mut key)
+                .hold(window.left(), right);
             ln_share + w * fit_with(&toks) - if blocked { TABLE_BLOCKED } else { 0.0 }
         })
         .collect();
@@ -1002,36 +1011,76 @@ fn table_left_trim(l: &[&str; 2]) -> usize {
     l.iter().take_while(|t| t.is_empty()).count()
 }
 
-/// ln of the sum of the exponentials (`-inf` for none).
-fn log_sum_exp(xs: impl IntoIterator<Item = f32>) -> f32 {
-    let v: Vec<f32> = xs.into_iter().collect();
-    let m = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+/// ln of the sum of the exponentials (`-inf` for none). The values are read twice (their
+/// maximum first), from an iterator cloned rather than collected.
+fn log_sum_exp<I: IntoIterator<Item = f32>>(xs: I) -> f32
+where
+    I::IntoIter: Clone,
+{
+    let xs = xs.into_iter();
+    let m = xs.clone().fold(f32::NEG_INFINITY, f32::max);
     if m == f32::NEG_INFINITY {
         return m;
     }
-    m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
+    m + xs.map(|x| (x - m).exp()).sum::<f32>().ln()
 }
 
 /// The readings of one table match before context: the text as written and each original,
 /// with the log prior of each (see [`table_decision`]), or `None` for text a spinner of this
-/// kind never writes.
-struct TableReadings<'d> {
+/// kind never writes. `'a` is the document's and the entry's.
+struct TableReadings<'a> {
     /// The match's normalised tokens.
-    spun: Vec<&'d str>,
+    spun: Toks<'a>,
     /// ln prior of the text as written (not the spinner's).
     as_written: f32,
     /// Each original's normalised tokens and ln prior, in the entry's order.
-    originals: Vec<(Vec<String>, f32)>,
+    originals: Vec<(OriginalToks<'a>, f32)>,
+}
+
+/// An original's normalised tokens in [`TableReadings`]: borrowed from the entry where it is
+/// in normal form already (nearly always), folded where not.
+#[derive(Debug)]
+struct OriginalToks<'a>(SmallVec<[Cow<'a, str>; 4]>);
+
+impl<'a> OriginalToks<'a> {
+    fn of(original: &'a str, folded: &mut Vec<u8>) -> OriginalToks<'a> {
+        let forms = phrase_forms(original, folded);
+        let folded = std::str::from_utf8(folded).expect("folding keeps UTF-8 valid");
+        OriginalToks(
+            forms
+                .iter()
+                .map(|&f| match f {
+                    Form::Same(t) => Cow::Borrowed(t),
+                    Form::Folded(s, e) => Cow::Owned(folded[s..e].to_string()),
+                })
+                .collect(),
+        )
+    }
+
+    /// The tokens as the context model takes them.
+    fn words(&self) -> Toks<'_> {
+        self.0.iter().map(|t| t.as_ref()).collect()
+    }
+}
+
+/// `s.to_lowercase()`, borrowed where that is `s` itself (lower-case ASCII: nearly every
+/// original), so looking up an original's lower-case form allocates nothing.
+fn lower_case(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
 }
 
 /// A table match's readings and their priors ([`table_decision`] weighs them in context).
-fn table_readings<'d>(
-    doc: &'d Doc<'_>,
+fn table_readings<'a>(
+    doc: &'a Doc<'_>,
     c: &Candidate,
-    e: &EntryRef<'_>,
+    e: &EntryRef<'a>,
     forms: Option<&FxMap<String, u16>>,
     cache: Option<(&FxMap<String, f32>, &[f32])>,
-) -> Option<TableReadings<'d>> {
+) -> Option<TableReadings<'a>> {
     let text = doc.text.as_bytes();
     let (start, end) = (doc.tok(c.first).start, doc.tok(c.last).end);
     let written = &text[start..end];
@@ -1050,27 +1099,24 @@ fn table_readings<'d>(
         return None;
     }
     let lm = ContextModel::embedded();
-    let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
+    let spun: Toks = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let p = e.prior.clamp(0.01, 0.99);
+    let mut folded = Vec::new();
     // ln P (forms per original and the document's beliefs) of each original.
-    let originals: Vec<(Vec<String>, f32)> = e
+    let originals: Vec<(OriginalToks, f32)> = e
         .originals()
         .enumerate()
         .map(|(k, o)| {
-            let od = Doc::new(o);
-            let toks: Vec<String> = (0..od.tokens.len())
-                .map(|i| od.norm_str(i).to_string())
-                .collect();
-            let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
-            let ln_p = lm.ln_phrase(&refs).unwrap_or(-25.0);
-            let lower = o.to_lowercase();
+            let toks = OriginalToks::of(o, &mut folded);
+            let ln_p = lm.ln_phrase(&toks.words()).unwrap_or(-25.0);
+            let lower = lower_case(o);
             let n = forms
-                .and_then(|f| f.get(lower.as_str()))
+                .and_then(|f| f.get(lower.as_ref()))
                 .map_or(1.0, |&n| n.max(1) as f32);
             // Elsewhere in the document: the previous pass's belief in this original at other
             // matches (this match's own share taken out).
             let elsewhere = cache.map_or(0.0, |(c, own)| {
-                (c.get(lower.as_str()).copied().unwrap_or(0.0) - own.get(k).copied().unwrap_or(0.0))
+                (c.get(lower.as_ref()).copied().unwrap_or(0.0) - own.get(k).copied().unwrap_or(0.0))
                     .max(0.0)
             });
             (toks, ln_p - n.ln() + TABLE_CACHE_WEIGHT * elsewhere.ln_1p())
@@ -1260,6 +1306,56 @@ impl TokenAccess for Doc<'_> {
                 .next()
                 .is_some_and(char::is_uppercase)
     }
+}
+
+/// Normalised tokens of a match, an original or a suggestion: up to eight on the stack (a
+/// phrase is a few words), more on the heap.
+type Toks<'a> = SmallVec<[&'a str; 8]>;
+
+/// Where the normalised form of a token of a short text is ([`phrase_forms`]).
+#[derive(Clone, Copy)]
+enum Form<'t> {
+    /// The token itself: it is in normal form already.
+    Same(&'t str),
+    /// Folded, at these offsets of the fold buffer.
+    Folded(usize, usize),
+}
+
+/// The normalised tokens of a short text (an entry's original or key, a suggestion), as
+/// [`Doc::new`] gives them, without building a document: a token already in normal form
+/// (lower-case ASCII: nearly all of them) is the token itself, the others are folded into
+/// `folded` (cleared first; reused from call to call, it rarely allocates).
+fn phrase_forms<'t>(text: &'t str, folded: &mut Vec<u8>) -> SmallVec<[Form<'t>; 8]> {
+    folded.clear();
+    Tokens::new(text)
+        .map(|t| {
+            let token = &text[t.start..t.end];
+            if token
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+            {
+                Form::Same(token)
+            } else {
+                let from = folded.len();
+                fold_token(token, folded);
+                Form::Folded(from, folded.len())
+            }
+        })
+        .collect()
+}
+
+/// [`phrase_forms`] as strings.
+fn phrase_tokens<'a>(text: &'a str, folded: &'a mut Vec<u8>) -> Toks<'a> {
+    let forms = phrase_forms(text, folded);
+    let folded: &'a [u8] = folded;
+    let folded = std::str::from_utf8(folded).expect("folding keeps UTF-8 valid");
+    forms
+        .iter()
+        .map(|&f| match f {
+            Form::Same(t) => t,
+            Form::Folded(s, e) => &folded[s..e],
+        })
+        .collect()
 }
 
 /// A key matched at tokens `first..=last` in dictionary layer `layer`.
@@ -1933,7 +2029,12 @@ impl Scanner {
         let mut beliefs: FxMap<String, f32> = FxMap::default();
         for (_, _, e, shares) in self.table_found(found) {
             for (o, s) in e.originals().zip(shares) {
-                *beliefs.entry(o.to_lowercase()).or_default() += s;
+                // A lookup first: the key is allocated once per original and document.
+                let lower = lower_case(o);
+                match beliefs.get_mut(lower.as_ref()) {
+                    Some(b) => *b += s,
+                    None => *beliefs.entry(lower.into_owned()).or_default() += s,
+                }
             }
         }
         beliefs
@@ -2012,11 +2113,13 @@ pub const TABLE_RESCORE_MIN: f32 = 0.3;
 
 /// Normalised words standing in for tokens in a table decision's context: `as_left[i]` for
 /// token `i` as the left neighbour, `as_right[i]` as the right one (a repaired phrase's last
-/// and first word).
+/// and first word). The words lie in one buffer (`words`), located by offsets: no string per
+/// finding.
 #[derive(Default)]
 struct Repaired {
-    as_left: FxMap<usize, String>,
-    as_right: FxMap<usize, String>,
+    as_left: FxMap<usize, (u32, u32)>,
+    as_right: FxMap<usize, (u32, u32)>,
+    words: String,
 }
 
 impl Repaired {
@@ -2024,6 +2127,7 @@ impl Repaired {
     /// standing in for their text (`found`: their matches, beside them).
     fn of(findings: &[Finding], found: &[Found]) -> Repaired {
         let mut repaired = Repaired::default();
+        let mut folded = Vec::new();
         for (f, (c, _)) in findings.iter().zip(found.iter()) {
             if f.confidence < TABLE_RESCORE_MIN {
                 continue;
@@ -2031,19 +2135,32 @@ impl Repaired {
             let Some(s) = f.suggestions.first() else {
                 continue;
             };
-            let sd = Doc::new(s);
-            let n = sd.tokens.len();
-            if n == 0 {
+            let toks = phrase_tokens(s, &mut folded);
+            let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
                 continue;
-            }
-            repaired
-                .as_right
-                .insert(c.first, sd.norm_str(0).to_string());
-            repaired
-                .as_left
-                .insert(c.last, sd.norm_str(n - 1).to_string());
+            };
+            let mut put = |w: &str| {
+                let start = repaired.words.len() as u32;
+                repaired.words.push_str(w);
+                (start, repaired.words.len() as u32)
+            };
+            let (first, last) = (put(first), put(last));
+            repaired.as_right.insert(c.first, first);
+            repaired.as_left.insert(c.last, last);
         }
         repaired
+    }
+
+    /// The word standing in for token `i` as a left neighbour, if repaired.
+    fn as_left(&self, i: usize) -> Option<&str> {
+        let &(s, e) = self.as_left.get(&i)?;
+        Some(&self.words[s as usize..e as usize])
+    }
+
+    /// The word standing in for token `i` as a right neighbour, if repaired.
+    fn as_right(&self, i: usize) -> Option<&str> {
+        let &(s, e) = self.as_right.get(&i)?;
+        Some(&self.words[s as usize..e as usize])
     }
 }
 
