@@ -1372,13 +1372,50 @@ struct Candidate {
 /// changed the last digits of `doc_score` from run to run).
 type ProfileTally = (usize, BTreeMap<(usize, usize), f32>);
 
+/// A swap entry (layer, index) whose conditions hold at a candidate (its index).
+type SwapMatch = ((usize, usize), usize);
+
 /// Per-document memo of `requires` checks.
 struct Requires<'d, 't> {
     doc: &'d Doc<'t>,
-    memo: HashMap<String, bool>,
+    memo: FxMap<String, bool>,
     /// Positions of each normalised token, built at the first check: a check looks only
     /// where the phrase's first token occurs, not through the whole document.
-    at: Option<FxMap<&'d [u8], Vec<u32>>>,
+    at: Option<Positions<'d>>,
+}
+
+/// Where each normalised token of a document occurs, as chains through one array rather than
+/// a list per distinct token: `first` position of each token, then `next[i]` after `i`.
+struct Positions<'d> {
+    first: FxMap<&'d [u8], u32>,
+    next: Vec<u32>,
+}
+
+/// The end of a [`Positions`] chain.
+const NO_POSITION: u32 = u32::MAX;
+
+impl<'d> Positions<'d> {
+    fn of(doc: &'d Doc<'_>) -> Positions<'d> {
+        let n = doc.tokens.len();
+        let mut first: FxMap<&[u8], u32> = FxMap::default();
+        let mut next = vec![NO_POSITION; n];
+        // Backwards, so each chain runs forwards.
+        for i in (0..n).rev() {
+            if let Some(after) = first.insert(doc.norm_bytes(i), i as u32) {
+                next[i] = after;
+            }
+        }
+        Positions { first, next }
+    }
+
+    /// The positions of a normalised token, in text order.
+    fn of_token(&self, token: &[u8]) -> impl Iterator<Item = usize> + '_ {
+        let first = self.first.get(token).map(|&i| i as usize);
+        std::iter::successors(first, |&i| {
+            let next = self.next[i];
+            (next != NO_POSITION).then_some(next as usize)
+        })
+    }
 }
 
 impl Requires<'_, '_> {
@@ -1410,18 +1447,8 @@ impl Requires<'_, '_> {
         if n == 0 || n > doc.tokens.len() {
             return false;
         }
-        let at = self.at.get_or_insert_with(|| {
-            let mut at: FxMap<&[u8], Vec<u32>> = FxMap::default();
-            for i in 0..doc.tokens.len() {
-                at.entry(doc.norm_bytes(i)).or_default().push(i as u32);
-            }
-            at
-        });
-        let Some(starts) = at.get(p.norm_bytes(0)) else {
-            return false;
-        };
-        starts.iter().any(|&i| {
-            let i = i as usize;
+        let at = self.at.get_or_insert_with(|| Positions::of(doc));
+        at.of_token(p.norm_bytes(0)).any(|i| {
             i + n <= doc.tokens.len()
                 && (1..n).all(|k| {
                     doc.norm_bytes(i + k) == p.norm_bytes(k)
@@ -1629,14 +1656,22 @@ impl Scanner {
                 continue;
             };
             next_free = c.last + 1;
-            let mut profiles: Vec<&str> = e.profiles().collect();
-            if profiles.is_empty() {
-                profiles.push("");
-            }
-            for p in profiles {
-                let slot = per.entry(p.to_string()).or_default();
+            let mut tally = |p: &str| {
+                // Allocate the profile's name once per document, not per match.
+                if !per.contains_key(p) {
+                    per.insert(p.to_string(), ProfileTally::default());
+                }
+                let slot = per.get_mut(p).expect("inserted above");
                 slot.0 += 1;
                 slot.1.insert((c.layer, e.index), e.prior);
+            };
+            let mut any = false;
+            for p in e.profiles() {
+                tally(p);
+                any = true;
+            }
+            if !any {
+                tally("");
             }
         }
         per
@@ -1656,8 +1691,9 @@ impl Scanner {
         vanishing: &VanishingKeys,
         words: usize,
     ) -> HashMap<String, usize> {
-        // Per profile: distinct swap entries whose conditions hold, with their matches.
-        let mut held: HashMap<String, HashMap<(usize, usize), Vec<usize>>> = HashMap::new();
+        // Per profile: swap entries whose conditions hold (layer, index), each with a match;
+        // one list per profile, not one per entry.
+        let mut held: HashMap<String, Vec<SwapMatch>> = HashMap::new();
         for (ci, c) in cands.iter().enumerate() {
             let dict = &self.dicts.layers()[c.layer];
             for e in dict.entries_for(c.value) {
@@ -1665,30 +1701,31 @@ impl Scanner {
                     for p in e.profiles().filter(|p| !vanishing.tables.contains_key(*p)) {
                         // Allocate the profile's name once per document, not per match.
                         if !held.contains_key(p) {
-                            held.insert(p.to_string(), HashMap::new());
+                            held.insert(p.to_string(), Vec::new());
                         }
                         held.get_mut(p)
                             .expect("inserted above")
-                            .entry((c.layer, e.index))
-                            .or_default()
-                            .push(ci);
+                            .push(((c.layer, e.index), ci));
                     }
                 }
             }
         }
         let mut swaps: HashMap<String, usize> = HashMap::new();
-        for (p, entries) in held {
-            if swap_strength(entries.len(), words) <= 0.0 {
+        for (p, mut held) in held {
+            // Each entry's matches side by side, in text order (a stable sort).
+            held.sort_by_key(|&(entry, _)| entry);
+            let entries = || held.chunk_by(|a, b| a.0 == b.0);
+            if swap_strength(entries().count(), words) <= 0.0 {
                 continue;
             }
-            let plausible = entries
-                .iter()
-                .filter(|((layer, index), at)| {
-                    let Some(e) = self.dicts.layers()[*layer].entry(*index) else {
+            let plausible = entries()
+                .filter(|at| {
+                    let (layer, index) = at[0].0;
+                    let Some(e) = self.dicts.layers()[layer].entry(index) else {
                         return false;
                     };
                     at.iter()
-                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).pair_lr >= 0.0)
+                        .any(|&(_, ci)| verdicts.get(doc, &cands[ci], &e).pair_lr >= 0.0)
                 })
                 .count();
             swaps.insert(p, plausible);
@@ -1747,7 +1784,7 @@ impl Scanner {
         let cands = self.candidates(&doc);
         let mut req = Requires {
             doc: &doc,
-            memo: HashMap::new(),
+            memo: FxMap::default(),
             at: None,
         };
         let mut verdicts = Verdicts::new(&self.dicts);
