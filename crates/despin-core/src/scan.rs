@@ -39,6 +39,7 @@ pub mod thesaurus_forms;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, OnceLock};
@@ -602,33 +603,24 @@ impl VanishingKeys {
 
 impl VanishingKeys {
     /// Per table profile, occurrences of its counted keys (see [`TABLE_KEY_MAX_SURVIVAL`]).
-    fn count_tables(
-        &self,
-        scanner: &Scanner,
-        doc: &Doc<'_>,
-        cands: &[Candidate],
-    ) -> FxMap<String, usize> {
+    fn count_tables(&self, doc: &Doc<'_>, cands: &Candidates<'_>) -> FxMap<String, usize> {
         let mut seen: FxMap<String, usize> = FxMap::default();
         if self.tables.is_empty() {
             return seen;
         }
         let lm = ContextModel::embedded();
-        let layers = scanner.dicts.layers();
         // Tokens inside a longer match of a repairing entry: a key there is part of a phrase
         // the spinner may have written.
         let mut covered = vec![false; doc.tokens.len()];
         for c in cands.iter().filter(|c| c.last > c.first) {
-            if layers[c.layer]
-                .entries_for(c.value)
-                .any(|e| e.kind.repairs())
-            {
+            if cands.entries(c).iter().any(|e| e.kind.repairs()) {
                 covered[c.first..=c.last].iter_mut().for_each(|t| *t = true);
             }
         }
         let bytes = doc.text.as_bytes();
         let hyphen =
             |i: usize| doc.tok(i).start + 1 == doc.tok(i).end && bytes[doc.tok(i).start] == b'-';
-        for c in cands {
+        for c in cands.iter() {
             if c.first == c.last && covered[c.first] {
                 continue;
             }
@@ -642,8 +634,8 @@ impl VanishingKeys {
             {
                 continue;
             }
-            for e in layers[c.layer].entries_for(c.value) {
-                if table_key_p(lm, &e).is_none() {
+            for e in cands.entries(c) {
+                if table_key_p(lm, e).is_none() {
                     continue;
                 }
                 for p in e.profiles() {
@@ -1372,6 +1364,46 @@ struct Candidate {
 /// changed the last digits of `doc_score` from run to run).
 type ProfileTally = (usize, BTreeMap<(usize, usize), f32>);
 
+/// A document's candidates ([`Scanner::candidates`], read as a slice of them) with their
+/// entries, each key's decoded once per document: decoding a record checks its strings, and
+/// evidence and selection read the same records again and again (every candidate's, and the
+/// same common keys all through a document).
+struct Candidates<'s> {
+    list: Vec<Candidate>,
+    /// Where the entries of each key matched (layer, FST value) lie in `entries`.
+    at: FxMap<(usize, u64), (u32, u32)>,
+    entries: Vec<EntryRef<'s>>,
+}
+
+impl<'s> Candidates<'s> {
+    fn new(dicts: &'s DictSet, list: Vec<Candidate>) -> Candidates<'s> {
+        let mut at = FxMap::default();
+        let mut entries = Vec::new();
+        for c in &list {
+            if let Entry::Vacant(slot) = at.entry((c.layer, c.value)) {
+                let from = entries.len() as u32;
+                entries.extend(dicts.layers()[c.layer].entries_for(c.value));
+                slot.insert((from, entries.len() as u32));
+            }
+        }
+        Candidates { list, at, entries }
+    }
+
+    /// The entries of `c`'s key (one of these candidates), in their dictionary's order.
+    fn entries(&self, c: &Candidate) -> &[EntryRef<'s>] {
+        let (from, to) = self.at[&(c.layer, c.value)];
+        &self.entries[from as usize..to as usize]
+    }
+}
+
+impl std::ops::Deref for Candidates<'_> {
+    type Target = [Candidate];
+
+    fn deref(&self) -> &[Candidate] {
+        &self.list
+    }
+}
+
 /// A swap entry (layer, index) whose conditions hold at a candidate (its index).
 type SwapMatch = ((usize, usize), usize);
 
@@ -1562,7 +1594,7 @@ impl Scanner {
     fn evidence(
         &self,
         doc: &Doc<'_>,
-        cands: &[Candidate],
+        cands: &Candidates<'_>,
         req: &mut Requires<'_, '_>,
         verdicts: &mut Verdicts,
     ) -> DocEvidence {
@@ -1578,7 +1610,7 @@ impl Scanner {
             words,
             swaps: self.plausible_swaps(doc, cands, req, verdicts, vanishing, words),
             seen: vanishing.count(doc),
-            table_seen: vanishing.count_tables(self, doc, cands),
+            table_seen: vanishing.count_tables(doc, cands),
             leaked: leaks(doc),
         };
         for p in signals.swaps.keys() {
@@ -1606,10 +1638,10 @@ impl Scanner {
 
     /// Evidence 1 for every profile the candidates name (and for fingerprints without one):
     /// [`ScanOptions::assume_spun`].
-    fn assumed_evidence(&self, doc: &Doc<'_>, cands: &[Candidate]) -> DocEvidence {
+    fn assumed_evidence(&self, doc: &Doc<'_>, cands: &Candidates<'_>) -> DocEvidence {
         let mut profiles: Vec<String> = Vec::new();
-        for c in cands {
-            for e in self.dicts.layers()[c.layer].entries_for(c.value) {
+        for c in cands.iter() {
+            for e in cands.entries(c) {
                 profiles.extend(e.profiles().map(String::from));
             }
         }
@@ -1639,18 +1671,18 @@ impl Scanner {
     fn fingerprint_tally(
         &self,
         doc: &Doc<'_>,
-        cands: &[Candidate],
+        cands: &Candidates<'_>,
         req: &mut Requires<'_, '_>,
     ) -> HashMap<String, ProfileTally> {
         let mut per: HashMap<String, ProfileTally> = HashMap::new();
         let mut next_free = 0;
-        for c in cands {
+        for c in cands.iter() {
             if c.first < next_free {
                 continue;
             }
-            let dict = &self.dicts.layers()[c.layer];
-            let Some(e) = dict
-                .entries_for(c.value)
+            let Some(e) = cands
+                .entries(c)
+                .iter()
                 .find(|e| e.kind == EntryKind::Fingerprint && self.conditions_hold(doc, req, e, c))
             else {
                 continue;
@@ -1685,7 +1717,7 @@ impl Scanner {
     fn plausible_swaps(
         &self,
         doc: &Doc<'_>,
-        cands: &[Candidate],
+        cands: &Candidates<'_>,
         req: &mut Requires<'_, '_>,
         verdicts: &mut Verdicts,
         vanishing: &VanishingKeys,
@@ -1695,9 +1727,8 @@ impl Scanner {
         // one list per profile, not one per entry.
         let mut held: HashMap<String, Vec<SwapMatch>> = HashMap::new();
         for (ci, c) in cands.iter().enumerate() {
-            let dict = &self.dicts.layers()[c.layer];
-            for e in dict.entries_for(c.value) {
-                if e.kind == EntryKind::Swap && self.conditions_hold(doc, req, &e, c) {
+            for e in cands.entries(c) {
+                if e.kind == EntryKind::Swap && self.conditions_hold(doc, req, e, c) {
                     for p in e.profiles().filter(|p| !vanishing.tables.contains_key(*p)) {
                         // Allocate the profile's name once per document, not per match.
                         if !held.contains_key(p) {
@@ -1781,7 +1812,7 @@ impl Scanner {
     /// not located yet (line and column 0).
     pub fn scan_piece(&self, text: &str) -> ScanResult {
         let doc = Doc::new(text);
-        let cands = self.candidates(&doc);
+        let cands = Candidates::new(&self.dicts, self.candidates(&doc));
         let mut req = Requires {
             doc: &doc,
             memo: FxMap::default(),
@@ -1819,7 +1850,7 @@ impl Scanner {
             }
             let dict = &self.dicts.layers()[c.layer];
             entries.clear();
-            entries.extend(dict.entries_for(c.value));
+            entries.extend_from_slice(cands.entries(&c));
             // Within a key: allow entries first, then entries with a context condition (the
             // more specific reading), then the rest in file order.
             entries
