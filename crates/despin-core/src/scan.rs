@@ -1149,10 +1149,12 @@ fn vanishing_forms<'v>(
 fn suggestions(e: &EntryRef<'_>, best: usize, spun: &str) -> Vec<String> {
     let chosen = e.originals().nth(best);
     let others = e.originals().enumerate().filter(|&(j, _)| j != best);
+    // The pattern is read once for all the originals.
+    let case = case::pattern(spun);
     chosen
         .into_iter()
         .chain(others.map(|(_, o)| o))
-        .map(|o| case::transfer(spun, o))
+        .map(|o| case.apply(o))
         .collect()
 }
 
