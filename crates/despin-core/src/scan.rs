@@ -1565,7 +1565,9 @@ impl Scanner {
                 }
             }
         }
-        out.sort_by(|a, b| {
+        // One layer's walk from a token gives each end at most once, so no two candidates
+        // compare equal: an unstable sort gives the same order, without a buffer.
+        out.sort_unstable_by(|a, b| {
             a.first
                 .cmp(&b.first)
                 .then(b.last.cmp(&a.last))
