@@ -35,13 +35,20 @@ pub fn pattern(text: &str) -> CasePattern {
     if upper == n && n >= 2 {
         return CasePattern::Upper;
     }
-    let words: Vec<&str> = text
+    // The words' capitals counted as they come, not collected.
+    let words = text
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let caps = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
-    let first_cap = words.first().is_some_and(caps);
-    if words.len() >= 2 && words.iter().all(caps) {
+        .filter(|w| !w.is_empty());
+    let (mut n, mut all_caps, mut first_cap) = (0, true, false);
+    for w in words {
+        let cap = w.chars().next().is_some_and(char::is_uppercase);
+        if n == 0 {
+            first_cap = cap;
+        }
+        all_caps &= cap;
+        n += 1;
+    }
+    if n >= 2 && all_caps {
         CasePattern::Title
     } else if first_cap {
         CasePattern::Capitalised
@@ -60,32 +67,40 @@ fn capitalise_first(word: &str, out: &mut String) {
 
 /// Rewrite `replacement` in the case pattern of `original_text`.
 pub fn transfer(original_text: &str, replacement: &str) -> String {
-    match pattern(original_text) {
-        CasePattern::Lower => replacement.to_string(),
-        CasePattern::Upper => replacement.to_uppercase(),
-        CasePattern::Capitalised => {
-            let mut out = String::with_capacity(replacement.len());
-            capitalise_first(replacement, &mut out);
-            out
-        }
-        CasePattern::Title => {
-            let mut out = String::with_capacity(replacement.len());
-            let mut at_word_start = true;
-            for c in replacement.chars() {
-                if c.is_alphanumeric() {
-                    if at_word_start {
-                        out.extend(c.to_uppercase());
+    pattern(original_text).apply(replacement)
+}
+
+impl CasePattern {
+    /// Rewrite `replacement` in this case pattern ([`transfer`] with the pattern known, for
+    /// several replacements of one text).
+    pub fn apply(self, replacement: &str) -> String {
+        match self {
+            CasePattern::Lower => replacement.to_string(),
+            CasePattern::Upper => replacement.to_uppercase(),
+            CasePattern::Capitalised => {
+                let mut out = String::with_capacity(replacement.len());
+                capitalise_first(replacement, &mut out);
+                out
+            }
+            CasePattern::Title => {
+                let mut out = String::with_capacity(replacement.len());
+                let mut at_word_start = true;
+                for c in replacement.chars() {
+                    if c.is_alphanumeric() {
+                        if at_word_start {
+                            out.extend(c.to_uppercase());
+                        } else {
+                            out.push(c);
+                        }
+                        at_word_start = false;
                     } else {
                         out.push(c);
+                        // Only whitespace starts a new word: "up-to-date" stays one word.
+                        at_word_start = c.is_whitespace();
                     }
-                    at_word_start = false;
-                } else {
-                    out.push(c);
-                    // Only whitespace starts a new word: "up-to-date" stays one word.
-                    at_word_start = c.is_whitespace();
                 }
+                out
             }
-            out
         }
     }
 }

@@ -592,9 +592,12 @@ impl GramMemo {
         let mut alpha = 0.0;
         for start in 0..h.len() {
             let ctx = &h[start..];
-            let mut g = [NO_WORD; 3];
-            g[..ctx.len()].copy_from_slice(ctx);
-            g[ctx.len()] = word;
+            // Word by word: a copy of one or two ids is not worth a call to `memcpy`.
+            let mut g = match *ctx {
+                [a] => [a, word, NO_WORD],
+                [a, b] => [a, b, word],
+                _ => unreachable!("a history holds one or two words here"),
+            };
             if let Some((lp, _)) = self.gram(tg, g) {
                 return alpha + lp;
             }

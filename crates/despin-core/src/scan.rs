@@ -37,12 +37,15 @@ mod lattice;
 pub mod subword;
 pub mod thesaurus_forms;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::case;
 use crate::dict::condition::{all_hold, TokenAccess};
@@ -379,11 +382,18 @@ impl Searched {
     /// The searched wordings around `toks` on an earlier table line than `toks` itself (any
     /// line, if `toks` is not searched): what [`Blockers::hold`] checks against a reading's
     /// neighbours. One lookup, made once per reading.
-    fn blockers(&self, toks: &[&str]) -> Blockers<'_> {
+    /// `key` is a buffer for the joined tokens, reused from reading to reading.
+    fn blockers(&self, toks: &[&str], key: &mut String) -> Blockers<'_> {
         if self.within.is_empty() {
             return Blockers::default();
         }
-        let key = toks.join(" ");
+        key.clear();
+        for (i, t) in toks.iter().enumerate() {
+            if i > 0 {
+                key.push(' ');
+            }
+            key.push_str(t);
+        }
         let own = self.lines.get(key.as_str()).copied().unwrap_or(u32::MAX);
         Blockers {
             around: self.within.get(key.as_str()).map_or(&[], Vec::as_slice),
@@ -474,12 +484,8 @@ fn table_key_p(lm: &ContextModel, e: &EntryRef<'_>) -> Option<f32> {
     if e.kind != EntryKind::Key || e.prior > TABLE_KEY_MAX_SURVIVAL {
         return None;
     }
-    lm.ln_phrase(&key_words(&Doc::new(e.spun))).map(f32::exp)
-}
-
-/// The normalised tokens of a document (an entry's wording, parsed as one).
-fn key_words<'d>(d: &'d Doc<'_>) -> Vec<&'d str> {
-    (0..d.tokens.len()).map(|i| d.norm_str(i)).collect()
+    lm.ln_phrase(&phrase_tokens(e.spun, &mut Vec::new()))
+        .map(f32::exp)
 }
 
 impl VanishingKeys {
@@ -499,7 +505,8 @@ impl VanishingKeys {
         };
         for dict in small() {
             for e in dict.entries().filter(|e| e.kind == EntryKind::Key) {
-                out.searched.add(&key_words(&Doc::new(e.spun)), e.line);
+                out.searched
+                    .add(&phrase_tokens(e.spun, &mut Vec::new()), e.line);
                 let p = table_key_p(lm, &e);
                 for prof in e.profiles() {
                     out.forms.entry(prof.to_string()).or_default();
@@ -596,33 +603,24 @@ impl VanishingKeys {
 
 impl VanishingKeys {
     /// Per table profile, occurrences of its counted keys (see [`TABLE_KEY_MAX_SURVIVAL`]).
-    fn count_tables(
-        &self,
-        scanner: &Scanner,
-        doc: &Doc<'_>,
-        cands: &[Candidate],
-    ) -> FxMap<String, usize> {
+    fn count_tables(&self, doc: &Doc<'_>, cands: &Candidates<'_>) -> FxMap<String, usize> {
         let mut seen: FxMap<String, usize> = FxMap::default();
         if self.tables.is_empty() {
             return seen;
         }
         let lm = ContextModel::embedded();
-        let layers = scanner.dicts.layers();
         // Tokens inside a longer match of a repairing entry: a key there is part of a phrase
         // the spinner may have written.
         let mut covered = vec![false; doc.tokens.len()];
         for c in cands.iter().filter(|c| c.last > c.first) {
-            if layers[c.layer]
-                .entries_for(c.value)
-                .any(|e| e.kind.repairs())
-            {
+            if cands.entries(c).iter().any(|e| e.kind.repairs()) {
                 covered[c.first..=c.last].iter_mut().for_each(|t| *t = true);
             }
         }
         let bytes = doc.text.as_bytes();
         let hyphen =
             |i: usize| doc.tok(i).start + 1 == doc.tok(i).end && bytes[doc.tok(i).start] == b'-';
-        for c in cands {
+        for c in cands.iter() {
             if c.first == c.last && covered[c.first] {
                 continue;
             }
@@ -636,8 +634,8 @@ impl VanishingKeys {
             {
                 continue;
             }
-            for e in layers[c.layer].entries_for(c.value) {
-                if table_key_p(lm, &e).is_none() {
+            for e in cands.entries(c) {
+                if table_key_p(lm, e).is_none() {
                     continue;
                 }
                 for p in e.profiles() {
@@ -823,8 +821,8 @@ impl<'d> Window<'d> {
                 break;
             }
             i -= 1;
-            let fixed = repaired.and_then(|r| r.as_left.get(&i));
-            w.left[w.n_left] = fixed.map_or(doc.norm_str(i), String::as_str);
+            let fixed = repaired.and_then(|r| r.as_left(i));
+            w.left[w.n_left] = fixed.unwrap_or(doc.norm_str(i));
             w.n_left += 1;
             if fixed.is_some() && !repaired.is_some_and(|r| r.as_right.contains_key(&i)) {
                 break;
@@ -839,8 +837,8 @@ impl<'d> Window<'d> {
                 break;
             }
             j += 1;
-            let fixed = repaired.and_then(|r| r.as_right.get(&j));
-            w.right[w.n_right] = fixed.map_or(doc.norm_str(j), String::as_str);
+            let fixed = repaired.and_then(|r| r.as_right(j));
+            w.right[w.n_right] = fixed.unwrap_or(doc.norm_str(j));
             w.n_right += 1;
             if fixed.is_some() && !repaired.is_some_and(|r| r.as_left.contains_key(&j)) {
                 break;
@@ -865,15 +863,15 @@ fn judge(doc: &Doc<'_>, c: &Candidate, e: &EntryRef<'_>, w: &Window<'_>) -> Verd
     let (left, right) = (w.left(), w.right());
     // The word-pair model sees the nearest token each side (a break's `.` is no word to it).
     let (l1, r1) = (left.last().copied(), right.first().copied());
-    let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
+    let spun: Toks = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let spun_fit = lm.fit(left, &spun, right);
     let spun_pair_fit = lm.context_fit(l1, &spun, r1);
     let mut best: Option<(usize, f32, f32)> = None;
     let mut best_pair: Option<(f32, f32)> = None;
     let several = e.originals().nth(1).is_some();
+    let mut folded = Vec::new();
     for (k, o) in e.originals().enumerate() {
-        let od = Doc::new(o);
-        let toks: Vec<&str> = (0..od.tokens.len()).map(|i| od.norm_str(i)).collect();
+        let toks = phrase_tokens(o, &mut folded);
         let (in_place, fit) = lm.score_and_fit(left, &toks, right);
         let pair_fit = lm.context_fit(l1, &toks, r1);
         // Alternatives are ranked by how likely each is in place (not only how well it
@@ -958,12 +956,15 @@ fn table_decision(
             + TABLE_PAIR_WEIGHT * lm.context_fit(near, toks, right.first().copied())
     };
     let as_written = r.as_written + w * fit_with(&r.spun);
-    let scores: Vec<f32> = r
+    let mut key = String::new();
+    let scores: SmallVec<[f32; 8]> = r
         .originals
         .iter()
         .map(|(toks, ln_share)| {
-            let toks: Vec<&str> = toks.iter().map(String::as_str).collect();
-            let blocked = searched.blockers(&toks).hold(window.left(), right);
+            let toks = toks.words();
+            let blocked = searched
+                .blockers(&toks, &mut key)
+                .hold(window.left(), right);
             ln_share + w * fit_with(&toks) - if blocked { TABLE_BLOCKED } else { 0.0 }
         })
         .collect();
@@ -1002,36 +1003,76 @@ fn table_left_trim(l: &[&str; 2]) -> usize {
     l.iter().take_while(|t| t.is_empty()).count()
 }
 
-/// ln of the sum of the exponentials (`-inf` for none).
-fn log_sum_exp(xs: impl IntoIterator<Item = f32>) -> f32 {
-    let v: Vec<f32> = xs.into_iter().collect();
-    let m = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+/// ln of the sum of the exponentials (`-inf` for none). The values are read twice (their
+/// maximum first), from an iterator cloned rather than collected.
+fn log_sum_exp<I: IntoIterator<Item = f32>>(xs: I) -> f32
+where
+    I::IntoIter: Clone,
+{
+    let xs = xs.into_iter();
+    let m = xs.clone().fold(f32::NEG_INFINITY, f32::max);
     if m == f32::NEG_INFINITY {
         return m;
     }
-    m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
+    m + xs.map(|x| (x - m).exp()).sum::<f32>().ln()
 }
 
 /// The readings of one table match before context: the text as written and each original,
 /// with the log prior of each (see [`table_decision`]), or `None` for text a spinner of this
-/// kind never writes.
-struct TableReadings<'d> {
+/// kind never writes. `'a` is the document's and the entry's.
+struct TableReadings<'a> {
     /// The match's normalised tokens.
-    spun: Vec<&'d str>,
+    spun: Toks<'a>,
     /// ln prior of the text as written (not the spinner's).
     as_written: f32,
     /// Each original's normalised tokens and ln prior, in the entry's order.
-    originals: Vec<(Vec<String>, f32)>,
+    originals: Vec<(OriginalToks<'a>, f32)>,
+}
+
+/// An original's normalised tokens in [`TableReadings`]: borrowed from the entry where it is
+/// in normal form already (nearly always), folded where not.
+#[derive(Debug)]
+struct OriginalToks<'a>(SmallVec<[Cow<'a, str>; 4]>);
+
+impl<'a> OriginalToks<'a> {
+    fn of(original: &'a str, folded: &mut Vec<u8>) -> OriginalToks<'a> {
+        let forms = phrase_forms(original, folded);
+        let folded = std::str::from_utf8(folded).expect("folding keeps UTF-8 valid");
+        OriginalToks(
+            forms
+                .iter()
+                .map(|&f| match f {
+                    Form::Same(t) => Cow::Borrowed(t),
+                    Form::Folded(s, e) => Cow::Owned(folded[s..e].to_string()),
+                })
+                .collect(),
+        )
+    }
+
+    /// The tokens as the context model takes them.
+    fn words(&self) -> Toks<'_> {
+        self.0.iter().map(|t| t.as_ref()).collect()
+    }
+}
+
+/// `s.to_lowercase()`, borrowed where that is `s` itself (lower-case ASCII: nearly every
+/// original), so looking up an original's lower-case form allocates nothing.
+fn lower_case(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
 }
 
 /// A table match's readings and their priors ([`table_decision`] weighs them in context).
-fn table_readings<'d>(
-    doc: &'d Doc<'_>,
+fn table_readings<'a>(
+    doc: &'a Doc<'_>,
     c: &Candidate,
-    e: &EntryRef<'_>,
+    e: &EntryRef<'a>,
     forms: Option<&FxMap<String, u16>>,
     cache: Option<(&FxMap<String, f32>, &[f32])>,
-) -> Option<TableReadings<'d>> {
+) -> Option<TableReadings<'a>> {
     let text = doc.text.as_bytes();
     let (start, end) = (doc.tok(c.first).start, doc.tok(c.last).end);
     let written = &text[start..end];
@@ -1050,27 +1091,24 @@ fn table_readings<'d>(
         return None;
     }
     let lm = ContextModel::embedded();
-    let spun: Vec<&str> = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
+    let spun: Toks = (c.first..=c.last).map(|i| doc.norm_str(i)).collect();
     let p = e.prior.clamp(0.01, 0.99);
+    let mut folded = Vec::new();
     // ln P (forms per original and the document's beliefs) of each original.
-    let originals: Vec<(Vec<String>, f32)> = e
+    let originals: Vec<(OriginalToks, f32)> = e
         .originals()
         .enumerate()
         .map(|(k, o)| {
-            let od = Doc::new(o);
-            let toks: Vec<String> = (0..od.tokens.len())
-                .map(|i| od.norm_str(i).to_string())
-                .collect();
-            let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
-            let ln_p = lm.ln_phrase(&refs).unwrap_or(-25.0);
-            let lower = o.to_lowercase();
+            let toks = OriginalToks::of(o, &mut folded);
+            let ln_p = lm.ln_phrase(&toks.words()).unwrap_or(-25.0);
+            let lower = lower_case(o);
             let n = forms
-                .and_then(|f| f.get(lower.as_str()))
+                .and_then(|f| f.get(lower.as_ref()))
                 .map_or(1.0, |&n| n.max(1) as f32);
             // Elsewhere in the document: the previous pass's belief in this original at other
             // matches (this match's own share taken out).
             let elsewhere = cache.map_or(0.0, |(c, own)| {
-                (c.get(lower.as_str()).copied().unwrap_or(0.0) - own.get(k).copied().unwrap_or(0.0))
+                (c.get(lower.as_ref()).copied().unwrap_or(0.0) - own.get(k).copied().unwrap_or(0.0))
                     .max(0.0)
             });
             (toks, ln_p - n.ln() + TABLE_CACHE_WEIGHT * elsewhere.ln_1p())
@@ -1111,10 +1149,12 @@ fn vanishing_forms<'v>(
 fn suggestions(e: &EntryRef<'_>, best: usize, spun: &str) -> Vec<String> {
     let chosen = e.originals().nth(best);
     let others = e.originals().enumerate().filter(|&(j, _)| j != best);
+    // The pattern is read once for all the originals.
+    let case = case::pattern(spun);
     chosen
         .into_iter()
         .chain(others.map(|(_, o)| o))
-        .map(|o| case::transfer(spun, o))
+        .map(|o| case.apply(o))
         .collect()
 }
 
@@ -1262,6 +1302,56 @@ impl TokenAccess for Doc<'_> {
     }
 }
 
+/// Normalised tokens of a match, an original or a suggestion: up to eight on the stack (a
+/// phrase is a few words), more on the heap.
+type Toks<'a> = SmallVec<[&'a str; 8]>;
+
+/// Where the normalised form of a token of a short text is ([`phrase_forms`]).
+#[derive(Clone, Copy)]
+enum Form<'t> {
+    /// The token itself: it is in normal form already.
+    Same(&'t str),
+    /// Folded, at these offsets of the fold buffer.
+    Folded(usize, usize),
+}
+
+/// The normalised tokens of a short text (an entry's original or key, a suggestion), as
+/// [`Doc::new`] gives them, without building a document: a token already in normal form
+/// (lower-case ASCII: nearly all of them) is the token itself, the others are folded into
+/// `folded` (cleared first; reused from call to call, it rarely allocates).
+fn phrase_forms<'t>(text: &'t str, folded: &mut Vec<u8>) -> SmallVec<[Form<'t>; 8]> {
+    folded.clear();
+    Tokens::new(text)
+        .map(|t| {
+            let token = &text[t.start..t.end];
+            if token
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+            {
+                Form::Same(token)
+            } else {
+                let from = folded.len();
+                fold_token(token, folded);
+                Form::Folded(from, folded.len())
+            }
+        })
+        .collect()
+}
+
+/// [`phrase_forms`] as strings.
+fn phrase_tokens<'a>(text: &'a str, folded: &'a mut Vec<u8>) -> Toks<'a> {
+    let forms = phrase_forms(text, folded);
+    let folded: &'a [u8] = folded;
+    let folded = std::str::from_utf8(folded).expect("folding keeps UTF-8 valid");
+    forms
+        .iter()
+        .map(|&f| match f {
+            Form::Same(t) => t,
+            Form::Folded(s, e) => &folded[s..e],
+        })
+        .collect()
+}
+
 /// A key matched at tokens `first..=last` in dictionary layer `layer`.
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
@@ -1276,13 +1366,90 @@ struct Candidate {
 /// changed the last digits of `doc_score` from run to run).
 type ProfileTally = (usize, BTreeMap<(usize, usize), f32>);
 
+/// A document's candidates ([`Scanner::candidates`], read as a slice of them) with their
+/// entries, each key's decoded once per document: decoding a record checks its strings, and
+/// evidence and selection read the same records again and again (every candidate's, and the
+/// same common keys all through a document).
+struct Candidates<'s> {
+    list: Vec<Candidate>,
+    /// Where the entries of each key matched (layer, FST value) lie in `entries`.
+    at: FxMap<(usize, u64), (u32, u32)>,
+    entries: Vec<EntryRef<'s>>,
+}
+
+impl<'s> Candidates<'s> {
+    fn new(dicts: &'s DictSet, list: Vec<Candidate>) -> Candidates<'s> {
+        let mut at = FxMap::default();
+        let mut entries = Vec::new();
+        for c in &list {
+            if let Entry::Vacant(slot) = at.entry((c.layer, c.value)) {
+                let from = entries.len() as u32;
+                entries.extend(dicts.layers()[c.layer].entries_for(c.value));
+                slot.insert((from, entries.len() as u32));
+            }
+        }
+        Candidates { list, at, entries }
+    }
+
+    /// The entries of `c`'s key (one of these candidates), in their dictionary's order.
+    fn entries(&self, c: &Candidate) -> &[EntryRef<'s>] {
+        let (from, to) = self.at[&(c.layer, c.value)];
+        &self.entries[from as usize..to as usize]
+    }
+}
+
+impl std::ops::Deref for Candidates<'_> {
+    type Target = [Candidate];
+
+    fn deref(&self) -> &[Candidate] {
+        &self.list
+    }
+}
+
+/// A swap entry (layer, index) whose conditions hold at a candidate (its index).
+type SwapMatch = ((usize, usize), usize);
+
 /// Per-document memo of `requires` checks.
 struct Requires<'d, 't> {
     doc: &'d Doc<'t>,
-    memo: HashMap<String, bool>,
+    memo: FxMap<String, bool>,
     /// Positions of each normalised token, built at the first check: a check looks only
     /// where the phrase's first token occurs, not through the whole document.
-    at: Option<FxMap<&'d [u8], Vec<u32>>>,
+    at: Option<Positions<'d>>,
+}
+
+/// Where each normalised token of a document occurs, as chains through one array rather than
+/// a list per distinct token: `first` position of each token, then `next[i]` after `i`.
+struct Positions<'d> {
+    first: FxMap<&'d [u8], u32>,
+    next: Vec<u32>,
+}
+
+/// The end of a [`Positions`] chain.
+const NO_POSITION: u32 = u32::MAX;
+
+impl<'d> Positions<'d> {
+    fn of(doc: &'d Doc<'_>) -> Positions<'d> {
+        let n = doc.tokens.len();
+        let mut first: FxMap<&[u8], u32> = FxMap::default();
+        let mut next = vec![NO_POSITION; n];
+        // Backwards, so each chain runs forwards.
+        for i in (0..n).rev() {
+            if let Some(after) = first.insert(doc.norm_bytes(i), i as u32) {
+                next[i] = after;
+            }
+        }
+        Positions { first, next }
+    }
+
+    /// The positions of a normalised token, in text order.
+    fn of_token(&self, token: &[u8]) -> impl Iterator<Item = usize> + '_ {
+        let first = self.first.get(token).map(|&i| i as usize);
+        std::iter::successors(first, |&i| {
+            let next = self.next[i];
+            (next != NO_POSITION).then_some(next as usize)
+        })
+    }
 }
 
 impl Requires<'_, '_> {
@@ -1314,18 +1481,8 @@ impl Requires<'_, '_> {
         if n == 0 || n > doc.tokens.len() {
             return false;
         }
-        let at = self.at.get_or_insert_with(|| {
-            let mut at: FxMap<&[u8], Vec<u32>> = FxMap::default();
-            for i in 0..doc.tokens.len() {
-                at.entry(doc.norm_bytes(i)).or_default().push(i as u32);
-            }
-            at
-        });
-        let Some(starts) = at.get(p.norm_bytes(0)) else {
-            return false;
-        };
-        starts.iter().any(|&i| {
-            let i = i as usize;
+        let at = self.at.get_or_insert_with(|| Positions::of(doc));
+        at.of_token(p.norm_bytes(0)).any(|i| {
             i + n <= doc.tokens.len()
                 && (1..n).all(|k| {
                     doc.norm_bytes(i + k) == p.norm_bytes(k)
@@ -1408,7 +1565,9 @@ impl Scanner {
                 }
             }
         }
-        out.sort_by(|a, b| {
+        // One layer's walk from a token gives each end at most once, so no two candidates
+        // compare equal: an unstable sort gives the same order, without a buffer.
+        out.sort_unstable_by(|a, b| {
             a.first
                 .cmp(&b.first)
                 .then(b.last.cmp(&a.last))
@@ -1439,7 +1598,7 @@ impl Scanner {
     fn evidence(
         &self,
         doc: &Doc<'_>,
-        cands: &[Candidate],
+        cands: &Candidates<'_>,
         req: &mut Requires<'_, '_>,
         verdicts: &mut Verdicts,
     ) -> DocEvidence {
@@ -1455,7 +1614,7 @@ impl Scanner {
             words,
             swaps: self.plausible_swaps(doc, cands, req, verdicts, vanishing, words),
             seen: vanishing.count(doc),
-            table_seen: vanishing.count_tables(self, doc, cands),
+            table_seen: vanishing.count_tables(doc, cands),
             leaked: leaks(doc),
         };
         for p in signals.swaps.keys() {
@@ -1483,10 +1642,10 @@ impl Scanner {
 
     /// Evidence 1 for every profile the candidates name (and for fingerprints without one):
     /// [`ScanOptions::assume_spun`].
-    fn assumed_evidence(&self, doc: &Doc<'_>, cands: &[Candidate]) -> DocEvidence {
+    fn assumed_evidence(&self, doc: &Doc<'_>, cands: &Candidates<'_>) -> DocEvidence {
         let mut profiles: Vec<String> = Vec::new();
-        for c in cands {
-            for e in self.dicts.layers()[c.layer].entries_for(c.value) {
+        for c in cands.iter() {
+            for e in cands.entries(c) {
                 profiles.extend(e.profiles().map(String::from));
             }
         }
@@ -1516,31 +1675,39 @@ impl Scanner {
     fn fingerprint_tally(
         &self,
         doc: &Doc<'_>,
-        cands: &[Candidate],
+        cands: &Candidates<'_>,
         req: &mut Requires<'_, '_>,
     ) -> HashMap<String, ProfileTally> {
         let mut per: HashMap<String, ProfileTally> = HashMap::new();
         let mut next_free = 0;
-        for c in cands {
+        for c in cands.iter() {
             if c.first < next_free {
                 continue;
             }
-            let dict = &self.dicts.layers()[c.layer];
-            let Some(e) = dict
-                .entries_for(c.value)
+            let Some(e) = cands
+                .entries(c)
+                .iter()
                 .find(|e| e.kind == EntryKind::Fingerprint && self.conditions_hold(doc, req, e, c))
             else {
                 continue;
             };
             next_free = c.last + 1;
-            let mut profiles: Vec<&str> = e.profiles().collect();
-            if profiles.is_empty() {
-                profiles.push("");
-            }
-            for p in profiles {
-                let slot = per.entry(p.to_string()).or_default();
+            let mut tally = |p: &str| {
+                // Allocate the profile's name once per document, not per match.
+                if !per.contains_key(p) {
+                    per.insert(p.to_string(), ProfileTally::default());
+                }
+                let slot = per.get_mut(p).expect("inserted above");
                 slot.0 += 1;
                 slot.1.insert((c.layer, e.index), e.prior);
+            };
+            let mut any = false;
+            for p in e.profiles() {
+                tally(p);
+                any = true;
+            }
+            if !any {
+                tally("");
             }
         }
         per
@@ -1554,45 +1721,46 @@ impl Scanner {
     fn plausible_swaps(
         &self,
         doc: &Doc<'_>,
-        cands: &[Candidate],
+        cands: &Candidates<'_>,
         req: &mut Requires<'_, '_>,
         verdicts: &mut Verdicts,
         vanishing: &VanishingKeys,
         words: usize,
     ) -> HashMap<String, usize> {
-        // Per profile: distinct swap entries whose conditions hold, with their matches.
-        let mut held: HashMap<String, HashMap<(usize, usize), Vec<usize>>> = HashMap::new();
+        // Per profile: swap entries whose conditions hold (layer, index), each with a match;
+        // one list per profile, not one per entry.
+        let mut held: HashMap<String, Vec<SwapMatch>> = HashMap::new();
         for (ci, c) in cands.iter().enumerate() {
-            let dict = &self.dicts.layers()[c.layer];
-            for e in dict.entries_for(c.value) {
-                if e.kind == EntryKind::Swap && self.conditions_hold(doc, req, &e, c) {
+            for e in cands.entries(c) {
+                if e.kind == EntryKind::Swap && self.conditions_hold(doc, req, e, c) {
                     for p in e.profiles().filter(|p| !vanishing.tables.contains_key(*p)) {
                         // Allocate the profile's name once per document, not per match.
                         if !held.contains_key(p) {
-                            held.insert(p.to_string(), HashMap::new());
+                            held.insert(p.to_string(), Vec::new());
                         }
                         held.get_mut(p)
                             .expect("inserted above")
-                            .entry((c.layer, e.index))
-                            .or_default()
-                            .push(ci);
+                            .push(((c.layer, e.index), ci));
                     }
                 }
             }
         }
         let mut swaps: HashMap<String, usize> = HashMap::new();
-        for (p, entries) in held {
-            if swap_strength(entries.len(), words) <= 0.0 {
+        for (p, mut held) in held {
+            // Each entry's matches side by side, in text order (a stable sort).
+            held.sort_by_key(|&(entry, _)| entry);
+            let entries = || held.chunk_by(|a, b| a.0 == b.0);
+            if swap_strength(entries().count(), words) <= 0.0 {
                 continue;
             }
-            let plausible = entries
-                .iter()
-                .filter(|((layer, index), at)| {
-                    let Some(e) = self.dicts.layers()[*layer].entry(*index) else {
+            let plausible = entries()
+                .filter(|at| {
+                    let (layer, index) = at[0].0;
+                    let Some(e) = self.dicts.layers()[layer].entry(index) else {
                         return false;
                     };
                     at.iter()
-                        .any(|&ci| verdicts.get(doc, &cands[ci], &e).pair_lr >= 0.0)
+                        .any(|&(_, ci)| verdicts.get(doc, &cands[ci], &e).pair_lr >= 0.0)
                 })
                 .count();
             swaps.insert(p, plausible);
@@ -1648,10 +1816,10 @@ impl Scanner {
     /// not located yet (line and column 0).
     pub fn scan_piece(&self, text: &str) -> ScanResult {
         let doc = Doc::new(text);
-        let cands = self.candidates(&doc);
+        let cands = Candidates::new(&self.dicts, self.candidates(&doc));
         let mut req = Requires {
             doc: &doc,
-            memo: HashMap::new(),
+            memo: FxMap::default(),
             at: None,
         };
         let mut verdicts = Verdicts::new(&self.dicts);
@@ -1686,7 +1854,7 @@ impl Scanner {
             }
             let dict = &self.dicts.layers()[c.layer];
             entries.clear();
-            entries.extend(dict.entries_for(c.value));
+            entries.extend_from_slice(cands.entries(&c));
             // Within a key: allow entries first, then entries with a context condition (the
             // more specific reading), then the rest in file order.
             entries
@@ -1933,7 +2101,12 @@ impl Scanner {
         let mut beliefs: FxMap<String, f32> = FxMap::default();
         for (_, _, e, shares) in self.table_found(found) {
             for (o, s) in e.originals().zip(shares) {
-                *beliefs.entry(o.to_lowercase()).or_default() += s;
+                // A lookup first: the key is allocated once per original and document.
+                let lower = lower_case(o);
+                match beliefs.get_mut(lower.as_ref()) {
+                    Some(b) => *b += s,
+                    None => *beliefs.entry(lower.into_owned()).or_default() += s,
+                }
             }
         }
         beliefs
@@ -2012,11 +2185,13 @@ pub const TABLE_RESCORE_MIN: f32 = 0.3;
 
 /// Normalised words standing in for tokens in a table decision's context: `as_left[i]` for
 /// token `i` as the left neighbour, `as_right[i]` as the right one (a repaired phrase's last
-/// and first word).
+/// and first word). The words lie in one buffer (`words`), located by offsets: no string per
+/// finding.
 #[derive(Default)]
 struct Repaired {
-    as_left: FxMap<usize, String>,
-    as_right: FxMap<usize, String>,
+    as_left: FxMap<usize, (u32, u32)>,
+    as_right: FxMap<usize, (u32, u32)>,
+    words: String,
 }
 
 impl Repaired {
@@ -2024,6 +2199,7 @@ impl Repaired {
     /// standing in for their text (`found`: their matches, beside them).
     fn of(findings: &[Finding], found: &[Found]) -> Repaired {
         let mut repaired = Repaired::default();
+        let mut folded = Vec::new();
         for (f, (c, _)) in findings.iter().zip(found.iter()) {
             if f.confidence < TABLE_RESCORE_MIN {
                 continue;
@@ -2031,19 +2207,32 @@ impl Repaired {
             let Some(s) = f.suggestions.first() else {
                 continue;
             };
-            let sd = Doc::new(s);
-            let n = sd.tokens.len();
-            if n == 0 {
+            let toks = phrase_tokens(s, &mut folded);
+            let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
                 continue;
-            }
-            repaired
-                .as_right
-                .insert(c.first, sd.norm_str(0).to_string());
-            repaired
-                .as_left
-                .insert(c.last, sd.norm_str(n - 1).to_string());
+            };
+            let mut put = |w: &str| {
+                let start = repaired.words.len() as u32;
+                repaired.words.push_str(w);
+                (start, repaired.words.len() as u32)
+            };
+            let (first, last) = (put(first), put(last));
+            repaired.as_right.insert(c.first, first);
+            repaired.as_left.insert(c.last, last);
         }
         repaired
+    }
+
+    /// The word standing in for token `i` as a left neighbour, if repaired.
+    fn as_left(&self, i: usize) -> Option<&str> {
+        let &(s, e) = self.as_left.get(&i)?;
+        Some(&self.words[s as usize..e as usize])
+    }
+
+    /// The word standing in for token `i` as a right neighbour, if repaired.
+    fn as_right(&self, i: usize) -> Option<&str> {
+        let &(s, e) = self.as_right.get(&i)?;
+        Some(&self.words[s as usize..e as usize])
     }
 }
 

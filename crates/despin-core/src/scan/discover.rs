@@ -123,14 +123,12 @@ pub fn best_original<'a>(
     originals: &'a [String],
     present: &dyn Fn(&str) -> bool,
 ) -> Option<(&'a str, f32)> {
-    let candidates: Vec<&'a str> = originals
-        .iter()
-        .map(String::as_str)
-        .filter(|o| !present(o))
-        .collect();
+    // The candidates are not collected: the best one is found again by its place among them.
+    let candidate = |o: &&String| !present(o);
     let mut as_written = 0.0;
-    let mut best: Option<(&str, f32)> = None;
-    let words = std::iter::once(word).chain(candidates.iter().copied());
+    let mut best: Option<(usize, f32)> = None;
+    let words =
+        std::iter::once(word).chain(originals.iter().filter(&candidate).map(String::as_str));
     lm.fit_each(left, right, words, |k, fit| {
         if k == 0 {
             as_written = fit;
@@ -138,10 +136,12 @@ pub fn best_original<'a>(
         }
         let lr = fit - as_written;
         if best.is_none_or(|b| lr > b.1) {
-            best = Some((candidates[k - 1], lr));
+            best = Some((k - 1, lr));
         }
     });
-    best
+    let (k, lr) = best?;
+    let best = originals.iter().filter(&candidate).nth(k)?;
+    Some((best.as_str(), lr))
 }
 
 /// Confidence of a discovered finding with margin `lr` in a document of spin score

@@ -15,7 +15,7 @@
 //! beam's paths through it.
 
 use super::{
-    log_sum_exp, table_left, table_left_trim, Doc, Searched, TableReadings, Window,
+    log_sum_exp, table_left, table_left_trim, Doc, Searched, TableReadings, Toks, Window,
     TABLE_BEAM as BEAM, TABLE_BLOCKED,
 };
 use crate::lm::ContextModel;
@@ -97,16 +97,13 @@ const ROOT: usize = usize::MAX;
 fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32, searched: &Searched) -> Vec<Vec<f32>> {
     let lm = ContextModel::embedded();
     // Per slot, each reading's tokens and its prior less its own probability.
-    let reads: Vec<Vec<(Vec<&str>, f32)>> = slots
+    let reads: Vec<Vec<(Toks, f32)>> = slots
         .iter()
         .map(|s| {
             let r = &s.readings;
-            let mut v = vec![(r.spun.clone(), r.as_written)];
-            v.extend(
-                r.originals
-                    .iter()
-                    .map(|(t, p)| (t.iter().map(String::as_str).collect(), *p)),
-            );
+            // Copied, not cloned: a `Toks` of the slot's lifetime would not shorten to this one.
+            let mut v: Vec<(Toks, f32)> = vec![(r.spun.iter().copied().collect(), r.as_written)];
+            v.extend(r.originals.iter().map(|(t, p)| (t.words(), *p)));
             for (toks, prior) in &mut v {
                 *prior -= w * lm.score(&[], toks, &[]);
             }
@@ -128,6 +125,7 @@ fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32, searched: &Searched) ->
         choice: ROOT,
     }];
     let mut gap: Vec<&str> = Vec::new();
+    let mut key = String::new();
     for (j, s) in slots.iter().enumerate() {
         if j > 0 {
             gap.clear();
@@ -141,7 +139,7 @@ fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32, searched: &Searched) ->
         }
         let mut next = Vec::with_capacity(beam.len() * reads[j].len());
         // The words after the match as written (the next match may still change them).
-        let after: Vec<&str> = (s.last + 1..doc.tokens.len().min(s.last + 3))
+        let after: Toks = (s.last + 1..doc.tokens.len().min(s.last + 3))
             .take_while(|&i| doc.tokens[i].sep != Sep::Break)
             .map(|i| doc.norm_str(i))
             .collect();
@@ -149,7 +147,7 @@ fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32, searched: &Searched) ->
         let blockers: Vec<_> = reads[j]
             .iter()
             .enumerate()
-            .map(|(k, (toks, _))| (k > 0).then(|| searched.blockers(toks)))
+            .map(|(k, (toks, _))| (k > 0).then(|| searched.blockers(toks, &mut key)))
             .collect();
         for p in &beam {
             for (k, (toks, prior)) in reads[j].iter().enumerate() {
@@ -197,20 +195,21 @@ fn decode_run(doc: &Doc<'_>, slots: &[Slot<'_>], w: f32, searched: &Searched) ->
 
 #[cfg(test)]
 mod tests {
+    use super::super::OriginalToks;
     use super::*;
 
     /// A one-token slot at `i` of `doc` with the given originals, each at the same prior.
-    fn slot<'d>(doc: &'d Doc<'_>, i: usize, originals: &[&str]) -> Slot<'d> {
+    fn slot<'d>(doc: &'d Doc<'_>, i: usize, originals: &[&'d str]) -> Slot<'d> {
         let n = originals.len() as f32;
         Slot {
             first: i,
             last: i,
             readings: TableReadings {
-                spun: vec![doc.norm_str(i)],
+                spun: [doc.norm_str(i)].into_iter().collect(),
                 as_written: 0.2f32.ln(),
                 originals: originals
                     .iter()
-                    .map(|o| (vec![o.to_string()], (0.8 / n).ln()))
+                    .map(|o| (OriginalToks::of(o, &mut Vec::new()), (0.8 / n).ln()))
                     .collect(),
             },
         }
