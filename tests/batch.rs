@@ -594,6 +594,28 @@ fn in_place_repairs_through_symlinks_and_keeps_them() {
     assert_eq!(t.text("real/a.txt"), FIXED);
 }
 
+/// A file with other hard links is rewritten as a new file, as `sed -i` does (the README,
+/// `--in-place`): the repair appears under the name given, the other names keep the text
+/// as it was, and both stay whole.
+#[test]
+fn in_place_gives_a_hard_linked_file_a_new_inode() {
+    use std::os::unix::fs::MetadataExt;
+    let t = Tree::new();
+    t.write("in/a.txt", SPUN.as_bytes());
+    fs::hard_link(t.path("in/a.txt"), t.path("other.txt")).unwrap();
+    let o = t.despin(&["fix", "in", "--in-place"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(t.text("in/a.txt"), FIXED);
+    assert_eq!(t.text("other.txt"), SPUN);
+    let ino = |rel: &str| fs::metadata(t.path(rel)).unwrap().ino();
+    assert_ne!(ino("in/a.txt"), ino("other.txt"));
+}
+
 /// A reader that stops early (`despin scan DIR --report r.csv | head`) ends the listing on
 /// stdout, not the run: the report still gets every finding (it was silently not written,
 /// exit 0).
