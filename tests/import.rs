@@ -281,6 +281,71 @@ fn simulator_round_trip_on_a_small_table() {
     assert_eq!(fix(&fst, &spun, &[]), clean);
 }
 
+/// `standin_table.py --share-rate 0` never gives one synonym to two words; the default (1)
+/// lets common synonyms be shared, as the first stand-in table did.
+#[test]
+fn standin_table_shares_synonyms_only_as_often_as_asked() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/standin_table.py");
+    if Std::new("python3").arg("--version").output().is_err() {
+        common::skip(
+            "standin_table_shares_synonyms_only_as_often_as_asked",
+            "python3 is not installed",
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Three keys with the same three common synonyms (which have no lines of their own).
+    let moby = write(
+        dir.path(),
+        "moby.txt",
+        "big,large,huge,great\nvast,large,huge,great\ngrand,large,huge,great\n",
+    );
+    let freq = write(
+        dir.path(),
+        "freq.txt",
+        "big 90000000\nvast 80000000\ngrand 70000000\nlarge 60000000\nhuge 50000000\n\
+         great 40000000\n",
+    );
+    let bigrams = write(dir.path(), "bigrams.txt", "big deal 100\n");
+    // Each line's synonyms, for a run with `extra` arguments.
+    let lines = |seed: u32, extra: &[&str]| -> Vec<Vec<String>> {
+        let out = dir.path().join(format!("t-{seed}-{}.txt", extra.len()));
+        let o = Std::new("python3")
+            .arg(&script)
+            .arg("--moby")
+            .arg(&moby)
+            .arg("--freq")
+            .arg(&freq)
+            .arg("--bigrams")
+            .arg(&bigrams)
+            .args(["--words", "3", "--phrases", "0", "--leaks", "0"])
+            .args(["--seed", &seed.to_string()])
+            .args(extra)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('|').skip(1).map(String::from).collect())
+            .collect()
+    };
+    let shared = |table: &[Vec<String>]| {
+        let mut seen = std::collections::HashSet::new();
+        table.iter().flatten().any(|s| !seen.insert(s.clone()))
+    };
+    let mut any_shared = false;
+    for seed in 1..=5 {
+        let strict = lines(seed, &["--share-rate", "0"]);
+        assert!(!strict.is_empty(), "seed {seed}: no line");
+        assert!(!shared(&strict), "seed {seed}: {strict:?}");
+        any_shared |= shared(&lines(seed, &[]));
+    }
+    assert!(any_shared, "the default never shared a synonym");
+}
+
 /// A table of common words, for keys-vanish evidence.
 const COMMON_TABLE: &str = "\
 said|stated|declared
