@@ -243,6 +243,34 @@ fn apply_needs_a_target() {
     assert!(err.contains("--in-place"), "{err}");
 }
 
+/// Every spelling of a decision the README lists, in any case: `accepted`, `yes`, `y`
+/// accept; `rejected`, `no`, `n` reject.
+#[test]
+fn decision_synonyms_in_any_case() {
+    let work = Work::new();
+    let mut r = Report::parse(&work.scan_report());
+    r.set("a.txt", "Center East", "decision", "ACCEPTED");
+    r.set("a.txt", "final yr", "decision", "N");
+    r.set("a.txt", "direct", "decision", "Yes");
+    r.set("a.txt", "Counterfeit consciousness", "decision", "y");
+    r.set("a.txt", "beneath manner", "decision", "Rejected");
+    r.set("b.txt", "Final yr", "decision", "NO");
+    r.set("b.txt", "Center East", "decision", "accepted");
+    work.write("review.csv", &r.to_csv());
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        work.read("docs/a.txt"),
+        "Talks in the Middle East stalled final yr.\r\n\
+         We want an immediate ceasefire beneath manner.\r\n\r\n\
+         Artificial intelligence is here.\r\n"
+    );
+    assert_eq!(
+        work.read("b.txt"),
+        "\u{FEFF}Final yr was  hard.\tThe Middle East waits.\n"
+    );
+}
+
 #[test]
 fn accept_empty_matches_fix_at_zero_confidence() {
     let work = Work::new();
@@ -664,6 +692,75 @@ fn built_dictionary_gives_the_same_findings_as_its_source() {
     assert!(!work.path("bad.fst").exists());
 }
 
+/// Without `--into` or `dictionaries.user`, `dict learn` and `dict add` both write
+/// `despin-user.csv` in the current directory: learn creates it, add appends to it.
+#[test]
+fn learn_and_add_default_to_despin_user_csv() {
+    let work = Work::new();
+    work.write("review.csv", &reviewed(&work).to_csv());
+    let (code, _, err) = work.run(&[
+        "dict",
+        "learn",
+        "--from-report",
+        "review.csv",
+        "--dict",
+        "dict.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let learned = work.read("despin-user.csv");
+    assert!(
+        learned.contains("center east,middle east,0.75,fingerprint,,,learned,"),
+        "{learned}"
+    );
+    let (code, _, err) = work.run(&["dict", "add", "nationwide safety", "national security"]);
+    assert_eq!(code, 0, "{err}");
+    let after = work.read("despin-user.csv");
+    assert!(after.starts_with(&learned), "{after}");
+    assert_eq!(
+        &after[learned.len()..],
+        "nationwide safety,national security,0.9,fingerprint,,,,\n"
+    );
+}
+
+/// `dict add` writes its row in the file's own column order (and line ending), so an
+/// existing dictionary with reordered columns is extended, not corrupted.
+#[test]
+fn dict_add_follows_the_files_column_order() {
+    let work = Work::new();
+    work.write(
+        "mine.csv",
+        "original,kind,spun,prior\r\nlast year,fingerprint,final yr,0.9\r\n",
+    );
+    let (code, _, err) = work.run(&[
+        "dict",
+        "add",
+        "Center East",
+        "Middle East",
+        "--into",
+        "mine.csv",
+        "--kind",
+        "swap",
+        "--prior",
+        "0.8",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        work.read("mine.csv"),
+        "original,kind,spun,prior\r\nlast year,fingerprint,final yr,0.9\r\n\
+         Middle East,swap,Center East,0.8\r\n"
+    );
+    let (code, out, err) = work.run(&[
+        "scan",
+        "b.txt",
+        "--no-default-dict",
+        "--dict",
+        "mine.csv",
+        "--assume-spun",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("Center East -> Middle East"), "{out}");
+}
+
 #[test]
 fn dict_add_lookup_and_stats() {
     let work = Work::new();
@@ -754,6 +851,81 @@ fn config_threshold_and_dictionaries_with_command_line_precedence() {
     let (code, _, err) = work.run(&["fix", "b.txt"]);
     assert_eq!(code, 2);
     assert!(err.contains("despin.toml"), "{err}");
+}
+
+/// `[scan] min_confidence` is the default threshold of `scan` reports (not of `fix`), and
+/// `--min-confidence` beats it.
+#[test]
+fn scan_threshold_comes_from_the_scan_section() {
+    let work = Work::with_config();
+    work.write(
+        "despin.toml",
+        "[scan]\nmin_confidence = 0.5\n[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\n",
+    );
+    let spuns = |args: &[&str]| {
+        let mut a = vec!["scan", "docs/a.txt", "--format", "csv"];
+        a.extend_from_slice(args);
+        let (code, out, err) = work.run(&a);
+        assert_eq!(code, 1, "{err}");
+        let r = Report::parse(&out);
+        let s = r.col("spun");
+        r.rows.iter().map(|row| row[s].clone()).collect::<Vec<_>>()
+    };
+    // "direct" (prior 0.3) is below the configured scan threshold.
+    assert!(!spuns(&[]).contains(&"direct".to_string()));
+    assert_eq!(spuns(&[]).len(), 4);
+    assert!(spuns(&["--min-confidence", "0"]).contains(&"direct".to_string()));
+    // fix keeps its own default (0.5): [scan] does not lower or raise it.
+    work.write(
+        "despin.toml",
+        "[scan]\nmin_confidence = 0.0\n[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\n",
+    );
+    let (code, out, err) = work.run(&["fix", "docs/a.txt"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("a direct ceasefire"), "{out}");
+}
+
+/// Dictionary layers, lowest first: embedded, `extra`, `allow`, `user`, then `--dict`; a
+/// higher layer wins on the same span.
+#[test]
+fn config_layers_stack_extra_allow_user_then_command_line() {
+    let work = Work::with_config();
+    work.write(
+        "allow.csv",
+        "spun,original,prior,kind\ncenter east,,0.9,allow\n",
+    );
+    work.write(
+        "user.csv",
+        "spun,original,prior,kind\nCenter East,Central East,0.95,fingerprint\n",
+    );
+    work.write(
+        "cli.csv",
+        "spun,original,prior,kind\nCenter East,Mid East,0.95,fingerprint\n",
+    );
+    let base = "[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\nallow = [\"allow.csv\"]\n";
+    let center = |args: &[&str]| {
+        let mut a = vec!["scan", "b.txt"];
+        a.extend_from_slice(args);
+        let (code, out, err) = work.run(&a);
+        assert!(code < 2, "{err}");
+        out.lines().find(|l| l.contains("Center East")).map(|l| {
+            l.split(" -> ")
+                .nth(1)
+                .unwrap()
+                .split(" [")
+                .next()
+                .unwrap()
+                .to_string()
+        })
+    };
+    // The allow list sits above `extra`: "Center East" is no longer flagged.
+    work.write("despin.toml", base);
+    assert_eq!(center(&[]), None);
+    // The user dictionary sits above the allow list.
+    work.write("despin.toml", &format!("{base}user = \"user.csv\"\n"));
+    assert_eq!(center(&[]).as_deref(), Some("Central East"));
+    // --dict sits above everything from the config.
+    assert_eq!(center(&["--dict", "cli.csv"]).as_deref(), Some("Mid East"));
 }
 
 /// Arbitrary reports applied to arbitrary text: bytes outside the accepted spans never
