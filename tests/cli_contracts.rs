@@ -134,6 +134,54 @@ fn fix_and_apply_exit_zero_when_they_repair_and_one_with_exit_code() {
     assert_eq!(o.status.code(), Some(0), "already applied: {}", err(&o));
 }
 
+/// `despin review`: 0 without findings, 1 with findings, the page written either way; 2 on
+/// an error.
+#[test]
+fn review_exits_zero_or_one_by_findings_and_writes_the_page_either_way() {
+    let d = Dir::new();
+    d.write("clean.txt", FIXED);
+    d.write("a.txt", SPUN);
+    let o = d.run(&["review", "clean.txt", "-o", "clean.html"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(d.text("clean.html").contains("<html"));
+    let o = d.run(&["review", "a.txt", "-o", "spun.html"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(d.text("spun.html").contains("Center East"));
+    let o = d.run(&["review", "missing.txt", "-o", "missing.html"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("missing.txt"), "{}", err(&o));
+}
+
+/// `--quiet`: no progress bar and no summary (nor the list of skipped files after it), for
+/// every batch command; without it the summary is there.
+#[test]
+fn quiet_batch_runs_print_no_summary() {
+    let d = Dir::new();
+    d.write("in/a.txt", SPUN);
+    d.write("in/b.bin", b"PNG\0\x01");
+    let o = d.run(&["fix", "in", "--out", "loud"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(err(&o).contains("1 skipped (1 binary)"), "{}", err(&o));
+    assert!(err(&o).contains("skipped: in/b.bin"), "{}", err(&o));
+    let runs: [&[&str]; 5] = [
+        &["fix", "in", "--out", "out", "-q"],
+        &["fix", "in", "--out", "out2", "--quiet", "--report", "r.csv"],
+        &["scan", "in", "--quiet"],
+        &["scan", "in", "-q", "--summary"],
+        &["review", "in", "-o", "r.html", "-q"],
+    ];
+    for args in runs {
+        let o = d.run(args);
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            err(&o)
+        );
+        assert_eq!(err(&o), "", "{args:?}");
+    }
+    assert_eq!(d.text("out/a.txt"), FIXED);
+}
+
 #[test]
 fn help_documents_the_exit_codes() {
     for cmd in ["fix", "apply"] {
@@ -765,6 +813,34 @@ fn harness_commands_ignore_a_stray_config_and_lookup_still_works() {
     ]);
     let o = common::with_config(&mut c).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout), SPUN);
+}
+
+/// `DESPIN_NO_CONFIG` ignores discovered configs only when non-empty and not `0`; `--no-config`
+/// ignores them whatever the environment says.
+#[test]
+fn no_config_env_set_to_zero_or_empty_still_reads_the_config() {
+    let d = Dir::new();
+    d.write("a.txt", SPUN);
+    d.write("despin.toml", "min_confidence = 1.0\n");
+    for (value, want) in [("0", SPUN), ("", SPUN), ("1", FIXED), ("yes", FIXED)] {
+        let o = d
+            .cmd(&["fix", "a.txt"])
+            .env(common::NO_CONFIG_ENV, value)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            want,
+            "DESPIN_NO_CONFIG={value:?}: {}",
+            err(&o)
+        );
+    }
+    let o = d
+        .cmd(&["fix", "a.txt", "--no-config"])
+        .env(common::NO_CONFIG_ENV, "0")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), FIXED, "{}", err(&o));
 }
 
 #[test]
