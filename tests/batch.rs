@@ -154,6 +154,59 @@ fn in_place_with_backup() {
     assert!(!t.path("in/a.txt.orig.orig").exists());
 }
 
+/// `--backup`: an existing backup is replaced by the original of this run (as `sed -i`
+/// does), and only changed files get one.
+#[test]
+fn in_place_backup_replaces_an_existing_backup() {
+    let t = Tree::new();
+    t.write("in/a.txt", SPUN.as_bytes());
+    t.write("in/a.txt.orig", b"a backup from long ago\n");
+    let o = t.despin(&["fix", "in", "--in-place", "--backup", ".orig"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(t.text("in/a.txt"), FIXED);
+    assert_eq!(t.text("in/a.txt.orig"), SPUN);
+}
+
+/// `--files-from` with `--out`: relative paths are mirrored as written with `..` dropped,
+/// absolute ones by file name.
+#[test]
+fn files_from_mirrors_relative_paths_without_dotdot_and_absolute_by_name() {
+    let t = Tree::new();
+    sample_tree(&t);
+    fs::create_dir_all(t.path("work")).unwrap();
+    let abs = t.path("in/sub/c.txt");
+    t.write(
+        "work/list.txt",
+        format!("../in/a.txt\n{}\n", abs.display()).as_bytes(),
+    );
+    let o = common::command()
+        .current_dir(t.path("work"))
+        .args(["fix", "--files-from", "list.txt", "--out", "out", "--quiet"])
+        .args(["--dict", "../dict.csv", "--no-default-dict"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        common::files_under(&t.path("work/out")),
+        [PathBuf::from("c.txt"), PathBuf::from("in/a.txt")]
+    );
+    assert_eq!(t.text("work/out/in/a.txt"), FIXED);
+    assert_eq!(
+        t.text("work/out/c.txt"),
+        "artificial intelligence is coming\n"
+    );
+}
+
 #[test]
 fn fixing_twice_equals_fixing_once() {
     let t = Tree::new();
@@ -917,4 +970,57 @@ fn a_deeply_nested_record_does_not_stop_the_batch() {
     assert_eq!(t.text("out/b.txt"), FIXED);
     let report = t.text("r.csv");
     assert_eq!(report.lines().count(), 1 + 3, "{report}");
+}
+
+/// `--max-filesize` counts in bytes with K, M and G as powers of 1024 (either case), a file
+/// of exactly SIZE is scanned, and the default is 1G (checked with a sparse file, which
+/// takes no disk space: too large files are never read).
+#[test]
+fn max_filesize_suffixes_are_powers_of_1024_and_the_default_is_1g() {
+    let t = Tree::new();
+    let sized = |rel: &str, len: u64| {
+        let mut data = SPUN.as_bytes().to_vec();
+        data.resize(len as usize, b'x');
+        t.write(rel, &data);
+    };
+    sized("in/k.txt", 4096);
+    sized("in/k1.txt", 4097);
+    sized("in/m.txt", 1 << 20);
+    sized("in/m1.txt", (1 << 20) + 1);
+    let too_large = |size: Option<&str>| {
+        let mut args = vec!["scan", "in", "--report", "r.csv"];
+        if let Some(s) = size {
+            args.extend(["--max-filesize", s]);
+        }
+        let o = t.despin(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let report = t.read("r.csv");
+        let mut r = csv::Reader::from_reader(report.as_slice());
+        let reason = r.headers().unwrap().iter().position(|h| h == "reason");
+        let reason = reason.unwrap();
+        let mut names: Vec<String> = r
+            .records()
+            .map(|r| r.unwrap())
+            .filter(|r| r.get(reason) == Some("too large"))
+            .map(|r| r[0].trim_start_matches("in/").to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(too_large(Some("4096")), ["k1.txt", "m.txt", "m1.txt"]);
+    assert_eq!(too_large(Some("4K")), ["k1.txt", "m.txt", "m1.txt"]);
+    assert_eq!(too_large(Some("4k")), ["k1.txt", "m.txt", "m1.txt"]);
+    assert_eq!(too_large(Some("1M")), ["m1.txt"]);
+    assert_eq!(too_large(Some("1G")), Vec::<String>::new());
+    // The default: one byte over 1 GiB is too large, 2G lets it through to the (binary) check.
+    let huge = fs::File::create(t.path("in/huge.txt")).unwrap();
+    huge.set_len((1 << 30) + 1).unwrap();
+    drop(huge);
+    assert_eq!(too_large(None), ["huge.txt"]);
+    assert_eq!(too_large(Some("2G")), Vec::<String>::new());
 }
