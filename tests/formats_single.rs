@@ -265,3 +265,54 @@ fn a_bad_byte_at_the_end_of_a_streamed_file_is_found_first() {
         text(&out.stderr)
     );
 }
+
+/// Every extension the README lists picks its format, in any case; anything else is text.
+#[test]
+fn every_listed_extension_picks_its_format() {
+    let d = tempfile::tempdir().unwrap();
+    let md = "Talks stalled `final yr` and final yr.\n";
+    let md_fixed = "Talks stalled `final yr` and last year.\n";
+    let jl = "{\"text\":\"It ended final yr\",\"note\":\"final yr\"}\n";
+    let jl_fixed = "{\"text\":\"It ended last year\",\"note\":\"final yr\"}\n";
+    let cases: [(&str, &str, &str); 9] = [
+        ("a.html", HTML, HTML_FIXED),
+        ("a.htm", HTML, HTML_FIXED),
+        ("a.xhtml", HTML, HTML_FIXED),
+        ("a.XHTML", HTML, HTML_FIXED),
+        ("a.md", md, md_fixed),
+        ("a.markdown", md, md_fixed),
+        ("a.jsonl", jl, jl_fixed),
+        ("a.ndjson", jl, jl_fixed),
+        ("a.Markdown", md, md_fixed),
+    ];
+    for (name, input, want) in cases {
+        fs::write(d.path().join(name), input).unwrap();
+        let out = despin(d.path(), &["fix", name], None);
+        assert_eq!(out.status.code(), Some(0), "{name}: {out:?}");
+        assert_eq!(text(&out.stdout), want, "{name}");
+    }
+    // Plain text and unknown extensions: the whole file is text (inline code too).
+    for name in ["a.txt", "a.xyz", "noext"] {
+        fs::write(d.path().join(name), md).unwrap();
+        let out = despin(d.path(), &["fix", name], None);
+        assert_eq!(
+            text(&out.stdout),
+            "Talks stalled `last year` and last year.\n",
+            "{name}"
+        );
+    }
+}
+
+/// `fix FILE -o FILE` is allowed: an in-place repair of one file, in its format.
+#[test]
+fn fix_with_output_onto_its_input_repairs_in_place() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(d.path().join("page.html"), HTML).unwrap();
+    let out = despin(d.path(), &["fix", "page.html", "-o", "page.html"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        fs::read_to_string(d.path().join("page.html")).unwrap(),
+        HTML_FIXED
+    );
+}
