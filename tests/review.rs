@@ -271,6 +271,69 @@ fn decision_synonyms_in_any_case() {
     );
 }
 
+/// Relative paths in a report are relative to the current directory; `--base DIR` makes
+/// them relative to DIR, for `apply` and for `review --from-report`.
+#[test]
+fn base_dir_resolves_the_reports_relative_paths() {
+    let work = Work::new();
+    let para = "Zebra crossings stay closed all week, the council said in a long statement.\n";
+    work.write(
+        "docs/a.txt",
+        &format!("{TEXT_A}\n{}Quokkas were seen.\n", para.repeat(4)),
+    );
+    let (code, out, err) = work.run(&[
+        "scan",
+        "docs/a.txt",
+        "--format",
+        "csv",
+        "--no-default-dict",
+        "--dict",
+        "dict.csv",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    // The report as if scanned from inside docs/.
+    let mut r = Report::parse(&out);
+    let p = r.col("path");
+    for row in &mut r.rows {
+        assert_eq!(row[p], "docs/a.txt");
+        row[p] = "a.txt".to_string();
+    }
+    r.set("a.txt", "Center East", "decision", "accept");
+    work.write("review.csv", &r.to_csv());
+
+    let (code, _, err) = work.run(&["review", "--from-report", "review.csv", "-o", "p.html"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("a.txt") && err.contains("without the text"),
+        "{err}"
+    );
+    assert!(!work.read("p.html").contains("Quokkas"));
+    let (code, _, err) = work.run(&[
+        "review",
+        "--from-report",
+        "review.csv",
+        "--base",
+        "docs",
+        "-o",
+        "p.html",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("without the text"), "{err}");
+    assert!(work.read("p.html").contains("Quokkas"));
+
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("review.csv:2") && err.contains("a.txt"),
+        "{err}"
+    );
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place", "--base", "docs"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(work
+        .read("docs/a.txt")
+        .starts_with("Talks in the Middle East stalled final yr.\r\n"));
+}
+
 #[test]
 fn accept_empty_matches_fix_at_zero_confidence() {
     let work = Work::new();
@@ -661,6 +724,21 @@ fn dict_check_names_file_and_line_of_each_problem() {
     assert_eq!(code, 0, "{out}{err}");
     let (code, _, err) = work.run(&["dict", "check", "missing.csv"]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// `dict check --clean DIR` reads hidden and ignored files too: a corpus is not a source
+/// tree.
+#[test]
+fn dict_check_clean_reads_hidden_and_ignored_files() {
+    let work = Work::new();
+    work.write("plain.csv", "spun,original,prior\nplain,simple,0.9\n");
+    std::fs::create_dir_all(work.path("clean/.hidden")).unwrap();
+    work.write("clean/.hidden/x.txt", "A plain day.\n");
+    work.write("clean/.ignore", "ignored.txt\n");
+    work.write("clean/ignored.txt", "Another plain day.\n");
+    let (code, out, err) = work.run(&["dict", "check", "plain.csv", "--clean", "clean"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("fired 2 time(s)"), "{out}");
 }
 
 #[test]
