@@ -708,11 +708,20 @@ fn stdin_in_a_batch_run_is_refused_not_ignored() {
 #[test]
 fn a_missing_file_is_named_once_with_its_reason_once() {
     let d = Dir::new();
-    for cmd in ["fix", "scan"] {
-        let o = d.run(&[cmd, "missing.txt"]);
-        assert_eq!(o.status.code(), Some(2));
+    d.write("a.txt", SPUN);
+    // Single files, and batch runs (which read through the directory walker).
+    let runs: [&[&str]; 5] = [
+        &["fix", "missing.txt"],
+        &["scan", "missing.txt"],
+        &["scan", "missing.txt", "a.txt", "-q"],
+        &["fix", "missing.txt", "--out", "out", "-q"],
+        &["review", "missing.txt", "-o", "r.html"],
+    ];
+    for args in runs {
+        let o = d.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
         let e = err(&o);
-        assert!(e.contains("missing.txt"), "{e}");
+        assert_eq!(e.matches("missing.txt").count(), 1, "{args:?}: {e}");
         assert_eq!(e.matches("No such file or directory").count(), 1, "{e}");
     }
 }
