@@ -481,6 +481,80 @@ fn outputs_copies_and_backups_keep_the_source_mode() {
     assert_eq!(mode("in/a.txt.orig"), 0o640, "backup");
 }
 
+/// New files that copy no source (report, review page, compiled dictionaries, learned and
+/// added dictionaries) get the usual mode, 0666 less the umask: atomic writes through a
+/// temporary file must not leave them 0600, nor ignore the umask.
+#[cfg(unix)]
+#[test]
+fn new_outputs_get_the_usual_mode_under_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::new();
+    let mode = |p: &str| fs::metadata(d.path(p)).unwrap().permissions().mode() & 0o777;
+    d.write("in/a.txt", SPUN);
+    d.write("table.txt", "final yr|last year\n");
+    let o = d.run(&["scan", "in/a.txt", "--format", "csv"]);
+    d.write("reviewed.csv", &o.stdout);
+    let runs: [(&[&str], &str); 6] = [
+        (
+            &[
+                "scan", "in", "--report", "r.csv", "-q", "--dict", "dict.csv",
+            ],
+            "r.csv",
+        ),
+        (
+            &["review", "in", "-o", "p.html", "-q", "--dict", "dict.csv"],
+            "p.html",
+        ),
+        (&["dict", "build", "dict.csv", "-o", "d.fst"], "d.fst"),
+        (
+            &[
+                "dict",
+                "import",
+                "--format",
+                "pipe",
+                "table.txt",
+                "-o",
+                "t.fst",
+            ],
+            "t.fst",
+        ),
+        (
+            &[
+                "dict",
+                "learn",
+                "--from-report",
+                "reviewed.csv",
+                "--into",
+                "l.csv",
+            ],
+            "l.csv",
+        ),
+        (
+            &["dict", "add", "x y", "z", "--into", "added.csv"],
+            "added.csv",
+        ),
+    ];
+    for (args, out) in runs {
+        // `sh` sets the umask, then becomes despin.
+        let o = std::process::Command::new("sh")
+            .current_dir(d.path(""))
+            .env(common::NO_CONFIG_ENV, "1")
+            .arg("-c")
+            .arg("umask 027 && exec \"$@\"")
+            .arg("sh")
+            .arg(common::BIN)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            err(&o)
+        );
+        assert_eq!(mode(out), 0o640, "{args:?}");
+    }
+}
+
 /// As root, repairing in place keeps the file's owner (root would otherwise take it over),
 /// and copies and backups take the source's owner.
 #[cfg(unix)]
