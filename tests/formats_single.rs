@@ -316,3 +316,55 @@ fn fix_with_output_onto_its_input_repairs_in_place() {
         HTML_FIXED
     );
 }
+
+/// Replacements are escaped for the format they land in: HTML-escaped in text nodes,
+/// JSON-escaped in JSON Lines strings (the line stays valid JSON).
+#[test]
+fn replacements_are_escaped_for_their_format() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("esc.csv"),
+        "spun,original,prior\nstudies and growth,\"R&D \"\"lab\"\" <x>\",0.97\n",
+    )
+    .unwrap();
+    let run = |name: &str, input: &str| {
+        fs::write(d.path().join(name), input).unwrap();
+        let out = common::command()
+            .current_dir(d.path())
+            .args(["fix", name, "--no-default-dict", "--dict", "esc.csv"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {out:?}");
+        text(&out.stdout)
+    };
+    assert_eq!(
+        run(
+            "a.html",
+            "<p>The studies and growth team &amp; friends.</p>\n"
+        ),
+        "<p>The R&amp;D \"lab\" &lt;x&gt; team &amp; friends.</p>\n"
+    );
+    let line = run("a.jsonl", "{\"text\":\"The studies and growth team\"}\n");
+    assert_eq!(line, "{\"text\":\"The R&D \\\"lab\\\" <x> team\"}\n");
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["text"], "The R&D \"lab\" <x> team");
+    assert_eq!(
+        run("a.txt", "The studies and growth team.\n"),
+        "The R&D \"lab\" <x> team.\n"
+    );
+}
+
+/// A UTF-8 byte order mark before the first JSON Lines record is kept, and that record is
+/// still repaired (`fix` on a file, as `filter` does on stdin).
+#[test]
+fn json_lines_byte_order_mark_is_kept_by_fix() {
+    let d = tempfile::tempdir().unwrap();
+    let input = "\u{FEFF}{\"text\":\"It ended final yr\"}\r\n{\"text\":\"final yr\"}\r\n";
+    fs::write(d.path().join("a.jsonl"), input).unwrap();
+    let out = despin(d.path(), &["fix", "a.jsonl"], None);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        text(&out.stdout),
+        "\u{FEFF}{\"text\":\"It ended last year\"}\r\n{\"text\":\"last year\"}\r\n"
+    );
+}
