@@ -334,6 +334,55 @@ fn base_dir_resolves_the_reports_relative_paths() {
         .starts_with("Talks in the Middle East stalled final yr.\r\n"));
 }
 
+/// `review` takes its threshold from `[scan] min_confidence` (default 0), as `scan` does.
+#[test]
+fn review_threshold_comes_from_the_scan_section() {
+    let work = Work::with_config();
+    work.write(
+        "despin.toml",
+        "[scan]\nmin_confidence = 0.5\n[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\n",
+    );
+    let (code, _, err) = work.run(&["review", "docs/a.txt", "-o", "p.html"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("(4 findings in 1 files"), "{err}");
+    let (code, _, err) = work.run(&[
+        "review",
+        "docs/a.txt",
+        "-o",
+        "p.html",
+        "--min-confidence",
+        "0",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("(5 findings in 1 files"), "{err}");
+}
+
+/// `apply --out DIR` puts a file named by an absolute path at DIR + that path without its
+/// leading `/`, as `tar` does.
+#[test]
+fn apply_out_strips_the_leading_slash_of_absolute_paths() {
+    let work = Work::new();
+    let mut r = reviewed(&work);
+    let p = r.col("path");
+    let root = work.dir.path().canonicalize().unwrap();
+    for row in &mut r.rows {
+        row[p] = root.join(&row[p]).to_str().unwrap().to_string();
+    }
+    work.write("review.csv", &r.to_csv());
+    let (code, _, err) = work.run(&["apply", "review.csv", "--out", "clean"]);
+    assert_eq!(code, 0, "{err}");
+    let mirrored = work.path("clean").join(root.strip_prefix("/").unwrap());
+    assert_eq!(
+        std::fs::read_to_string(mirrored.join("docs/a.txt")).unwrap(),
+        EXPECTED_A
+    );
+    assert_eq!(
+        std::fs::read_to_string(mirrored.join("b.txt")).unwrap(),
+        EXPECTED_B
+    );
+    assert_eq!(work.read("docs/a.txt"), TEXT_A);
+}
+
 #[test]
 fn accept_empty_matches_fix_at_zero_confidence() {
     let work = Work::new();
@@ -837,6 +886,48 @@ fn dict_add_follows_the_files_column_order() {
     ]);
     assert_eq!(code, 1, "{err}");
     assert!(out.contains("Center East -> Middle East"), "{out}");
+}
+
+/// `dict build --name` defaults to the stem of the single source, else of the output.
+#[test]
+fn built_dictionary_is_named_after_its_source_or_its_output() {
+    let work = Work::new();
+    work.write(
+        "more.csv",
+        "spun,original,prior\nnationwide safety,national security,0.9\n",
+    );
+    let dictionary_of = |fst: &str| {
+        let (code, out, err) = work.run(&[
+            "scan",
+            "b.txt",
+            "--format",
+            "json",
+            "--no-default-dict",
+            "--dict",
+            fst,
+        ]);
+        assert_eq!(code, 1, "{err}");
+        let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        let d = v["dictionary"].as_str().unwrap().to_string();
+        d.split(':').next().unwrap().to_string()
+    };
+    let (code, _, err) = work.run(&["dict", "build", "dict.csv", "-o", "single.fst"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(dictionary_of("single.fst"), "dict");
+    let (code, _, err) = work.run(&["dict", "build", "dict.csv", "more.csv", "-o", "both.fst"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(dictionary_of("both.fst"), "both");
+    let (code, _, err) = work.run(&[
+        "dict",
+        "build",
+        "dict.csv",
+        "-o",
+        "named.fst",
+        "--name",
+        "team",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(dictionary_of("named.fst"), "team");
 }
 
 #[test]
