@@ -326,6 +326,34 @@ fn configured_exclude_globs_and_report_are_honoured_by_batch_runs() {
     assert_eq!(d.text("in/b.txt"), SPUN);
 }
 
+/// `[files]` globs apply to batch runs only: a single file given to `scan` or `fix` is read
+/// whatever they say; and `--report` overrides `report.path`.
+#[test]
+fn single_files_ignore_configured_globs_and_report_flag_beats_report_path() {
+    let d = Dir::new();
+    d.write("in/notes.md", SPUN);
+    d.write(
+        "despin.toml",
+        "[files]\nglobs = [\"*.txt\"]\nexclude = [\"notes.md\"]\n[report]\npath = \"configured.csv\"\n",
+    );
+    let mut c = d.cmd(&["fix", "in/notes.md"]);
+    let o = common::with_config(&mut c).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), FIXED);
+    let mut c = d.cmd(&["scan", "in/notes.md"]);
+    let o = common::with_config(&mut c).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    // A batch run leaves it out, and writes the report named on the command line only.
+    d.write("in/a.txt", SPUN);
+    let mut c = d.cmd(&["scan", "in", "--report", "given.csv", "-q"]);
+    let o = common::with_config(&mut c).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let report = d.text("given.csv");
+    assert!(report.contains("in/a.txt,1,"), "{report}");
+    assert!(!report.contains("notes.md,1,"), "{report}");
+    assert!(!d.path("configured.csv").exists());
+}
+
 #[test]
 fn configured_types_and_scan_format_are_honoured() {
     let d = Dir::new();

@@ -984,6 +984,26 @@ fn dict_add_lookup_and_stats() {
     assert!(out.contains("2 entries") && out.contains("news 1"), "{out}");
 }
 
+/// `dict stats` without files counts the dictionaries `scan` would use: the configured
+/// embedded ones and layers, then `--dict`.
+#[test]
+fn dict_stats_defaults_to_the_dictionaries_scan_would_use() {
+    let work = Work::with_config();
+    work.write(
+        "despin.toml",
+        "[dictionaries]\nembedded = [\"science\"]\nextra = [\"dict.csv\"]\n",
+    );
+    work.write("mine.csv", "spun,original,prior\nx y,z,0.9\n");
+    let (code, out, err) = work.run(&["dict", "stats", "--dict", "mine.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| l.split(" (").next().unwrap())
+        .collect();
+    assert_eq!(names, ["science", "dict", "mine"], "{out}");
+}
+
 #[test]
 fn config_threshold_and_dictionaries_with_command_line_precedence() {
     let work = Work::with_config();
