@@ -368,3 +368,27 @@ fn json_lines_byte_order_mark_is_kept_by_fix() {
         "\u{FEFF}{\"text\":\"It ended last year\"}\r\n{\"text\":\"last year\"}\r\n"
     );
 }
+
+/// Every element the README lists as protected keeps its content byte for byte (code
+/// samples, form contents, titles); comments and attributes too. Only the paragraph changes.
+#[test]
+fn every_protected_html_element_is_left_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let mut page = String::from("<!-- final yr --><p title=\"final yr\">final yr</p>\n");
+    for tag in [
+        "script", "style", "code", "pre", "textarea", "title", "kbd", "samp", "var",
+    ] {
+        page.push_str(&format!("<{tag}>In the Center East final yr</{tag}>\n"));
+        page.push_str(&format!("<{tag} class=x><b>final yr</b></{tag}>\n"));
+    }
+    fs::write(d.path().join("a.html"), &page).unwrap();
+    let out = despin(d.path(), &["fix", "a.html"], None);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let want = page.replacen(
+        "<p title=\"final yr\">final yr</p>",
+        "<p title=\"final yr\">last year</p>",
+        1,
+    );
+    assert_ne!(want, page);
+    assert_eq!(text(&out.stdout), want);
+}
