@@ -94,6 +94,40 @@ fn mirrors_the_tree_and_copies_non_text_unchanged() {
     assert_eq!(t.text("in/a.txt"), SPUN);
 }
 
+/// Several inputs with `--out` each get a subdirectory named after them (a file lands under
+/// its own name); one directory's contents go to the top of OUTDIR.
+#[test]
+fn several_inputs_each_get_a_subdirectory_named_after_them() {
+    let t = Tree::new();
+    sample_tree(&t);
+    t.write("other/c.txt", SPUN.as_bytes());
+    t.write("one.txt", SPUN.as_bytes());
+    let o = t.despin(&["fix", "in/sub", "other", "one.txt", "--out", "out"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        common::files_under(&t.path("out")),
+        ["one.txt", "other/c.txt", "sub/c.txt", "sub/deeper/b.txt"].map(PathBuf::from)
+    );
+    assert_eq!(t.text("out/other/c.txt"), FIXED);
+    assert_eq!(t.text("out/one.txt"), FIXED);
+    let o = t.despin(&["fix", "in/sub", "--out", "out1"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        common::files_under(&t.path("out1")),
+        ["c.txt", "deeper/b.txt"].map(PathBuf::from)
+    );
+}
+
 #[test]
 fn summary_counts_skips_by_reason() {
     let t = Tree::new();
