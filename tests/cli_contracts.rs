@@ -863,6 +863,12 @@ fn help_shows_no_rustdoc_escapes_and_a_real_thread_default() {
         assert!(o.status.success(), "{c:?}");
         assert!(!help.contains("\\["), "{c:?}: {help}");
         assert!(!help.contains("[default: 0]"), "{c:?}: {help}");
+        // `despin help COMMAND` (the README's pointer) explains the same options.
+        let o = common::despin_args(["help"].iter().chain(c))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "help {c:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stdout), help, "help {c:?}");
     }
     let o = common::despin_args(["fix", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("one per core"));

@@ -113,6 +113,16 @@ fn json_lines_keep_every_other_field() {
         text(&out.stdout),
         "{\"id\":1e2,\"title\":\"last year\",\"text\":\"It ended final yr.\",\"n\":12345678901234567890}\n"
     );
+    // --field is repeatable: every field named is repaired.
+    let out = despin(
+        d.path(),
+        &["fix", "a.jsonl", "--field", "title", "--field", "text"],
+        None,
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "{\"id\":1e2,\"title\":\"last year\",\"text\":\"It ended last year.\",\"n\":12345678901234567890}\n"
+    );
 }
 
 #[test]
