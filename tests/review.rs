@@ -1345,6 +1345,60 @@ fn accepted_row_with_empty_spun_or_offsets_past_the_end_is_refused_naming_the_li
     assert!(work.read("docs/a.txt").contains("Center East"));
 }
 
+/// More problems with the report itself stop everything before any file is written, each
+/// naming its CSV line: offsets that are not numbers, a finding read from stdin (`-`), an
+/// accepted row with an empty `suggestion`, a row for a file that is not UTF-8.
+#[test]
+fn more_report_problems_stop_everything_naming_the_line() {
+    let work = Work::new();
+    std::fs::write(work.path("latin1.txt"), b"caf\xe9 final yr\n").unwrap();
+    type Edit = fn(&mut Report);
+    let edits: [(&str, Edit, &str); 4] = [
+        (
+            "Center East",
+            |r| r.set("a.txt", "Center East", "byte_start", "twelve"),
+            "byte_start",
+        ),
+        (
+            "Center East",
+            |r| r.set("a.txt", "Center East", "path", "-"),
+            "stdin",
+        ),
+        (
+            "Center East",
+            |r| r.set("a.txt", "Center East", "suggestion", ""),
+            "empty `suggestion`",
+        ),
+        (
+            "Center East",
+            |r| r.set("a.txt", "Center East", "path", "latin1.txt"),
+            "UTF-8",
+        ),
+    ];
+    for (spun, edit, why) in edits {
+        let mut r = reviewed(&work);
+        let line = 2 + r
+            .rows
+            .iter()
+            .position(|row| row[r.col("path")].contains("a.txt") && row[r.col("spun")] == spun)
+            .unwrap();
+        edit(&mut r);
+        work.write("review.csv", &r.to_csv());
+        let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+        assert_eq!(code, 2, "{why}: {err}");
+        assert!(
+            err.contains(&format!("review.csv:{line}")) && err.contains(why),
+            "{why}: {err}"
+        );
+        assert_eq!(work.read("docs/a.txt"), TEXT_A, "{why}");
+        assert_eq!(work.read("b.txt"), TEXT_B, "{why}");
+        assert_eq!(
+            std::fs::read(work.path("latin1.txt")).unwrap(),
+            b"caf\xe9 final yr\n"
+        );
+    }
+}
+
 #[test]
 fn truncated_report_is_refused_naming_the_line() {
     let work = Work::new();
