@@ -1004,6 +1004,31 @@ fn dict_stats_defaults_to_the_dictionaries_scan_would_use() {
     assert_eq!(names, ["science", "dict", "mine"], "{out}");
 }
 
+/// `--dicts` chooses embedded dictionaries, layered in the order given (lowest first), and
+/// beats `dictionaries.embedded`; an unknown name is an error naming it.
+#[test]
+fn dicts_option_layers_in_the_order_given_and_beats_the_config() {
+    let work = Work::with_config();
+    work.write("despin.toml", "[dictionaries]\nembedded = [\"science\"]\n");
+    let layers = |args: &[&str]| {
+        let mut a = vec!["dict", "stats"];
+        a.extend_from_slice(args);
+        let (code, out, err) = work.run(&a);
+        assert_eq!(code, 0, "{err}");
+        out.lines()
+            .filter(|l| !l.starts_with(' '))
+            .map(|l| l.split(" (").next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(layers(&[]), ["science"]);
+    assert_eq!(layers(&["--dicts", "news"]), ["news"]);
+    assert_eq!(layers(&["--dicts", "science,news"]), ["science", "news"]);
+    assert_eq!(layers(&["--dicts", "news,science"]), ["news", "science"]);
+    let (code, _, err) = work.run(&["scan", "b.txt", "--dicts", "bogus"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bogus"), "{err}");
+}
+
 #[test]
 fn config_threshold_and_dictionaries_with_command_line_precedence() {
     let work = Work::with_config();
