@@ -1024,6 +1024,11 @@ fn dicts_option_layers_in_the_order_given_and_beats_the_config() {
     assert_eq!(layers(&["--dicts", "news"]), ["news"]);
     assert_eq!(layers(&["--dicts", "science,news"]), ["science", "news"]);
     assert_eq!(layers(&["--dicts", "news,science"]), ["news", "science"]);
+    // --no-default-dict drops the configured embedded ones too.
+    assert_eq!(
+        layers(&["--no-default-dict", "--dict", "dict.csv"]),
+        ["dict"]
+    );
     let (code, _, err) = work.run(&["scan", "b.txt", "--dicts", "bogus"]);
     assert_eq!(code, 2);
     assert!(err.contains("bogus"), "{err}");
