@@ -491,7 +491,10 @@ pub fn write_plan(plan: &Plan, target: &Destination) -> Result<Vec<PathBuf>> {
     }
     let mut written = Vec::with_capacity(jobs.len());
     for (path, f) in jobs {
-        crate::output::write_atomic(&path, f.after.as_bytes())?;
+        // A repaired copy takes the mode (and, as root, the owner) of its source, as a batch
+        // run's copies do; a file rewritten in place keeps its own.
+        let like = matches!(target, Destination::OutDir(_)).then_some(f.source.as_path());
+        crate::output::write_atomic_like(&path, f.after.as_bytes(), true, like)?;
         written.push(path);
     }
     Ok(written)

@@ -507,6 +507,23 @@ fn outputs_copies_and_backups_keep_the_source_mode() {
     assert_eq!(d.text("in/a.txt"), FIXED);
     assert_eq!(mode("in/a.txt"), 0o640, "repaired in place");
     assert_eq!(mode("in/a.txt.orig"), 0o640, "backup");
+
+    // apply: a repaired copy takes its source's mode; a file rewritten in place keeps its own.
+    d.write("solo/s.txt", SPUN);
+    fs::set_permissions(d.path("solo/s.txt"), fs::Permissions::from_mode(0o640)).unwrap();
+    let o = d.run(&["scan", "solo/s.txt", "--format", "csv"]);
+    d.write("r.csv", &o.stdout);
+    let o = run_bare(
+        &d,
+        &["apply", "r.csv", "--accept-empty", "--out", "applied"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(d.text("applied/solo/s.txt"), FIXED);
+    assert_eq!(mode("applied/solo/s.txt"), 0o640, "apply --out copy");
+    let o = run_bare(&d, &["apply", "r.csv", "--accept-empty", "--in-place"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(d.text("solo/s.txt"), FIXED);
+    assert_eq!(mode("solo/s.txt"), 0o640, "apply --in-place");
 }
 
 /// New files that copy no source (report, review page, compiled dictionaries, learned and
