@@ -524,6 +524,14 @@ fn outputs_copies_and_backups_keep_the_source_mode() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(d.text("solo/s.txt"), FIXED);
     assert_eq!(mode("solo/s.txt"), 0o640, "apply --in-place");
+
+    // fix FILE -o OUT: the repaired copy of one file takes its mode too.
+    d.write("solo/t.txt", SPUN);
+    fs::set_permissions(d.path("solo/t.txt"), fs::Permissions::from_mode(0o600)).unwrap();
+    let o = d.run(&["fix", "solo/t.txt", "-o", "t.out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(d.text("t.out"), FIXED);
+    assert_eq!(mode("t.out"), 0o600, "fix -o");
 }
 
 /// New files that copy no source (report, review page, compiled dictionaries, learned and
