@@ -575,6 +575,52 @@ fn files_from_and_globs() {
     assert!(out.contains("in/a.txt") && !out.contains("c.txt"), "{out}");
 }
 
+/// `--files-from -` reads the list from stdin (the README's `find ... | despin scan
+/// --files-from - --type html`), and `--type` then applies to every listed file.
+#[test]
+fn files_from_stdin_with_a_type_for_every_file() {
+    let t = Tree::new();
+    t.write("in/a.txt", b"<p title=\"final yr\">final yr</p>\n");
+    t.write("in/b.txt", b"<b>Center East</b>\n");
+    t.write("in/skip.txt", b"final yr\n");
+    let o = common::command()
+        .current_dir(t.dir.path())
+        .args([
+            "scan",
+            "--files-from",
+            "-",
+            "--type",
+            "html",
+            "--format",
+            "csv",
+        ])
+        .args(["--dict", "dict.csv", "--no-default-dict", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"in/a.txt\nin/b.txt\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<(&str, &str)> = out
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[0], c[5])
+        })
+        .collect();
+    // As HTML, the attribute is not scanned: one finding per file, none in skip.txt.
+    assert_eq!(
+        rows,
+        [("in/a.txt", "final yr"), ("in/b.txt", "Center East")]
+    );
+}
+
 #[test]
 fn hidden_and_gitignored_files_like_ripgrep() {
     let t = Tree::new();
