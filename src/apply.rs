@@ -27,6 +27,7 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result, RowError};
+use crate::format::{Escape, FileType};
 use crate::normalize::is_word_char;
 use crate::repair::{apply_edits, edit_with_article, Edit};
 use crate::report::label_path;
@@ -223,7 +224,17 @@ pub fn plan(
                 continue;
             }
         };
-        let decided: Vec<(&ReviewedRow, bool)> = group.iter().map(|r| (*r, accepts(r))).collect();
+        // Suggestions are text: written into HTML or JSON Lines, they are escaped as `fix`
+        // escapes its replacements (by extension, as `fix` chooses the format).
+        let escape = Escape::for_type(FileType::from_path(&key));
+        let escaped: Vec<ReviewedRow> = group
+            .iter()
+            .map(|r| ReviewedRow {
+                suggestion: escape.encode(&r.suggestion).into_owned(),
+                ..(*r).clone()
+            })
+            .collect();
+        let decided: Vec<(&ReviewedRow, bool)> = escaped.iter().map(|r| (r, accepts(r))).collect();
         let (after, outcomes) = plan_text(&before, &decided, options.window);
         files.push(FilePlan {
             path: group[0].path.clone(),

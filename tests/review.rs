@@ -406,6 +406,56 @@ fn accept_empty_matches_fix_at_zero_confidence() {
     }
 }
 
+/// `scan` then `apply --accept-empty` gives what `fix --min-confidence 0` gives in every
+/// format, also for a suggestion with characters to escape: written into HTML it is
+/// HTML-escaped (never markup), into a JSON Lines string JSON-escaped (the line stays valid
+/// JSON). Applying again is a no-op.
+#[test]
+fn accept_empty_matches_fix_when_suggestions_need_escaping() {
+    let work = Work::new();
+    work.write(
+        "esc.csv",
+        "spun,original,prior\nstudies and growth,\"R&D \"\"x\"\" <y>\",0.97\n",
+    );
+    let files = [
+        ("a.html", "<p>Our studies and growth team &amp; co.</p>\n"),
+        ("a.jsonl", "{\"text\":\"Our studies and growth team.\"}\n"),
+        ("a.md", "Our studies and growth team.\n"),
+        ("a.txt", "Our studies and growth team.\n"),
+    ];
+    let dict = ["--no-default-dict", "--dict", "esc.csv"];
+    let mut scan = vec!["scan", "--format", "csv"];
+    for (f, text) in files {
+        work.write(f, text);
+        scan.push(f);
+    }
+    scan.extend(dict);
+    let (code, report, err) = work.run(&scan);
+    assert_eq!(code, 1, "{err}");
+    work.write("r.csv", &report);
+    let (code, _, err) = work.run(&["apply", "r.csv", "--accept-empty", "--out", "applied"]);
+    assert_eq!(code, 0, "{err}");
+    for (f, _) in files {
+        let mut fix = vec!["fix", f, "--min-confidence", "0"];
+        fix.extend(dict);
+        let (code, fixed, err) = work.run(&fix);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(work.read(&format!("applied/{f}")), fixed, "{f}");
+    }
+    assert_eq!(
+        work.read("applied/a.html"),
+        "<p>Our R&amp;D \"x\" &lt;y&gt; team &amp; co.</p>\n"
+    );
+    let v: serde_json::Value = serde_json::from_str(&work.read("applied/a.jsonl")).unwrap();
+    assert_eq!(v["text"], "Our R&D \"x\" <y> team.");
+    let (code, _, err) = work.run(&["apply", "r.csv", "--accept-empty", "--in-place"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = work.run(&["apply", "r.csv", "--accept-empty", "--in-place"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("4 already applied"), "{err}");
+    assert_eq!(work.read("a.html"), work.read("applied/a.html"));
+}
+
 #[test]
 fn moved_text_is_relocated_and_ambiguous_rows_are_refused() {
     let work = Work::new();
