@@ -354,6 +354,35 @@ fn single_files_ignore_configured_globs_and_report_flag_beats_report_path() {
     assert!(!d.path("configured.csv").exists());
 }
 
+/// Relative paths in despin.toml are relative to the file, wherever despin runs: a config
+/// found in a parent directory, or named with `--config`, loads its dictionaries from beside
+/// itself.
+#[test]
+fn config_paths_are_relative_to_the_config_file() {
+    let d = Dir::new();
+    // An entry no embedded dictionary has: only the configured file can repair it.
+    d.write(
+        "proj/dicts/team.csv",
+        "spun,original,prior\nzorbly wibble,quiet evening,0.97\n",
+    );
+    d.write(
+        "proj/despin.toml",
+        "[dictionaries]\nextra = [\"dicts/team.csv\"]\n",
+    );
+    d.write("proj/deep/sub/a.txt", "It was a zorbly wibble.\n");
+    let want = "It was a quiet evening.\n";
+    let mut c = common::despin();
+    c.current_dir(d.path("proj/deep/sub"))
+        .args(["fix", "a.txt"]);
+    let o = common::with_config(&mut c).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want, "{}", err(&o));
+    let o = d
+        .bare(&["fix", "proj/deep/sub/a.txt", "--config", "proj/despin.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want, "{}", err(&o));
+}
+
 #[test]
 fn configured_types_and_scan_format_are_honoured() {
     let d = Dir::new();
