@@ -150,6 +150,16 @@ fn review_exits_zero_or_one_by_findings_and_writes_the_page_either_way() {
     let o = d.run(&["review", "missing.txt", "-o", "missing.html"]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("missing.txt"), "{}", err(&o));
+    // Only files with findings are on the page; --report also writes the scan report.
+    d.write("in/spun.txt", SPUN);
+    d.write("in/quiet.txt", FIXED);
+    let o = d.run(&["review", "in", "-o", "dir.html", "--report", "r.csv"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let page = d.text("dir.html");
+    assert!(page.contains("spun.txt") && !page.contains("quiet.txt"));
+    let report = d.text("r.csv");
+    assert!(report.starts_with("path,line,column,"), "{report}");
+    assert!(report.contains("in/spun.txt,1,"), "{report}");
 }
 
 /// `--quiet`: no progress bar and no summary (nor the list of skipped files after it), for
