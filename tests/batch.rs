@@ -643,6 +643,33 @@ fn hidden_and_gitignored_files_like_ripgrep() {
     );
 }
 
+/// `scan` and `review` follow symbolic links only with `-L`, as `fix` does.
+#[cfg(unix)]
+#[test]
+fn scan_and_review_follow_links_only_with_follow() {
+    let t = Tree::new();
+    t.write("real/a.txt", SPUN.as_bytes());
+    t.write("in/b.txt", b"Nothing spun here.\n");
+    std::os::unix::fs::symlink("../real", t.path("in/linked")).unwrap();
+    let cases: [(&[&str], i32); 4] = [
+        (&["scan", "in"], 0),
+        (&["scan", "in", "-L"], 1),
+        (&["review", "in", "-o", "p.html"], 0),
+        (&["review", "in", "-o", "p.html", "--follow"], 1),
+    ];
+    for (args, code) in cases {
+        let o = t.despin(args);
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = t.despin(&["scan", "in", "-L"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("in/linked/a.txt:1:"));
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loops_are_harmless() {
