@@ -241,6 +241,31 @@ fn files_from_mirrors_relative_paths_without_dotdot_and_absolute_by_name() {
     );
 }
 
+/// `fix --in-place` rewrites only changed files: an unchanged one keeps its inode.
+#[cfg(unix)]
+#[test]
+fn in_place_leaves_unchanged_files_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let t = Tree::new();
+    sample_tree(&t);
+    let ino = |p: &str| fs::metadata(t.path(p)).unwrap().ino();
+    let (a, b) = (ino("in/a.txt"), ino("in/sub/deeper/b.txt"));
+    let o = t.despin(&["fix", "in", "--in-place"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(t.text("in/a.txt"), FIXED);
+    assert_ne!(ino("in/a.txt"), a);
+    assert_eq!(
+        ino("in/sub/deeper/b.txt"),
+        b,
+        "an unchanged file is not rewritten"
+    );
+}
+
 #[test]
 fn fixing_twice_equals_fixing_once() {
     let t = Tree::new();

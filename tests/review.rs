@@ -187,6 +187,26 @@ fn apply_in_place_gives_exact_files_and_reapply_is_a_no_op() {
     assert_eq!(work.read("b.txt"), EXPECTED_B);
 }
 
+/// `apply --in-place` rewrites only the files that change: a file whose rows are all
+/// rejected keeps its inode (it was not replaced).
+#[cfg(unix)]
+#[test]
+fn apply_in_place_leaves_unchanged_files_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let work = Work::new();
+    let mut r = reviewed(&work);
+    r.set("b.txt", "Final yr", "decision", "reject");
+    work.write("review.csv", &r.to_csv());
+    let ino = |p: &str| std::fs::metadata(work.path(p)).unwrap().ino();
+    let (a, b) = (ino("docs/a.txt"), ino("b.txt"));
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(work.read("docs/a.txt"), EXPECTED_A);
+    assert_ne!(ino("docs/a.txt"), a, "a changed file is replaced whole");
+    assert_eq!(work.read("b.txt"), TEXT_B);
+    assert_eq!(ino("b.txt"), b, "an unchanged file is not rewritten");
+}
+
 #[test]
 fn apply_out_mirrors_paths_and_leaves_inputs() {
     let work = Work::new();
