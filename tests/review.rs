@@ -917,6 +917,25 @@ fn learn_and_add_default_to_despin_user_csv() {
         &after[learned.len()..],
         "nationwide safety,national security,0.9,fingerprint,,,,\n"
     );
+    // Learning again merges with what the file holds: the added entry stays.
+    let (code, _, err) = work.run(&[
+        "dict",
+        "learn",
+        "--from-report",
+        "review.csv",
+        "--dict",
+        "dict.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let merged = work.read("despin-user.csv");
+    assert!(
+        merged.contains("nationwide safety,national security,0.9,fingerprint,,,,\n"),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("center east,middle east,0.875,fingerprint,,,learned,accepted 2 times"),
+        "{merged}"
+    );
 }
 
 /// `dict add` writes its row in the file's own column order (and line ending), so an
