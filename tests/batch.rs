@@ -506,6 +506,12 @@ fn report_neutralises_formulas_and_marks_status() {
         String::from_utf8_lossy(&o.stderr)
     );
     let r = t.text("r.csv");
+    // Exactly the README's columns.
+    assert_eq!(
+        r.lines().next().unwrap(),
+        "path,line,column,byte_start,byte_end,spun,suggestion,alternatives,confidence,\
+         dictionary,context,decision,status,doc_score,reason"
+    );
     let mut rdr = csv::Reader::from_reader(r.as_bytes());
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 2);
