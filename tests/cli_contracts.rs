@@ -952,6 +952,25 @@ fn apply_reads_a_report_from_stdin() {
     assert_eq!(d.text("a.txt"), FIXED);
 }
 
+/// `apply` passes over the `skipped` and `failed` rows of a batch report (their finding
+/// columns are empty), even with `--accept-empty`.
+#[test]
+fn apply_passes_over_skipped_and_failed_rows() {
+    let d = Dir::new();
+    d.write("in/a.txt", SPUN);
+    d.write("in/b.bin", b"PNG\0\x01");
+    let o = d.run(&["scan", "in", "--report", "r.csv", "-q"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let mut report = d.text("r.csv");
+    assert!(report.contains(",skipped,,binary\n"), "{report}");
+    report.push_str("in/gone.txt,0,0,0,0,,,,0.000,,,accept,failed,,permission denied\n");
+    d.write("r.csv", &report);
+    let o = run_bare(&d, &["apply", "r.csv", "--accept-empty", "--in-place"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(d.text("in/a.txt"), FIXED);
+    assert!(!d.path("in/gone.txt").exists());
+}
+
 #[test]
 fn eval_names_spun_files_without_an_original() {
     let d = Dir::new();
