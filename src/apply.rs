@@ -27,6 +27,7 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result, RowError};
+use crate::format::{Escape, FileType};
 use crate::normalize::is_word_char;
 use crate::repair::{apply_edits, edit_with_article, Edit};
 use crate::report::label_path;
@@ -223,7 +224,17 @@ pub fn plan(
                 continue;
             }
         };
-        let decided: Vec<(&ReviewedRow, bool)> = group.iter().map(|r| (*r, accepts(r))).collect();
+        // Suggestions are text: written into HTML or JSON Lines, they are escaped as `fix`
+        // escapes its replacements (by extension, as `fix` chooses the format).
+        let escape = Escape::for_type(FileType::from_path(&key));
+        let escaped: Vec<ReviewedRow> = group
+            .iter()
+            .map(|r| ReviewedRow {
+                suggestion: escape.encode(&r.suggestion).into_owned(),
+                ..(*r).clone()
+            })
+            .collect();
+        let decided: Vec<(&ReviewedRow, bool)> = escaped.iter().map(|r| (r, accepts(r))).collect();
         let (after, outcomes) = plan_text(&before, &decided, options.window);
         files.push(FilePlan {
             path: group[0].path.clone(),
@@ -491,7 +502,10 @@ pub fn write_plan(plan: &Plan, target: &Destination) -> Result<Vec<PathBuf>> {
     }
     let mut written = Vec::with_capacity(jobs.len());
     for (path, f) in jobs {
-        crate::output::write_atomic(&path, f.after.as_bytes())?;
+        // A repaired copy takes the mode (and, as root, the owner) of its source, as a batch
+        // run's copies do; a file rewritten in place keeps its own.
+        let like = matches!(target, Destination::OutDir(_)).then_some(f.source.as_path());
+        crate::output::write_atomic_like(&path, f.after.as_bytes(), true, like)?;
         written.push(path);
     }
     Ok(written)

@@ -632,6 +632,11 @@ mod tests {
         }
         assert_eq!(neutralise("=1+1"), "'=1+1");
         assert_eq!(neutralise("ok"), "ok");
+        // Every character the README lists gets exactly one leading apostrophe.
+        for c in ['=', '+', '-', '@', '\t', '\r', '\''] {
+            assert_eq!(neutralise(&format!("{c}x")), format!("'{c}x"), "{c:?}");
+        }
+        assert_eq!(neutralise("a=b"), "a=b");
     }
 
     #[test]

@@ -293,7 +293,7 @@ pub fn walk(roots: &[PathBuf], opts: &WalkOptions) -> Result<impl Iterator<Item 
                 }
                 Err(e) => out.push(Input::Error(
                     error_path(&e).unwrap_or_default(),
-                    Error::Walk(e.to_string()),
+                    Error::Walk(error_reason(&e)),
                 )),
             }
             out
@@ -414,6 +414,29 @@ fn error_path(e: &ignore::Error) -> Option<PathBuf> {
         ignore::Error::WithDepth { err, .. } => error_path(err),
         _ => None,
     }
+}
+
+/// The reason of a walk error, without the path [`error_path`] takes from it: the message
+/// names the file once ("a.txt: No such file or directory", not "a.txt: IO error for
+/// operation on a.txt: ...").
+fn error_reason(e: &ignore::Error) -> String {
+    if error_path(e).is_none() {
+        return e.to_string();
+    }
+    fn reason(e: &ignore::Error) -> String {
+        match e {
+            ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+                reason(err)
+            }
+            // walkdir's error inside the io::Error names the path again; its cause does not.
+            ignore::Error::Io(io) => io
+                .get_ref()
+                .and_then(|w| w.source())
+                .map_or_else(|| io.to_string(), ToString::to_string),
+            _ => e.to_string(),
+        }
+    }
+    reason(e)
 }
 
 /// The paths inside `root`, spelled from `root`, of those `dirs` that lie under it.

@@ -94,6 +94,40 @@ fn mirrors_the_tree_and_copies_non_text_unchanged() {
     assert_eq!(t.text("in/a.txt"), SPUN);
 }
 
+/// Several inputs with `--out` each get a subdirectory named after them (a file lands under
+/// its own name); one directory's contents go to the top of OUTDIR.
+#[test]
+fn several_inputs_each_get_a_subdirectory_named_after_them() {
+    let t = Tree::new();
+    sample_tree(&t);
+    t.write("other/c.txt", SPUN.as_bytes());
+    t.write("one.txt", SPUN.as_bytes());
+    let o = t.despin(&["fix", "in/sub", "other", "one.txt", "--out", "out"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        common::files_under(&t.path("out")),
+        ["one.txt", "other/c.txt", "sub/c.txt", "sub/deeper/b.txt"].map(PathBuf::from)
+    );
+    assert_eq!(t.text("out/other/c.txt"), FIXED);
+    assert_eq!(t.text("out/one.txt"), FIXED);
+    let o = t.despin(&["fix", "in/sub", "--out", "out1"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        common::files_under(&t.path("out1")),
+        ["c.txt", "deeper/b.txt"].map(PathBuf::from)
+    );
+}
+
 #[test]
 fn summary_counts_skips_by_reason() {
     let t = Tree::new();
@@ -152,6 +186,84 @@ fn in_place_with_backup() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(t.text("in/a.txt.orig"), SPUN);
     assert!(!t.path("in/a.txt.orig.orig").exists());
+}
+
+/// `--backup`: an existing backup is replaced by the original of this run (as `sed -i`
+/// does), and only changed files get one.
+#[test]
+fn in_place_backup_replaces_an_existing_backup() {
+    let t = Tree::new();
+    t.write("in/a.txt", SPUN.as_bytes());
+    t.write("in/a.txt.orig", b"a backup from long ago\n");
+    let o = t.despin(&["fix", "in", "--in-place", "--backup", ".orig"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(t.text("in/a.txt"), FIXED);
+    assert_eq!(t.text("in/a.txt.orig"), SPUN);
+}
+
+/// `--files-from` with `--out`: relative paths are mirrored as written with `..` dropped,
+/// absolute ones by file name.
+#[test]
+fn files_from_mirrors_relative_paths_without_dotdot_and_absolute_by_name() {
+    let t = Tree::new();
+    sample_tree(&t);
+    fs::create_dir_all(t.path("work")).unwrap();
+    let abs = t.path("in/sub/c.txt");
+    t.write(
+        "work/list.txt",
+        format!("../in/a.txt\n{}\n", abs.display()).as_bytes(),
+    );
+    let o = common::command()
+        .current_dir(t.path("work"))
+        .args(["fix", "--files-from", "list.txt", "--out", "out", "--quiet"])
+        .args(["--dict", "../dict.csv", "--no-default-dict"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        common::files_under(&t.path("work/out")),
+        [PathBuf::from("c.txt"), PathBuf::from("in/a.txt")]
+    );
+    assert_eq!(t.text("work/out/in/a.txt"), FIXED);
+    assert_eq!(
+        t.text("work/out/c.txt"),
+        "artificial intelligence is coming\n"
+    );
+}
+
+/// `fix --in-place` rewrites only changed files: an unchanged one keeps its inode.
+#[cfg(unix)]
+#[test]
+fn in_place_leaves_unchanged_files_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let t = Tree::new();
+    sample_tree(&t);
+    let ino = |p: &str| fs::metadata(t.path(p)).unwrap().ino();
+    let (a, b) = (ino("in/a.txt"), ino("in/sub/deeper/b.txt"));
+    let o = t.despin(&["fix", "in", "--in-place"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(t.text("in/a.txt"), FIXED);
+    assert_ne!(ino("in/a.txt"), a);
+    assert_eq!(
+        ino("in/sub/deeper/b.txt"),
+        b,
+        "an unchanged file is not rewritten"
+    );
 }
 
 #[test]
@@ -394,6 +506,12 @@ fn report_neutralises_formulas_and_marks_status() {
         String::from_utf8_lossy(&o.stderr)
     );
     let r = t.text("r.csv");
+    // Exactly the README's columns.
+    assert_eq!(
+        r.lines().next().unwrap(),
+        "path,line,column,byte_start,byte_end,spun,suggestion,alternatives,confidence,\
+         dictionary,context,decision,status,doc_score,reason"
+    );
     let mut rdr = csv::Reader::from_reader(r.as_bytes());
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 2);
@@ -488,6 +606,52 @@ fn files_from_and_globs() {
     assert!(out.contains("in/a.txt") && !out.contains("c.txt"), "{out}");
 }
 
+/// `--files-from -` reads the list from stdin (the README's `find ... | despin scan
+/// --files-from - --type html`), and `--type` then applies to every listed file.
+#[test]
+fn files_from_stdin_with_a_type_for_every_file() {
+    let t = Tree::new();
+    t.write("in/a.txt", b"<p title=\"final yr\">final yr</p>\n");
+    t.write("in/b.txt", b"<b>Center East</b>\n");
+    t.write("in/skip.txt", b"final yr\n");
+    let o = common::command()
+        .current_dir(t.dir.path())
+        .args([
+            "scan",
+            "--files-from",
+            "-",
+            "--type",
+            "html",
+            "--format",
+            "csv",
+        ])
+        .args(["--dict", "dict.csv", "--no-default-dict", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"in/a.txt\nin/b.txt\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<(&str, &str)> = out
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[0], c[5])
+        })
+        .collect();
+    // As HTML, the attribute is not scanned: one finding per file, none in skip.txt.
+    assert_eq!(
+        rows,
+        [("in/a.txt", "final yr"), ("in/b.txt", "Center East")]
+    );
+}
+
 #[test]
 fn hidden_and_gitignored_files_like_ripgrep() {
     let t = Tree::new();
@@ -508,6 +672,33 @@ fn hidden_and_gitignored_files_like_ripgrep() {
         out.contains("h.txt") && out.contains("ignored.txt"),
         "{out}"
     );
+}
+
+/// `scan` and `review` follow symbolic links only with `-L`, as `fix` does.
+#[cfg(unix)]
+#[test]
+fn scan_and_review_follow_links_only_with_follow() {
+    let t = Tree::new();
+    t.write("real/a.txt", SPUN.as_bytes());
+    t.write("in/b.txt", b"Nothing spun here.\n");
+    std::os::unix::fs::symlink("../real", t.path("in/linked")).unwrap();
+    let cases: [(&[&str], i32); 4] = [
+        (&["scan", "in"], 0),
+        (&["scan", "in", "-L"], 1),
+        (&["review", "in", "-o", "p.html"], 0),
+        (&["review", "in", "-o", "p.html", "--follow"], 1),
+    ];
+    for (args, code) in cases {
+        let o = t.despin(args);
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = t.despin(&["scan", "in", "-L"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("in/linked/a.txt:1:"));
 }
 
 #[cfg(unix)]
@@ -917,4 +1108,57 @@ fn a_deeply_nested_record_does_not_stop_the_batch() {
     assert_eq!(t.text("out/b.txt"), FIXED);
     let report = t.text("r.csv");
     assert_eq!(report.lines().count(), 1 + 3, "{report}");
+}
+
+/// `--max-filesize` counts in bytes with K, M and G as powers of 1024 (either case), a file
+/// of exactly SIZE is scanned, and the default is 1G (checked with a sparse file, which
+/// takes no disk space: too large files are never read).
+#[test]
+fn max_filesize_suffixes_are_powers_of_1024_and_the_default_is_1g() {
+    let t = Tree::new();
+    let sized = |rel: &str, len: u64| {
+        let mut data = SPUN.as_bytes().to_vec();
+        data.resize(len as usize, b'x');
+        t.write(rel, &data);
+    };
+    sized("in/k.txt", 4096);
+    sized("in/k1.txt", 4097);
+    sized("in/m.txt", 1 << 20);
+    sized("in/m1.txt", (1 << 20) + 1);
+    let too_large = |size: Option<&str>| {
+        let mut args = vec!["scan", "in", "--report", "r.csv"];
+        if let Some(s) = size {
+            args.extend(["--max-filesize", s]);
+        }
+        let o = t.despin(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let report = t.read("r.csv");
+        let mut r = csv::Reader::from_reader(report.as_slice());
+        let reason = r.headers().unwrap().iter().position(|h| h == "reason");
+        let reason = reason.unwrap();
+        let mut names: Vec<String> = r
+            .records()
+            .map(|r| r.unwrap())
+            .filter(|r| r.get(reason) == Some("too large"))
+            .map(|r| r[0].trim_start_matches("in/").to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(too_large(Some("4096")), ["k1.txt", "m.txt", "m1.txt"]);
+    assert_eq!(too_large(Some("4K")), ["k1.txt", "m.txt", "m1.txt"]);
+    assert_eq!(too_large(Some("4k")), ["k1.txt", "m.txt", "m1.txt"]);
+    assert_eq!(too_large(Some("1M")), ["m1.txt"]);
+    assert_eq!(too_large(Some("1G")), Vec::<String>::new());
+    // The default: one byte over 1 GiB is too large, 2G lets it through to the (binary) check.
+    let huge = fs::File::create(t.path("in/huge.txt")).unwrap();
+    huge.set_len((1 << 30) + 1).unwrap();
+    drop(huge);
+    assert_eq!(too_large(None), ["huge.txt"]);
+    assert_eq!(too_large(Some("2G")), Vec::<String>::new());
 }

@@ -134,6 +134,64 @@ fn fix_and_apply_exit_zero_when_they_repair_and_one_with_exit_code() {
     assert_eq!(o.status.code(), Some(0), "already applied: {}", err(&o));
 }
 
+/// `despin review`: 0 without findings, 1 with findings, the page written either way; 2 on
+/// an error.
+#[test]
+fn review_exits_zero_or_one_by_findings_and_writes_the_page_either_way() {
+    let d = Dir::new();
+    d.write("clean.txt", FIXED);
+    d.write("a.txt", SPUN);
+    let o = d.run(&["review", "clean.txt", "-o", "clean.html"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(d.text("clean.html").contains("<html"));
+    let o = d.run(&["review", "a.txt", "-o", "spun.html"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(d.text("spun.html").contains("Center East"));
+    let o = d.run(&["review", "missing.txt", "-o", "missing.html"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("missing.txt"), "{}", err(&o));
+    // Only files with findings are on the page; --report also writes the scan report.
+    d.write("in/spun.txt", SPUN);
+    d.write("in/quiet.txt", FIXED);
+    let o = d.run(&["review", "in", "-o", "dir.html", "--report", "r.csv"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let page = d.text("dir.html");
+    assert!(page.contains("spun.txt") && !page.contains("quiet.txt"));
+    let report = d.text("r.csv");
+    assert!(report.starts_with("path,line,column,"), "{report}");
+    assert!(report.contains("in/spun.txt,1,"), "{report}");
+}
+
+/// `--quiet`: no progress bar and no summary (nor the list of skipped files after it), for
+/// every batch command; without it the summary is there.
+#[test]
+fn quiet_batch_runs_print_no_summary() {
+    let d = Dir::new();
+    d.write("in/a.txt", SPUN);
+    d.write("in/b.bin", b"PNG\0\x01");
+    let o = d.run(&["fix", "in", "--out", "loud"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(err(&o).contains("1 skipped (1 binary)"), "{}", err(&o));
+    assert!(err(&o).contains("skipped: in/b.bin"), "{}", err(&o));
+    let runs: [&[&str]; 5] = [
+        &["fix", "in", "--out", "out", "-q"],
+        &["fix", "in", "--out", "out2", "--quiet", "--report", "r.csv"],
+        &["scan", "in", "--quiet"],
+        &["scan", "in", "-q", "--summary"],
+        &["review", "in", "-o", "r.html", "-q"],
+    ];
+    for args in runs {
+        let o = d.run(args);
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            err(&o)
+        );
+        assert_eq!(err(&o), "", "{args:?}");
+    }
+    assert_eq!(d.text("out/a.txt"), FIXED);
+}
+
 #[test]
 fn help_documents_the_exit_codes() {
     for cmd in ["fix", "apply"] {
@@ -276,6 +334,63 @@ fn configured_exclude_globs_and_report_are_honoured_by_batch_runs() {
     let mut c = d.cmd(&["fix", "in", "--in-place", "--quiet", "--exclude", "b.txt"]);
     common::with_config(&mut c).assert().code(0);
     assert_eq!(d.text("in/b.txt"), SPUN);
+}
+
+/// `[files]` globs apply to batch runs only: a single file given to `scan` or `fix` is read
+/// whatever they say; and `--report` overrides `report.path`.
+#[test]
+fn single_files_ignore_configured_globs_and_report_flag_beats_report_path() {
+    let d = Dir::new();
+    d.write("in/notes.md", SPUN);
+    d.write(
+        "despin.toml",
+        "[files]\nglobs = [\"*.txt\"]\nexclude = [\"notes.md\"]\n[report]\npath = \"configured.csv\"\n",
+    );
+    let mut c = d.cmd(&["fix", "in/notes.md"]);
+    let o = common::with_config(&mut c).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), FIXED);
+    let mut c = d.cmd(&["scan", "in/notes.md"]);
+    let o = common::with_config(&mut c).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    // A batch run leaves it out, and writes the report named on the command line only.
+    d.write("in/a.txt", SPUN);
+    let mut c = d.cmd(&["scan", "in", "--report", "given.csv", "-q"]);
+    let o = common::with_config(&mut c).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let report = d.text("given.csv");
+    assert!(report.contains("in/a.txt,1,"), "{report}");
+    assert!(!report.contains("notes.md,1,"), "{report}");
+    assert!(!d.path("configured.csv").exists());
+}
+
+/// Relative paths in despin.toml are relative to the file, wherever despin runs: a config
+/// found in a parent directory, or named with `--config`, loads its dictionaries from beside
+/// itself.
+#[test]
+fn config_paths_are_relative_to_the_config_file() {
+    let d = Dir::new();
+    // An entry no embedded dictionary has: only the configured file can repair it.
+    d.write(
+        "proj/dicts/team.csv",
+        "spun,original,prior\nzorbly wibble,quiet evening,0.97\n",
+    );
+    d.write(
+        "proj/despin.toml",
+        "[dictionaries]\nextra = [\"dicts/team.csv\"]\n",
+    );
+    d.write("proj/deep/sub/a.txt", "It was a zorbly wibble.\n");
+    let want = "It was a quiet evening.\n";
+    let mut c = common::despin();
+    c.current_dir(d.path("proj/deep/sub"))
+        .args(["fix", "a.txt"]);
+    let o = common::with_config(&mut c).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want, "{}", err(&o));
+    let o = d
+        .bare(&["fix", "proj/deep/sub/a.txt", "--config", "proj/despin.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want, "{}", err(&o));
 }
 
 #[test]
@@ -431,6 +546,105 @@ fn outputs_copies_and_backups_keep_the_source_mode() {
     assert_eq!(d.text("in/a.txt"), FIXED);
     assert_eq!(mode("in/a.txt"), 0o640, "repaired in place");
     assert_eq!(mode("in/a.txt.orig"), 0o640, "backup");
+
+    // apply: a repaired copy takes its source's mode; a file rewritten in place keeps its own.
+    d.write("solo/s.txt", SPUN);
+    fs::set_permissions(d.path("solo/s.txt"), fs::Permissions::from_mode(0o640)).unwrap();
+    let o = d.run(&["scan", "solo/s.txt", "--format", "csv"]);
+    d.write("r.csv", &o.stdout);
+    let o = run_bare(
+        &d,
+        &["apply", "r.csv", "--accept-empty", "--out", "applied"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(d.text("applied/solo/s.txt"), FIXED);
+    assert_eq!(mode("applied/solo/s.txt"), 0o640, "apply --out copy");
+    let o = run_bare(&d, &["apply", "r.csv", "--accept-empty", "--in-place"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(d.text("solo/s.txt"), FIXED);
+    assert_eq!(mode("solo/s.txt"), 0o640, "apply --in-place");
+
+    // fix FILE -o OUT: the repaired copy of one file takes its mode too.
+    d.write("solo/t.txt", SPUN);
+    fs::set_permissions(d.path("solo/t.txt"), fs::Permissions::from_mode(0o600)).unwrap();
+    let o = d.run(&["fix", "solo/t.txt", "-o", "t.out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(d.text("t.out"), FIXED);
+    assert_eq!(mode("t.out"), 0o600, "fix -o");
+}
+
+/// New files that copy no source (report, review page, compiled dictionaries, learned and
+/// added dictionaries) get the usual mode, 0666 less the umask: atomic writes through a
+/// temporary file must not leave them 0600, nor ignore the umask.
+#[cfg(unix)]
+#[test]
+fn new_outputs_get_the_usual_mode_under_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::new();
+    let mode = |p: &str| fs::metadata(d.path(p)).unwrap().permissions().mode() & 0o777;
+    d.write("in/a.txt", SPUN);
+    d.write("table.txt", "final yr|last year\n");
+    let o = d.run(&["scan", "in/a.txt", "--format", "csv"]);
+    d.write("reviewed.csv", &o.stdout);
+    let runs: [(&[&str], &str); 6] = [
+        (
+            &[
+                "scan", "in", "--report", "r.csv", "-q", "--dict", "dict.csv",
+            ],
+            "r.csv",
+        ),
+        (
+            &["review", "in", "-o", "p.html", "-q", "--dict", "dict.csv"],
+            "p.html",
+        ),
+        (&["dict", "build", "dict.csv", "-o", "d.fst"], "d.fst"),
+        (
+            &[
+                "dict",
+                "import",
+                "--format",
+                "pipe",
+                "table.txt",
+                "-o",
+                "t.fst",
+            ],
+            "t.fst",
+        ),
+        (
+            &[
+                "dict",
+                "learn",
+                "--from-report",
+                "reviewed.csv",
+                "--into",
+                "l.csv",
+            ],
+            "l.csv",
+        ),
+        (
+            &["dict", "add", "x y", "z", "--into", "added.csv"],
+            "added.csv",
+        ),
+    ];
+    for (args, out) in runs {
+        // `sh` sets the umask, then becomes despin.
+        let o = std::process::Command::new("sh")
+            .current_dir(d.path(""))
+            .env(common::NO_CONFIG_ENV, "1")
+            .arg("-c")
+            .arg("umask 027 && exec \"$@\"")
+            .arg("sh")
+            .arg(common::BIN)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            err(&o)
+        );
+        assert_eq!(mode(out), 0o640, "{args:?}");
+    }
 }
 
 /// As root, repairing in place keeps the file's owner (root would otherwise take it over),
@@ -660,11 +874,20 @@ fn stdin_in_a_batch_run_is_refused_not_ignored() {
 #[test]
 fn a_missing_file_is_named_once_with_its_reason_once() {
     let d = Dir::new();
-    for cmd in ["fix", "scan"] {
-        let o = d.run(&[cmd, "missing.txt"]);
-        assert_eq!(o.status.code(), Some(2));
+    d.write("a.txt", SPUN);
+    // Single files, and batch runs (which read through the directory walker).
+    let runs: [&[&str]; 5] = [
+        &["fix", "missing.txt"],
+        &["scan", "missing.txt"],
+        &["scan", "missing.txt", "a.txt", "-q"],
+        &["fix", "missing.txt", "--out", "out", "-q"],
+        &["review", "missing.txt", "-o", "r.html"],
+    ];
+    for args in runs {
+        let o = d.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
         let e = err(&o);
-        assert!(e.contains("missing.txt"), "{e}");
+        assert_eq!(e.matches("missing.txt").count(), 1, "{args:?}: {e}");
         assert_eq!(e.matches("No such file or directory").count(), 1, "{e}");
     }
 }
@@ -704,6 +927,12 @@ fn help_shows_no_rustdoc_escapes_and_a_real_thread_default() {
         assert!(o.status.success(), "{c:?}");
         assert!(!help.contains("\\["), "{c:?}: {help}");
         assert!(!help.contains("[default: 0]"), "{c:?}: {help}");
+        // `despin help COMMAND` (the README's pointer) explains the same options.
+        let o = common::despin_args(["help"].iter().chain(c))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "help {c:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stdout), help, "help {c:?}");
     }
     let o = common::despin_args(["fix", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("one per core"));
@@ -721,6 +950,25 @@ fn apply_reads_a_report_from_stdin() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(d.text("a.txt"), FIXED);
+}
+
+/// `apply` passes over the `skipped` and `failed` rows of a batch report (their finding
+/// columns are empty), even with `--accept-empty`.
+#[test]
+fn apply_passes_over_skipped_and_failed_rows() {
+    let d = Dir::new();
+    d.write("in/a.txt", SPUN);
+    d.write("in/b.bin", b"PNG\0\x01");
+    let o = d.run(&["scan", "in", "--report", "r.csv", "-q"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let mut report = d.text("r.csv");
+    assert!(report.contains(",skipped,,binary\n"), "{report}");
+    report.push_str("in/gone.txt,0,0,0,0,,,,0.000,,,accept,failed,,permission denied\n");
+    d.write("r.csv", &report);
+    let o = run_bare(&d, &["apply", "r.csv", "--accept-empty", "--in-place"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(d.text("in/a.txt"), FIXED);
+    assert!(!d.path("in/gone.txt").exists());
 }
 
 #[test]
@@ -765,6 +1013,34 @@ fn harness_commands_ignore_a_stray_config_and_lookup_still_works() {
     ]);
     let o = common::with_config(&mut c).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout), SPUN);
+}
+
+/// `DESPIN_NO_CONFIG` ignores discovered configs only when non-empty and not `0`; `--no-config`
+/// ignores them whatever the environment says.
+#[test]
+fn no_config_env_set_to_zero_or_empty_still_reads_the_config() {
+    let d = Dir::new();
+    d.write("a.txt", SPUN);
+    d.write("despin.toml", "min_confidence = 1.0\n");
+    for (value, want) in [("0", SPUN), ("", SPUN), ("1", FIXED), ("yes", FIXED)] {
+        let o = d
+            .cmd(&["fix", "a.txt"])
+            .env(common::NO_CONFIG_ENV, value)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            want,
+            "DESPIN_NO_CONFIG={value:?}: {}",
+            err(&o)
+        );
+    }
+    let o = d
+        .cmd(&["fix", "a.txt", "--no-config"])
+        .env(common::NO_CONFIG_ENV, "0")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), FIXED, "{}", err(&o));
 }
 
 #[test]

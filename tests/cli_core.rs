@@ -148,6 +148,31 @@ fn json_output_is_one_object_per_finding() {
     assert_eq!(objs[1]["byte_start"], 16);
     assert_eq!(objs[1]["column"], 17);
     assert!(objs[1]["doc_score"].as_f64().unwrap() > 0.5);
+    // The same fields as the CSV report, in its order, plus `doc_score`.
+    let keys: Vec<&str> = objs[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "path",
+            "line",
+            "column",
+            "byte_start",
+            "byte_end",
+            "spun",
+            "suggestion",
+            "alternatives",
+            "confidence",
+            "dictionary",
+            "context",
+            "decision",
+            "doc_score"
+        ]
+    );
 }
 
 #[test]

@@ -123,6 +123,32 @@ fn eval_clean_counts_each_file_once_under_a_symlink_loop() {
     assert_eq!(r["clean_words"], 11, "{r}");
 }
 
+/// `eval --clean` reads hidden and ignored files too: a corpus is not a source tree.
+#[test]
+fn eval_clean_reads_hidden_and_ignored_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pair(
+        dir.path(),
+        "a",
+        "Talks in the Center East stalled final yr.",
+        "Talks in the Middle East stalled last year.",
+    );
+    let clean = dir.path().join("clean");
+    std::fs::create_dir_all(clean.join(".hidden")).unwrap();
+    std::fs::write(clean.join("c.txt"), "The area was calm.").unwrap();
+    std::fs::write(
+        clean.join(".hidden/d.txt"),
+        "The settlement grew last year.",
+    )
+    .unwrap();
+    std::fs::write(clean.join(".ignore"), "e.txt\n").unwrap();
+    std::fs::write(clean.join("e.txt"), "Rain fell.").unwrap();
+    let r = eval_json(dir.path(), &["--clean", clean.to_str().unwrap()]);
+    // "The area was calm ." (5 tokens), the hidden "The settlement grew last year ." (6) and
+    // the ignored "Rain fell ." (3).
+    assert_eq!(r["clean_words"], 14, "{r}");
+}
+
 /// The project's reference scorer lives outside the repository; compare when it's there.
 #[test]
 fn eval_agrees_with_reference_scorer() {

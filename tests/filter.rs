@@ -154,3 +154,33 @@ fn a_second_pass_replaces_the_despin_object() {
     assert_eq!(v["despin"]["repairs"], 0);
     assert!(twice.starts_with("{\"text\":\"It fell last year.\",\"k\":[1, 2],\"despin\":{"));
 }
+
+/// `filter` applies findings at or above 0.5 by default (as `fix`); lower ones are listed,
+/// not applied, until `--min-confidence` lowers the bar.
+#[test]
+fn default_threshold_is_one_half() {
+    let dir = tempfile::tempdir().unwrap();
+    let dict = dir.path().join("low.csv");
+    std::fs::write(
+        &dict,
+        "spun,original,prior,kind\ndirect,immediate,0.3,fingerprint\nfinal yr,last year,0.97,fingerprint\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = common::despin()
+            .args(["filter", "--no-default-dict", "--dict"])
+            .arg(&dict)
+            .args(extra)
+            .write_stdin("{\"text\":\"A direct ceasefire final yr.\"}\n")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let v = run(&[]);
+    assert_eq!(v["text"], "A direct ceasefire last year.");
+    assert_eq!(v["despin"]["findings"][0]["spun"], "direct");
+    assert_eq!(v["despin"]["findings"][0]["applied"], false);
+    let v = run(&["--min-confidence", "0.3"]);
+    assert_eq!(v["text"], "An immediate ceasefire last year.");
+}

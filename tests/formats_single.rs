@@ -113,6 +113,16 @@ fn json_lines_keep_every_other_field() {
         text(&out.stdout),
         "{\"id\":1e2,\"title\":\"last year\",\"text\":\"It ended final yr.\",\"n\":12345678901234567890}\n"
     );
+    // --field is repeatable: every field named is repaired.
+    let out = despin(
+        d.path(),
+        &["fix", "a.jsonl", "--field", "title", "--field", "text"],
+        None,
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "{\"id\":1e2,\"title\":\"last year\",\"text\":\"It ended last year.\",\"n\":12345678901234567890}\n"
+    );
 }
 
 #[test]
@@ -264,4 +274,131 @@ fn a_bad_byte_at_the_end_of_a_streamed_file_is_found_first() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// Every extension the README lists picks its format, in any case; anything else is text.
+#[test]
+fn every_listed_extension_picks_its_format() {
+    let d = tempfile::tempdir().unwrap();
+    let md = "Talks stalled `final yr` and final yr.\n";
+    let md_fixed = "Talks stalled `final yr` and last year.\n";
+    let jl = "{\"text\":\"It ended final yr\",\"note\":\"final yr\"}\n";
+    let jl_fixed = "{\"text\":\"It ended last year\",\"note\":\"final yr\"}\n";
+    let cases: [(&str, &str, &str); 9] = [
+        ("a.html", HTML, HTML_FIXED),
+        ("a.htm", HTML, HTML_FIXED),
+        ("a.xhtml", HTML, HTML_FIXED),
+        ("a.XHTML", HTML, HTML_FIXED),
+        ("a.md", md, md_fixed),
+        ("a.markdown", md, md_fixed),
+        ("a.jsonl", jl, jl_fixed),
+        ("a.ndjson", jl, jl_fixed),
+        ("a.Markdown", md, md_fixed),
+    ];
+    for (name, input, want) in cases {
+        fs::write(d.path().join(name), input).unwrap();
+        let out = despin(d.path(), &["fix", name], None);
+        assert_eq!(out.status.code(), Some(0), "{name}: {out:?}");
+        assert_eq!(text(&out.stdout), want, "{name}");
+    }
+    // Plain text and unknown extensions: the whole file is text (inline code too).
+    for name in ["a.txt", "a.xyz", "noext"] {
+        fs::write(d.path().join(name), md).unwrap();
+        let out = despin(d.path(), &["fix", name], None);
+        assert_eq!(
+            text(&out.stdout),
+            "Talks stalled `last year` and last year.\n",
+            "{name}"
+        );
+    }
+}
+
+/// `fix FILE -o FILE` is allowed: an in-place repair of one file, in its format.
+#[test]
+fn fix_with_output_onto_its_input_repairs_in_place() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(d.path().join("page.html"), HTML).unwrap();
+    let out = despin(d.path(), &["fix", "page.html", "-o", "page.html"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        fs::read_to_string(d.path().join("page.html")).unwrap(),
+        HTML_FIXED
+    );
+}
+
+/// Replacements are escaped for the format they land in: HTML-escaped in text nodes,
+/// JSON-escaped in JSON Lines strings (the line stays valid JSON).
+#[test]
+fn replacements_are_escaped_for_their_format() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("esc.csv"),
+        "spun,original,prior\nstudies and growth,\"R&D \"\"lab\"\" <x>\",0.97\n",
+    )
+    .unwrap();
+    let run = |name: &str, input: &str| {
+        fs::write(d.path().join(name), input).unwrap();
+        let out = common::command()
+            .current_dir(d.path())
+            .args(["fix", name, "--no-default-dict", "--dict", "esc.csv"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {out:?}");
+        text(&out.stdout)
+    };
+    assert_eq!(
+        run(
+            "a.html",
+            "<p>The studies and growth team &amp; friends.</p>\n"
+        ),
+        "<p>The R&amp;D \"lab\" &lt;x&gt; team &amp; friends.</p>\n"
+    );
+    let line = run("a.jsonl", "{\"text\":\"The studies and growth team\"}\n");
+    assert_eq!(line, "{\"text\":\"The R&D \\\"lab\\\" <x> team\"}\n");
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["text"], "The R&D \"lab\" <x> team");
+    assert_eq!(
+        run("a.txt", "The studies and growth team.\n"),
+        "The R&D \"lab\" <x> team.\n"
+    );
+}
+
+/// A UTF-8 byte order mark before the first JSON Lines record is kept, and that record is
+/// still repaired (`fix` on a file, as `filter` does on stdin).
+#[test]
+fn json_lines_byte_order_mark_is_kept_by_fix() {
+    let d = tempfile::tempdir().unwrap();
+    let input = "\u{FEFF}{\"text\":\"It ended final yr\"}\r\n{\"text\":\"final yr\"}\r\n";
+    fs::write(d.path().join("a.jsonl"), input).unwrap();
+    let out = despin(d.path(), &["fix", "a.jsonl"], None);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        text(&out.stdout),
+        "\u{FEFF}{\"text\":\"It ended last year\"}\r\n{\"text\":\"last year\"}\r\n"
+    );
+}
+
+/// Every element the README lists as protected keeps its content byte for byte (code
+/// samples, form contents, titles); comments and attributes too. Only the paragraph changes.
+#[test]
+fn every_protected_html_element_is_left_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let mut page = String::from("<!-- final yr --><p title=\"final yr\">final yr</p>\n");
+    for tag in [
+        "script", "style", "code", "pre", "textarea", "title", "kbd", "samp", "var",
+    ] {
+        page.push_str(&format!("<{tag}>In the Center East final yr</{tag}>\n"));
+        page.push_str(&format!("<{tag} class=x><b>final yr</b></{tag}>\n"));
+    }
+    fs::write(d.path().join("a.html"), &page).unwrap();
+    let out = despin(d.path(), &["fix", "a.html"], None);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let want = page.replacen(
+        "<p title=\"final yr\">final yr</p>",
+        "<p title=\"final yr\">last year</p>",
+        1,
+    );
+    assert_ne!(want, page);
+    assert_eq!(text(&out.stdout), want);
 }

@@ -235,6 +235,25 @@ fn profile_name_tags_the_entries() {
         out.contains("fingerprint \"final yr\" -> last year"),
         "{out}"
     );
+    // Without --name, the profile is named after the table's file stem (`-` kept, a character
+    // a name cannot hold as `_`).
+    let table = write(dir.path(), "my-table v2.txt", TABLE_PIPE);
+    let fst = import(dir.path(), &table, "pipe", &[]);
+    let o = despin()
+        .args([
+            "dict",
+            "lookup",
+            "--no-default-dict",
+            "--no-config",
+            "--dict",
+        ])
+        .arg(&fst)
+        .arg("final yr")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("my-table_v2 ("), "{out}");
+    assert!(out.contains("spinner:my-table_v2"), "{out}");
 }
 
 /// The simulator spins a text with a table; importing the same table repairs it exactly.

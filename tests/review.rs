@@ -187,6 +187,26 @@ fn apply_in_place_gives_exact_files_and_reapply_is_a_no_op() {
     assert_eq!(work.read("b.txt"), EXPECTED_B);
 }
 
+/// `apply --in-place` rewrites only the files that change: a file whose rows are all
+/// rejected keeps its inode (it was not replaced).
+#[cfg(unix)]
+#[test]
+fn apply_in_place_leaves_unchanged_files_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let work = Work::new();
+    let mut r = reviewed(&work);
+    r.set("b.txt", "Final yr", "decision", "reject");
+    work.write("review.csv", &r.to_csv());
+    let ino = |p: &str| std::fs::metadata(work.path(p)).unwrap().ino();
+    let (a, b) = (ino("docs/a.txt"), ino("b.txt"));
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(work.read("docs/a.txt"), EXPECTED_A);
+    assert_ne!(ino("docs/a.txt"), a, "a changed file is replaced whole");
+    assert_eq!(work.read("b.txt"), TEXT_B);
+    assert_eq!(ino("b.txt"), b, "an unchanged file is not rewritten");
+}
+
 #[test]
 fn apply_out_mirrors_paths_and_leaves_inputs() {
     let work = Work::new();
@@ -243,6 +263,146 @@ fn apply_needs_a_target() {
     assert!(err.contains("--in-place"), "{err}");
 }
 
+/// Every spelling of a decision the README lists, in any case: `accepted`, `yes`, `y`
+/// accept; `rejected`, `no`, `n` reject.
+#[test]
+fn decision_synonyms_in_any_case() {
+    let work = Work::new();
+    let mut r = Report::parse(&work.scan_report());
+    r.set("a.txt", "Center East", "decision", "ACCEPTED");
+    r.set("a.txt", "final yr", "decision", "N");
+    r.set("a.txt", "direct", "decision", "Yes");
+    r.set("a.txt", "Counterfeit consciousness", "decision", "y");
+    r.set("a.txt", "beneath manner", "decision", "Rejected");
+    r.set("b.txt", "Final yr", "decision", "NO");
+    r.set("b.txt", "Center East", "decision", "accepted");
+    work.write("review.csv", &r.to_csv());
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        work.read("docs/a.txt"),
+        "Talks in the Middle East stalled final yr.\r\n\
+         We want an immediate ceasefire beneath manner.\r\n\r\n\
+         Artificial intelligence is here.\r\n"
+    );
+    assert_eq!(
+        work.read("b.txt"),
+        "\u{FEFF}Final yr was  hard.\tThe Middle East waits.\n"
+    );
+}
+
+/// Relative paths in a report are relative to the current directory; `--base DIR` makes
+/// them relative to DIR, for `apply` and for `review --from-report`.
+#[test]
+fn base_dir_resolves_the_reports_relative_paths() {
+    let work = Work::new();
+    let para = "Zebra crossings stay closed all week, the council said in a long statement.\n";
+    work.write(
+        "docs/a.txt",
+        &format!("{TEXT_A}\n{}Quokkas were seen.\n", para.repeat(4)),
+    );
+    let (code, out, err) = work.run(&[
+        "scan",
+        "docs/a.txt",
+        "--format",
+        "csv",
+        "--no-default-dict",
+        "--dict",
+        "dict.csv",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    // The report as if scanned from inside docs/.
+    let mut r = Report::parse(&out);
+    let p = r.col("path");
+    for row in &mut r.rows {
+        assert_eq!(row[p], "docs/a.txt");
+        row[p] = "a.txt".to_string();
+    }
+    r.set("a.txt", "Center East", "decision", "accept");
+    work.write("review.csv", &r.to_csv());
+
+    let (code, _, err) = work.run(&["review", "--from-report", "review.csv", "-o", "p.html"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("a.txt") && err.contains("without the text"),
+        "{err}"
+    );
+    assert!(!work.read("p.html").contains("Quokkas"));
+    let (code, _, err) = work.run(&[
+        "review",
+        "--from-report",
+        "review.csv",
+        "--base",
+        "docs",
+        "-o",
+        "p.html",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("without the text"), "{err}");
+    assert!(work.read("p.html").contains("Quokkas"));
+
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("review.csv:2") && err.contains("a.txt"),
+        "{err}"
+    );
+    let (code, _, err) = work.run(&["apply", "review.csv", "--in-place", "--base", "docs"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(work
+        .read("docs/a.txt")
+        .starts_with("Talks in the Middle East stalled final yr.\r\n"));
+}
+
+/// `review` takes its threshold from `[scan] min_confidence` (default 0), as `scan` does.
+#[test]
+fn review_threshold_comes_from_the_scan_section() {
+    let work = Work::with_config();
+    work.write(
+        "despin.toml",
+        "[scan]\nmin_confidence = 0.5\n[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\n",
+    );
+    let (code, _, err) = work.run(&["review", "docs/a.txt", "-o", "p.html"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("(4 findings in 1 files"), "{err}");
+    let (code, _, err) = work.run(&[
+        "review",
+        "docs/a.txt",
+        "-o",
+        "p.html",
+        "--min-confidence",
+        "0",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("(5 findings in 1 files"), "{err}");
+}
+
+/// `apply --out DIR` puts a file named by an absolute path at DIR + that path without its
+/// leading `/`, as `tar` does.
+#[test]
+fn apply_out_strips_the_leading_slash_of_absolute_paths() {
+    let work = Work::new();
+    let mut r = reviewed(&work);
+    let p = r.col("path");
+    let root = work.dir.path().canonicalize().unwrap();
+    for row in &mut r.rows {
+        row[p] = root.join(&row[p]).to_str().unwrap().to_string();
+    }
+    work.write("review.csv", &r.to_csv());
+    let (code, _, err) = work.run(&["apply", "review.csv", "--out", "clean"]);
+    assert_eq!(code, 0, "{err}");
+    let mirrored = work.path("clean").join(root.strip_prefix("/").unwrap());
+    assert_eq!(
+        std::fs::read_to_string(mirrored.join("docs/a.txt")).unwrap(),
+        EXPECTED_A
+    );
+    assert_eq!(
+        std::fs::read_to_string(mirrored.join("b.txt")).unwrap(),
+        EXPECTED_B
+    );
+    assert_eq!(work.read("docs/a.txt"), TEXT_A);
+}
+
 #[test]
 fn accept_empty_matches_fix_at_zero_confidence() {
     let work = Work::new();
@@ -264,6 +424,56 @@ fn accept_empty_matches_fix_at_zero_confidence() {
             .unwrap();
         assert_eq!(work.read(&format!("out/{f}")).as_bytes(), out.stdout, "{f}");
     }
+}
+
+/// `scan` then `apply --accept-empty` gives what `fix --min-confidence 0` gives in every
+/// format, also for a suggestion with characters to escape: written into HTML it is
+/// HTML-escaped (never markup), into a JSON Lines string JSON-escaped (the line stays valid
+/// JSON). Applying again is a no-op.
+#[test]
+fn accept_empty_matches_fix_when_suggestions_need_escaping() {
+    let work = Work::new();
+    work.write(
+        "esc.csv",
+        "spun,original,prior\nstudies and growth,\"R&D \"\"x\"\" <y>\",0.97\n",
+    );
+    let files = [
+        ("a.html", "<p>Our studies and growth team &amp; co.</p>\n"),
+        ("a.jsonl", "{\"text\":\"Our studies and growth team.\"}\n"),
+        ("a.md", "Our studies and growth team.\n"),
+        ("a.txt", "Our studies and growth team.\n"),
+    ];
+    let dict = ["--no-default-dict", "--dict", "esc.csv"];
+    let mut scan = vec!["scan", "--format", "csv"];
+    for (f, text) in files {
+        work.write(f, text);
+        scan.push(f);
+    }
+    scan.extend(dict);
+    let (code, report, err) = work.run(&scan);
+    assert_eq!(code, 1, "{err}");
+    work.write("r.csv", &report);
+    let (code, _, err) = work.run(&["apply", "r.csv", "--accept-empty", "--out", "applied"]);
+    assert_eq!(code, 0, "{err}");
+    for (f, _) in files {
+        let mut fix = vec!["fix", f, "--min-confidence", "0"];
+        fix.extend(dict);
+        let (code, fixed, err) = work.run(&fix);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(work.read(&format!("applied/{f}")), fixed, "{f}");
+    }
+    assert_eq!(
+        work.read("applied/a.html"),
+        "<p>Our R&amp;D \"x\" &lt;y&gt; team &amp; co.</p>\n"
+    );
+    let v: serde_json::Value = serde_json::from_str(&work.read("applied/a.jsonl")).unwrap();
+    assert_eq!(v["text"], "Our R&D \"x\" <y> team.");
+    let (code, _, err) = work.run(&["apply", "r.csv", "--accept-empty", "--in-place"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = work.run(&["apply", "r.csv", "--accept-empty", "--in-place"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("4 already applied"), "{err}");
+    assert_eq!(work.read("a.html"), work.read("applied/a.html"));
 }
 
 #[test]
@@ -635,6 +845,21 @@ fn dict_check_names_file_and_line_of_each_problem() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// `dict check --clean DIR` reads hidden and ignored files too: a corpus is not a source
+/// tree.
+#[test]
+fn dict_check_clean_reads_hidden_and_ignored_files() {
+    let work = Work::new();
+    work.write("plain.csv", "spun,original,prior\nplain,simple,0.9\n");
+    std::fs::create_dir_all(work.path("clean/.hidden")).unwrap();
+    work.write("clean/.hidden/x.txt", "A plain day.\n");
+    work.write("clean/.ignore", "ignored.txt\n");
+    work.write("clean/ignored.txt", "Another plain day.\n");
+    let (code, out, err) = work.run(&["dict", "check", "plain.csv", "--clean", "clean"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("fired 2 time(s)"), "{out}");
+}
+
 #[test]
 fn built_dictionary_gives_the_same_findings_as_its_source() {
     let work = Work::new();
@@ -662,6 +887,136 @@ fn built_dictionary_gives_the_same_findings_as_its_source() {
     assert_eq!(code, 2);
     assert!(err.contains("bad.csv:2"), "{err}");
     assert!(!work.path("bad.fst").exists());
+}
+
+/// Without `--into` or `dictionaries.user`, `dict learn` and `dict add` both write
+/// `despin-user.csv` in the current directory: learn creates it, add appends to it.
+#[test]
+fn learn_and_add_default_to_despin_user_csv() {
+    let work = Work::new();
+    work.write("review.csv", &reviewed(&work).to_csv());
+    let (code, _, err) = work.run(&[
+        "dict",
+        "learn",
+        "--from-report",
+        "review.csv",
+        "--dict",
+        "dict.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let learned = work.read("despin-user.csv");
+    assert!(
+        learned.contains("center east,middle east,0.75,fingerprint,,,learned,"),
+        "{learned}"
+    );
+    let (code, _, err) = work.run(&["dict", "add", "nationwide safety", "national security"]);
+    assert_eq!(code, 0, "{err}");
+    let after = work.read("despin-user.csv");
+    assert!(after.starts_with(&learned), "{after}");
+    assert_eq!(
+        &after[learned.len()..],
+        "nationwide safety,national security,0.9,fingerprint,,,,\n"
+    );
+    // Learning again merges with what the file holds: the added entry stays.
+    let (code, _, err) = work.run(&[
+        "dict",
+        "learn",
+        "--from-report",
+        "review.csv",
+        "--dict",
+        "dict.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let merged = work.read("despin-user.csv");
+    assert!(
+        merged.contains("nationwide safety,national security,0.9,fingerprint,,,,\n"),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("center east,middle east,0.875,fingerprint,,,learned,accepted 2 times"),
+        "{merged}"
+    );
+}
+
+/// `dict add` writes its row in the file's own column order (and line ending), so an
+/// existing dictionary with reordered columns is extended, not corrupted.
+#[test]
+fn dict_add_follows_the_files_column_order() {
+    let work = Work::new();
+    work.write(
+        "mine.csv",
+        "original,kind,spun,prior\r\nlast year,fingerprint,final yr,0.9\r\n",
+    );
+    let (code, _, err) = work.run(&[
+        "dict",
+        "add",
+        "Center East",
+        "Middle East",
+        "--into",
+        "mine.csv",
+        "--kind",
+        "swap",
+        "--prior",
+        "0.8",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        work.read("mine.csv"),
+        "original,kind,spun,prior\r\nlast year,fingerprint,final yr,0.9\r\n\
+         Middle East,swap,Center East,0.8\r\n"
+    );
+    let (code, out, err) = work.run(&[
+        "scan",
+        "b.txt",
+        "--no-default-dict",
+        "--dict",
+        "mine.csv",
+        "--assume-spun",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("Center East -> Middle East"), "{out}");
+}
+
+/// `dict build --name` defaults to the stem of the single source, else of the output.
+#[test]
+fn built_dictionary_is_named_after_its_source_or_its_output() {
+    let work = Work::new();
+    work.write(
+        "more.csv",
+        "spun,original,prior\nnationwide safety,national security,0.9\n",
+    );
+    let dictionary_of = |fst: &str| {
+        let (code, out, err) = work.run(&[
+            "scan",
+            "b.txt",
+            "--format",
+            "json",
+            "--no-default-dict",
+            "--dict",
+            fst,
+        ]);
+        assert_eq!(code, 1, "{err}");
+        let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        let d = v["dictionary"].as_str().unwrap().to_string();
+        d.split(':').next().unwrap().to_string()
+    };
+    let (code, _, err) = work.run(&["dict", "build", "dict.csv", "-o", "single.fst"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(dictionary_of("single.fst"), "dict");
+    let (code, _, err) = work.run(&["dict", "build", "dict.csv", "more.csv", "-o", "both.fst"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(dictionary_of("both.fst"), "both");
+    let (code, _, err) = work.run(&[
+        "dict",
+        "build",
+        "dict.csv",
+        "-o",
+        "named.fst",
+        "--name",
+        "team",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(dictionary_of("named.fst"), "team");
 }
 
 #[test]
@@ -718,6 +1073,56 @@ fn dict_add_lookup_and_stats() {
     assert!(out.contains("2 entries") && out.contains("news 1"), "{out}");
 }
 
+/// `dict stats` without files counts the dictionaries `scan` would use: the configured
+/// embedded ones and layers, then `--dict`.
+#[test]
+fn dict_stats_defaults_to_the_dictionaries_scan_would_use() {
+    let work = Work::with_config();
+    work.write(
+        "despin.toml",
+        "[dictionaries]\nembedded = [\"science\"]\nextra = [\"dict.csv\"]\n",
+    );
+    work.write("mine.csv", "spun,original,prior\nx y,z,0.9\n");
+    let (code, out, err) = work.run(&["dict", "stats", "--dict", "mine.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| l.split(" (").next().unwrap())
+        .collect();
+    assert_eq!(names, ["science", "dict", "mine"], "{out}");
+}
+
+/// `--dicts` chooses embedded dictionaries, layered in the order given (lowest first), and
+/// beats `dictionaries.embedded`; an unknown name is an error naming it.
+#[test]
+fn dicts_option_layers_in_the_order_given_and_beats_the_config() {
+    let work = Work::with_config();
+    work.write("despin.toml", "[dictionaries]\nembedded = [\"science\"]\n");
+    let layers = |args: &[&str]| {
+        let mut a = vec!["dict", "stats"];
+        a.extend_from_slice(args);
+        let (code, out, err) = work.run(&a);
+        assert_eq!(code, 0, "{err}");
+        out.lines()
+            .filter(|l| !l.starts_with(' '))
+            .map(|l| l.split(" (").next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(layers(&[]), ["science"]);
+    assert_eq!(layers(&["--dicts", "news"]), ["news"]);
+    assert_eq!(layers(&["--dicts", "science,news"]), ["science", "news"]);
+    assert_eq!(layers(&["--dicts", "news,science"]), ["news", "science"]);
+    // --no-default-dict drops the configured embedded ones too.
+    assert_eq!(
+        layers(&["--no-default-dict", "--dict", "dict.csv"]),
+        ["dict"]
+    );
+    let (code, _, err) = work.run(&["scan", "b.txt", "--dicts", "bogus"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bogus"), "{err}");
+}
+
 #[test]
 fn config_threshold_and_dictionaries_with_command_line_precedence() {
     let work = Work::with_config();
@@ -754,6 +1159,81 @@ fn config_threshold_and_dictionaries_with_command_line_precedence() {
     let (code, _, err) = work.run(&["fix", "b.txt"]);
     assert_eq!(code, 2);
     assert!(err.contains("despin.toml"), "{err}");
+}
+
+/// `[scan] min_confidence` is the default threshold of `scan` reports (not of `fix`), and
+/// `--min-confidence` beats it.
+#[test]
+fn scan_threshold_comes_from_the_scan_section() {
+    let work = Work::with_config();
+    work.write(
+        "despin.toml",
+        "[scan]\nmin_confidence = 0.5\n[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\n",
+    );
+    let spuns = |args: &[&str]| {
+        let mut a = vec!["scan", "docs/a.txt", "--format", "csv"];
+        a.extend_from_slice(args);
+        let (code, out, err) = work.run(&a);
+        assert_eq!(code, 1, "{err}");
+        let r = Report::parse(&out);
+        let s = r.col("spun");
+        r.rows.iter().map(|row| row[s].clone()).collect::<Vec<_>>()
+    };
+    // "direct" (prior 0.3) is below the configured scan threshold.
+    assert!(!spuns(&[]).contains(&"direct".to_string()));
+    assert_eq!(spuns(&[]).len(), 4);
+    assert!(spuns(&["--min-confidence", "0"]).contains(&"direct".to_string()));
+    // fix keeps its own default (0.5): [scan] does not lower or raise it.
+    work.write(
+        "despin.toml",
+        "[scan]\nmin_confidence = 0.0\n[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\n",
+    );
+    let (code, out, err) = work.run(&["fix", "docs/a.txt"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("a direct ceasefire"), "{out}");
+}
+
+/// Dictionary layers, lowest first: embedded, `extra`, `allow`, `user`, then `--dict`; a
+/// higher layer wins on the same span.
+#[test]
+fn config_layers_stack_extra_allow_user_then_command_line() {
+    let work = Work::with_config();
+    work.write(
+        "allow.csv",
+        "spun,original,prior,kind\ncenter east,,0.9,allow\n",
+    );
+    work.write(
+        "user.csv",
+        "spun,original,prior,kind\nCenter East,Central East,0.95,fingerprint\n",
+    );
+    work.write(
+        "cli.csv",
+        "spun,original,prior,kind\nCenter East,Mid East,0.95,fingerprint\n",
+    );
+    let base = "[dictionaries]\nembedded = []\nextra = [\"dict.csv\"]\nallow = [\"allow.csv\"]\n";
+    let center = |args: &[&str]| {
+        let mut a = vec!["scan", "b.txt"];
+        a.extend_from_slice(args);
+        let (code, out, err) = work.run(&a);
+        assert!(code < 2, "{err}");
+        out.lines().find(|l| l.contains("Center East")).map(|l| {
+            l.split(" -> ")
+                .nth(1)
+                .unwrap()
+                .split(" [")
+                .next()
+                .unwrap()
+                .to_string()
+        })
+    };
+    // The allow list sits above `extra`: "Center East" is no longer flagged.
+    work.write("despin.toml", base);
+    assert_eq!(center(&[]), None);
+    // The user dictionary sits above the allow list.
+    work.write("despin.toml", &format!("{base}user = \"user.csv\"\n"));
+    assert_eq!(center(&[]).as_deref(), Some("Central East"));
+    // --dict sits above everything from the config.
+    assert_eq!(center(&["--dict", "cli.csv"]).as_deref(), Some("Mid East"));
 }
 
 /// Arbitrary reports applied to arbitrary text: bytes outside the accepted spans never
@@ -982,6 +1462,60 @@ fn accepted_row_with_empty_spun_or_offsets_past_the_end_is_refused_naming_the_li
         "{err}"
     );
     assert!(work.read("docs/a.txt").contains("Center East"));
+}
+
+/// More problems with the report itself stop everything before any file is written, each
+/// naming its CSV line: offsets that are not numbers, a finding read from stdin (`-`), an
+/// accepted row with an empty `suggestion`, a row for a file that is not UTF-8.
+#[test]
+fn more_report_problems_stop_everything_naming_the_line() {
+    let work = Work::new();
+    std::fs::write(work.path("latin1.txt"), b"caf\xe9 final yr\n").unwrap();
+    type Edit = fn(&mut Report);
+    let edits: [(&str, Edit, &str); 4] = [
+        (
+            "Center East",
+            |r| r.set("a.txt", "Center East", "byte_start", "twelve"),
+            "byte_start",
+        ),
+        (
+            "Center East",
+            |r| r.set("a.txt", "Center East", "path", "-"),
+            "stdin",
+        ),
+        (
+            "Center East",
+            |r| r.set("a.txt", "Center East", "suggestion", ""),
+            "empty `suggestion`",
+        ),
+        (
+            "Center East",
+            |r| r.set("a.txt", "Center East", "path", "latin1.txt"),
+            "UTF-8",
+        ),
+    ];
+    for (spun, edit, why) in edits {
+        let mut r = reviewed(&work);
+        let line = 2 + r
+            .rows
+            .iter()
+            .position(|row| row[r.col("path")].contains("a.txt") && row[r.col("spun")] == spun)
+            .unwrap();
+        edit(&mut r);
+        work.write("review.csv", &r.to_csv());
+        let (code, _, err) = work.run(&["apply", "review.csv", "--in-place"]);
+        assert_eq!(code, 2, "{why}: {err}");
+        assert!(
+            err.contains(&format!("review.csv:{line}")) && err.contains(why),
+            "{why}: {err}"
+        );
+        assert_eq!(work.read("docs/a.txt"), TEXT_A, "{why}");
+        assert_eq!(work.read("b.txt"), TEXT_B, "{why}");
+        assert_eq!(
+            std::fs::read(work.path("latin1.txt")).unwrap(),
+            b"caf\xe9 final yr\n"
+        );
+    }
 }
 
 #[test]

@@ -205,7 +205,7 @@ struct ImportArgs {
     shuffle: bool,
 
     /// Name of the dictionary and of its spinner profile (tag `spinner:NAME`); letters,
-    /// digits, `-`, `_` (default: the table's file stem).
+    /// digits, `-`, `_` (default: the table's file stem, any other character as `_`).
     #[arg(long)]
     name: Option<String>,
 
@@ -598,7 +598,13 @@ fn run_import(a: ImportArgs) -> Result<i32> {
             |s| {
                 s.to_string_lossy()
                     .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
                     .collect()
             },
         ),

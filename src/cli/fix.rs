@@ -1,7 +1,7 @@
 //! `despin fix`: repair one file or stdin.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use despin::batch::{BatchOptions, Destination};
@@ -133,8 +133,13 @@ pub fn run(args: Args) -> Result<i32> {
     let no_rows = |_, _| Ok(());
     let done = match &args.output {
         Some(out) => {
-            let file = AtomicFile::create(out)
+            let mut file = AtomicFile::create(out)
                 .with_context(|| format!("cannot write {}", out.display()))?;
+            // The repaired copy of a file takes its mode (and, as root, its owner), as the
+            // copies of `--out` do.
+            if let Some(p) = path.filter(|p| *p != Path::new("-")) {
+                file.set_like(p);
+            }
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
             let done = single.run(path, Some(&mut w), no_rows)?;
             let file = w

@@ -593,6 +593,19 @@ mod tests {
     }
 
     #[test]
+    fn one_trailing_bar_is_tolerated_in_pipe_tables() {
+        let ok = parse_table(Path::new("t"), b"a|b|\nc|d\n", TableFormat::Pipe).unwrap();
+        let members: Vec<_> = ok.into_iter().map(|g| g.members).collect();
+        assert_eq!(members, [vec!["a", "b"], vec!["c", "d"]]);
+        let Err(Error::DictRows { rows }) =
+            parse_table(Path::new("t"), b"a|b||\nc|d\n", TableFormat::Pipe)
+        else {
+            panic!("accepted two trailing bars")
+        };
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
     fn every_malformed_line_is_reported_with_its_line() {
         let bad = b"a|b\na||b\n{c|d}\n|e\nok|fine\n\xff|x\n";
         let Err(Error::DictRows { rows }) = parse_table(Path::new("t.txt"), bad, TableFormat::Pipe)

@@ -296,6 +296,13 @@ mod tests {
     }
 
     #[test]
+    fn prior_grows_with_acceptances_up_to_the_cap() {
+        let priors: Vec<f32> = (1..=6).map(prior_for).collect();
+        assert_eq!(priors, [0.75, 0.875, 0.938, 0.969, 0.984, 0.99]);
+        assert_eq!(prior_for(1000), MAX_PRIOR);
+    }
+
+    #[test]
     fn counts_acceptances_and_rejections_in_context() {
         let text = "The Center East. In the direct of travel.";
         let mut entries = Vec::new();

@@ -86,7 +86,18 @@ pub enum Escape {
 }
 
 impl Escape {
-    fn encode<'a>(self, s: &'a str) -> Cow<'a, str> {
+    /// How a replacement is written into a file of type `t` (for `despin apply`, which writes
+    /// a report's suggestions as `fix` writes its own).
+    pub fn for_type(t: FileType) -> Escape {
+        match t {
+            FileType::Html => Escape::Html,
+            FileType::Jsonl => Escape::Json,
+            FileType::Text | FileType::Markdown => Escape::None,
+        }
+    }
+
+    /// `s` written as this escape requires.
+    pub fn encode<'a>(self, s: &'a str) -> Cow<'a, str> {
         match self {
             Escape::None => s.into(),
             Escape::Html if !s.contains(['&', '<', '>']) => s.into(),
