@@ -402,9 +402,14 @@ fn review_page_round_trip_to_apply() {
     assert_eq!(filter(&mut b, "f-dict", "science"), shown(science));
     filter(&mut b, "f-dict", "");
 
-    // A reload loses nothing.
+    // A reload loses nothing. The old page is marked first: until the reload has replaced
+    // it, the old page is also complete and ready, and exporting from it proves nothing.
+    b.eval("window.__oldPage = true; true");
     b.call("Page.reload", json!({}));
-    b.wait_for("document.readyState === 'complete' && window.__despinReady === true");
+    b.wait_for(
+        "window.__oldPage === undefined && document.readyState === 'complete' \
+         && window.__despinReady === true",
+    );
     assert_eq!(b.export(), exported);
 
     // `despin apply` on the export gives what the CSV path gives.
