@@ -154,7 +154,9 @@ fn is_despin_output(head: &[u8]) -> bool {
         || head.starts_with(csv_header.as_bytes())
         || head.starts_with(br#"{"path":"#)
         || (head.starts_with(b"<!DOCTYPE html>")
-            && head.windows(15).any(|w| w == b"despin review: "))
+            && head
+                .windows(crate::review_page::TITLE_PREFIX.len())
+                .any(|w| w == crate::review_page::TITLE_PREFIX.as_bytes()))
 }
 
 /// Whether `a` and `b` name the same existing file (through links, `.` and `..`).

@@ -30,6 +30,10 @@ const PAGE_HTML: &str = include_str!("review_page/page.html");
 const PAGE_CSS: &str = include_str!("review_page/page.css");
 const PAGE_JS: &str = include_str!("review_page/page.js");
 
+/// How the page's title starts: how `despin` recognises a page it wrote (an existing one may
+/// be replaced, see [`crate::output::check_not_in_tree`]).
+pub const TITLE_PREFIX: &str = "despin review: ";
+
 /// One document shown on the page.
 #[derive(Clone, Debug)]
 pub struct ReviewDoc {
@@ -420,7 +424,7 @@ pub fn render(docs: &[ReviewDoc], items: &[ReviewItem]) -> Result<String> {
     };
     let json = script_json(&data)?;
     let title = format!(
-        "despin review: {} findings in {} files",
+        "{TITLE_PREFIX}{} findings in {} files",
         items.len(),
         data.docs.len()
     );

@@ -69,12 +69,7 @@ fn mirrors_the_tree_and_copies_non_text_unchanged() {
     let t = Tree::new();
     sample_tree(&t);
     let o = t.despin(&["fix", "in", "--out", "out"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert_eq!(
         common::files_under(&t.path("in")),
         common::files_under(&t.path("out"))
@@ -103,12 +98,7 @@ fn several_inputs_each_get_a_subdirectory_named_after_them() {
     t.write("other/c.txt", SPUN.as_bytes());
     t.write("one.txt", SPUN.as_bytes());
     let o = t.despin(&["fix", "in/sub", "other", "one.txt", "--out", "out"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert_eq!(
         common::files_under(&t.path("out")),
         ["one.txt", "other/c.txt", "sub/c.txt", "sub/deeper/b.txt"].map(PathBuf::from)
@@ -116,12 +106,7 @@ fn several_inputs_each_get_a_subdirectory_named_after_them() {
     assert_eq!(t.text("out/other/c.txt"), FIXED);
     assert_eq!(t.text("out/one.txt"), FIXED);
     let o = t.despin(&["fix", "in/sub", "--out", "out1"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert_eq!(
         common::files_under(&t.path("out1")),
         ["c.txt", "deeper/b.txt"].map(PathBuf::from)
@@ -153,12 +138,7 @@ fn refuses_out_dir_inside_input_unless_excluded() {
     let o = t.despin(&["fix", "in", "--out", "in"]);
     assert_eq!(o.status.code(), Some(2));
     let o = t.despin(&["fix", "in", "--out", "in/clean", "--exclude", "clean"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert_eq!(t.text("in/clean/a.txt"), FIXED);
     // A second run does not read its own output.
     let o = t.despin(&["fix", "in", "--out", "in/clean", "--exclude", "clean"]);
@@ -171,12 +151,7 @@ fn in_place_with_backup() {
     let t = Tree::new();
     sample_tree(&t);
     let o = t.despin(&["fix", "in", "--in-place", "--backup", ".orig"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert_eq!(t.text("in/a.txt"), FIXED);
     assert_eq!(t.text("in/a.txt.orig"), SPUN);
     // Unchanged files get no backup.
@@ -196,12 +171,7 @@ fn in_place_backup_replaces_an_existing_backup() {
     t.write("in/a.txt", SPUN.as_bytes());
     t.write("in/a.txt.orig", b"a backup from long ago\n");
     let o = t.despin(&["fix", "in", "--in-place", "--backup", ".orig"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert_eq!(t.text("in/a.txt"), FIXED);
     assert_eq!(t.text("in/a.txt.orig"), SPUN);
 }
@@ -224,12 +194,7 @@ fn files_from_mirrors_relative_paths_without_dotdot_and_absolute_by_name() {
         .args(["--dict", "../dict.csv", "--no-default-dict"])
         .output()
         .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert_eq!(
         common::files_under(&t.path("work/out")),
         [PathBuf::from("c.txt"), PathBuf::from("in/a.txt")]
@@ -251,12 +216,7 @@ fn in_place_leaves_unchanged_files_alone() {
     let ino = |p: &str| fs::metadata(t.path(p)).unwrap().ino();
     let (a, b) = (ino("in/a.txt"), ino("in/sub/deeper/b.txt"));
     let o = t.despin(&["fix", "in", "--in-place"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert_eq!(t.text("in/a.txt"), FIXED);
     assert_ne!(ino("in/a.txt"), a);
     assert_eq!(
@@ -499,12 +459,7 @@ fn report_neutralises_formulas_and_marks_status() {
         "--min-confidence",
         "0.95",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     let r = t.text("r.csv");
     // Exactly the README's columns.
     assert_eq!(
@@ -717,12 +672,7 @@ fn symlink_loops_are_harmless() {
     assert_eq!(t.text("out/a/x.txt"), "last year");
     // The loop is named once, as a loop (it was also listed as "ignored or excluded").
     let o = t.despin(&["fix", "in", "--out", "out2", "-L", "--report", "r.csv"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     let report = t.text("r.csv");
     let rows: Vec<&str> = report.lines().filter(|l| l.contains("a/up")).collect();
     assert_eq!(rows.len(), 1, "{report}");
@@ -745,12 +695,7 @@ fn in_place_repairs_through_symlinks_and_keeps_them() {
     t.write("real/a.txt", SPUN.as_bytes());
     std::os::unix::fs::symlink("real/a.txt", t.path("l.txt")).unwrap();
     let o = t.despin(&["fix", "l.txt", "--in-place", "--backup", ".orig"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert!(is_link("l.txt"), "the link was replaced by a file");
     assert_eq!(t.text("real/a.txt"), FIXED);
     assert_eq!(t.text("l.txt.orig"), SPUN);
@@ -758,12 +703,7 @@ fn in_place_repairs_through_symlinks_and_keeps_them() {
     t.write("in/b.txt", SPUN.as_bytes());
     std::os::unix::fs::symlink("b.txt", t.path("in/link.txt")).unwrap();
     let o = t.despin(&["fix", "in", "--in-place", "-L", "-j", "2"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert!(is_link("in/link.txt"), "the link was replaced by a file");
     assert_eq!(t.text("in/b.txt"), FIXED);
 
@@ -775,12 +715,7 @@ fn in_place_repairs_through_symlinks_and_keeps_them() {
         .args(["apply", "r.csv", "--in-place", "--accept-empty"])
         .output()
         .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert!(is_link("l.txt"), "apply replaced the link by a file");
     assert_eq!(t.text("real/a.txt"), FIXED);
 }
@@ -795,12 +730,7 @@ fn in_place_gives_a_hard_linked_file_a_new_inode() {
     t.write("in/a.txt", SPUN.as_bytes());
     fs::hard_link(t.path("in/a.txt"), t.path("other.txt")).unwrap();
     let o = t.despin(&["fix", "in", "--in-place"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     assert_eq!(t.text("in/a.txt"), FIXED);
     assert_eq!(t.text("other.txt"), SPUN);
     let ino = |rel: &str| fs::metadata(t.path(rel)).unwrap().ino();
@@ -859,12 +789,7 @@ fn left_out_paths_are_reported_in_path_order() {
         "--report",
         "r.csv",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     let report = t.text("r.csv");
     let mut paths: Vec<PathBuf> = report
         .lines()
@@ -1075,12 +1000,7 @@ fn jsonl_records_are_separate_documents_for_evidence() {
                  {\"text\":\"The talks went well, officials mentioned.\"}\n";
     t.write("in/a.jsonl", jsonl.as_bytes());
     let o = t.despin(&["fix", "in", "--out", "out", "--dict", "swaps.csv"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::assert_exit(&o, 0);
     // The swap fires in the spun record only: evidence belongs to each article.
     assert_eq!(
         t.text("out/a.jsonl"),
@@ -1131,12 +1051,7 @@ fn max_filesize_suffixes_are_powers_of_1024_and_the_default_is_1g() {
             args.extend(["--max-filesize", s]);
         }
         let o = t.despin(&args);
-        assert_eq!(
-            o.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        common::assert_exit(&o, 1);
         let report = t.read("r.csv");
         let mut r = csv::Reader::from_reader(report.as_slice());
         let reason = r.headers().unwrap().iter().position(|h| h == "reason");

@@ -114,3 +114,14 @@ pub fn files_under(root: &std::path::Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// Assert that a finished command exited with `code`, showing its stderr if not.
+#[track_caller]
+pub fn assert_exit(o: &std::process::Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
