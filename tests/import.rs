@@ -107,23 +107,50 @@ fn spintax_and_csv_tables_give_the_same_repairs() {
     }
 }
 
+/// A spinner that writes its table's wordings as they are never writes "invoices" from
+/// `bill|invoice`: by default the import maps only the table's own forms, and `--inflect`
+/// adds inflected ones for spinners that inflect.
 #[test]
-fn inflected_forms_are_repaired_too() {
+fn inflected_forms_are_repaired_only_with_inflect() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = write(dir.path(), "t.txt", TABLE_PIPE);
+    let spun = "The nationwide safety advisers paid the invoices final yr.\n";
+    let plain = import(dir.path(), &table, "pipe", &[]);
+    assert_eq!(
+        fix(&plain, spun, &["--min-confidence", "0.1"]),
+        "The nationwide safety advisers paid the invoices last year.\n"
+    );
+    let inflected = import(dir.path(), &table, "pipe", &["--inflect"]);
+    // An inflected form weighs a tenth of a listed one; here the trigram context ("paid the
+    // bills last year") outweighs that, and the form is repaired at the default threshold too.
+    assert_eq!(
+        fix(&inflected, spun, &["--min-confidence", "0.1"]),
+        "The national security advisers paid the bills last year.\n"
+    );
+    assert_eq!(
+        fix(&inflected, spun, &[]),
+        "The national security advisers paid the bills last year.\n"
+    );
+}
+
+/// The spinner writes a wording as its table has it, one space between words: the same
+/// words across a line break, or two spaces apart, are the original's.
+#[test]
+fn a_table_phrase_split_by_other_spacing_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let table = write(dir.path(), "t.txt", TABLE_PIPE);
     let fst = import(dir.path(), &table, "pipe", &[]);
-    let spun = "The nationwide safety advisers paid the invoices final yr.\n";
-    // The spinner writes only its table's wordings, so an inflected form weighs a tenth of a
-    // listed one; here the trigram context ("paid the bills last year") outweighs that, and
-    // the form is repaired at the default threshold too.
+    let args = ["--assume-spun", "--min-confidence", "0.1"];
     assert_eq!(
-        fix(&fst, spun, &["--min-confidence", "0.1"]),
-        "The national security advisers paid the bills last year.\n"
+        fix(&fst, "They paid the bill final yr.\n", &args),
+        "They paid the bill last year.\n"
     );
-    assert_eq!(
-        fix(&fst, spun, &[]),
-        "The national security advisers paid the bills last year.\n"
-    );
+    for text in [
+        "They paid the bill final\nyr.\n",
+        "They paid the bill final  yr.\n",
+    ] {
+        assert_eq!(fix(&fst, text, &args), text);
+    }
 }
 
 #[test]
@@ -409,6 +436,7 @@ fn imported_scanner(table: &str, shuffle: bool) -> despin::scan::Scanner {
         format: TableFormat::Pipe,
         shuffle,
         profile: "t".into(),
+        inflect: false,
     };
     let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
     let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();
@@ -510,6 +538,7 @@ fn first_suggestion(table: &str, text: &str, spun: &str) -> String {
         format: TableFormat::Pipe,
         shuffle: false,
         profile: "t".into(),
+        inflect: false,
     };
     let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
     let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();

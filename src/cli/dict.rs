@@ -42,7 +42,7 @@ enum Command {
     /// Count entries per dictionary, kind and tag.
     Stats(StatsArgs),
     /// Turn a spinner's synonym table into a compiled profile for --dict: each spun form
-    /// maps back to the wordings it replaces, with inflected forms; one-member lines become
+    /// maps back to the wordings it replaces (with --inflect, inflected forms too); one-member lines become
     /// `{word}` leak fingerprints. A malformed table is refused (file and line), nothing written.
     Import(ImportArgs),
     /// Print the word forms despin's engine makes of a phrase, of a pair (PHRASE --original
@@ -203,6 +203,13 @@ struct ImportArgs {
     /// The table is used in shuffle mode: any member may have replaced any other.
     #[arg(long)]
     shuffle: bool,
+
+    /// Also map inflected forms of the table's wordings ("invoices -> bills" from
+    /// `bill|invoice`), for a spinner that inflects what it writes. Off by default: a spinner
+    /// that writes its table's wordings as they are never writes a form the table lacks, and
+    /// inflected entries then only change original words.
+    #[arg(long)]
+    inflect: bool,
 
     /// Name of the dictionary and of its spinner profile (tag `spinner:NAME`); letters,
     /// digits, `-`, `_` (default: the table's file stem, any other character as `_`).
@@ -622,6 +629,7 @@ fn run_import(a: ImportArgs) -> Result<i32> {
         },
         shuffle: a.shuffle,
         profile: name.clone(),
+        inflect: a.inflect,
     };
     let imported = import::import(&a.table, &data, &opts)
         .map_err(anyhow::Error::from)

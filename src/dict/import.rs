@@ -12,9 +12,12 @@
 //! * every other member of a group -> its key (with `shuffle`: every member -> every other);
 //!   a spun form found in several groups keeps all their keys as alternatives, most frequent
 //!   first, then in table order;
-//! * inflected forms of both sides (see [`crate::dict::inflect::pair_forms`]: `invoice -> bill`
-//!   adds `invoices -> bills`, `invoiced -> billed`...), unless the table has its own group for
-//!   the inflected spun form, tagged `inflected`;
+//! * with `inflect` only, inflected forms of both sides (see
+//!   [`crate::dict::inflect::pair_forms`]: `invoice -> bill` adds `invoices -> bills`,
+//!   `invoiced -> billed`...), unless the table has its own group for the inflected spun form,
+//!   tagged `inflected`. Off by default: a spinner that writes its table's wordings verbatim
+//!   never writes a form its table lacks, so such entries can only change original words
+//!   (measured in README, *Importing a spinner's table*);
 //! * one-member groups -> fingerprint `{word}` -> `word` (prior 0.99), tagged `leak`;
 //! * every wording the spinner searches (the key of each group; with `shuffle`, every member)
 //!   -> a `key` entry, whose prior is its *survival*: the share of its clean-text frequency
@@ -92,6 +95,8 @@ pub struct ImportOptions {
     pub shuffle: bool,
     /// Spinner profile name, written as the tag `spinner:NAME` (lowercase).
     pub profile: String,
+    /// Add inflected forms of the table's pairs (for spinners that inflect their wordings).
+    pub inflect: bool,
 }
 
 /// What an import produced.
@@ -296,7 +301,7 @@ pub fn reverse(groups: &[Group], opts: &ImportOptions) -> Imported {
         add(s, o, line, None);
     }
     let mut inflected_pairs = Vec::new();
-    for &(s, o, line) in &pairs {
+    for &(s, o, line) in pairs.iter().filter(|_| opts.inflect) {
         for (form, fs, fo) in pair_forms(s, o) {
             inflected_pairs.push((fs, fo, line, form.as_str()));
         }
@@ -464,6 +469,7 @@ mod tests {
             format: TableFormat::Pipe,
             shuffle,
             profile: "t".into(),
+            inflect: true,
         }
     }
 

@@ -931,7 +931,8 @@ fn all_caps(text: &str) -> bool {
 /// neighbours ([`TABLE_LM_WEIGHT`], with the word-pair model beside it, [`TABLE_PAIR_WEIGHT`]).
 /// Text a spinner of this kind never writes is left alone (`None`): numbers, a capital inside
 /// a word (`SEC`: it writes its table's lower-case wordings, at most capitalised), words
-/// touching `-` (it matches whole words). An article
+/// touching `-` (it matches whole words), words of a phrase separated by anything but one
+/// space (it writes its wordings as they are). An article
 /// before the match is read as the one each reading takes ("a"/"an"), so it favours none.
 /// An original that would put back, with its neighbours, a wording the spinner searches
 /// first (`searched`) loses [`TABLE_BLOCKED`].
@@ -1083,7 +1084,15 @@ fn table_readings<'a>(
             .skip(1)
             .any(u8::is_ascii_uppercase)
     });
+    // The spinner writes its wordings as its table has them, one space between words (none
+    // before punctuation, as in `e-mail`): a match over a line break or other spacing is the
+    // original's text.
+    let spaced = (c.first..c.last).any(|i| {
+        let gap = &text[doc.tok(i).end..doc.tok(i + 1).start];
+        !gap.is_empty() && gap != b" "
+    });
     if written.iter().any(u8::is_ascii_digit)
+        || spaced
         || inner_capital
         || (start > 0 && text[start - 1] == b'-')
         || text.get(end) == Some(&b'-')
