@@ -330,6 +330,16 @@ pub const TABLE_PAIR_WEIGHT: f32 = 0.6;
 /// simulator (seed 2), this rule repairs more at every precision from 0.85 up than either
 /// decision alone or their mean. Decoding costs at most this many times each match's readings.
 pub const TABLE_BEAM: usize = 16;
+/// The chance of being right (a table finding's posterior times the document's evidence) at
+/// which a table profile's finding reaches confidence 0.5, the default threshold. That chance
+/// is calibrated (on the simulator, findings at 0.5-0.6 are right about 57 % of the time), and
+/// the cut that maximises F0.5 for calibrated chances lies above 0.5 (about F0.5 / 1.25).
+/// Measured on the simulator (seed 2, thresholds 0.5 to 0.75 in steps of 0.05), F0.5 is flat
+/// between 0.55 and 0.7 and highest at 0.65 used normally, 0.55 in shuffle mode: 0.6 for both.
+/// A finding's confidence is that chance with its odds divided by 1.5 (0.6 / 0.4): the scale
+/// keeps its order, so a lower `--min-confidence` still applies the less likely ones.
+pub const TABLE_APPLY_AT: f32 = 0.6;
+
 /// Penalty (nats) on a table reading that would put back, with its neighbours, a longer
 /// wording the spinner searches on an earlier line of its table: "party" read as "council"
 /// after "the", where "the council" is searched before "council". Whether the spinner takes
@@ -1174,6 +1184,13 @@ fn swap_confidence(base: f32, prior: f32, gain: f32) -> f32 {
     sigmoid(logit(base) + lm).min(prior * MAX_EVIDENCE)
 }
 
+/// A table finding's confidence from its chance of being right (see [`TABLE_APPLY_AT`]),
+/// rounded as reported.
+fn table_confidence(chance: f32) -> f32 {
+    let c = sigmoid(logit(chance) - logit(TABLE_APPLY_AT));
+    ((c * 1000.0).round() / 1000.0).max(0.001)
+}
+
 fn logit(p: f32) -> f32 {
     let p = p.clamp(1e-4, 1.0 - 1e-4);
     (p / (1.0 - p)).ln()
@@ -1975,6 +1992,13 @@ impl Scanner {
         // discovery adds its own.
         self.rescore_tables(&doc, &evidence, &mut findings, &mut found);
         self.rescore_swaps(&doc, &mut findings, &found, &swaps);
+        for (f, _) in findings
+            .iter_mut()
+            .zip(&found)
+            .filter(|(_, t)| t.1.is_some())
+        {
+            f.confidence = table_confidence(f.confidence);
+        }
         drop(found);
         let subword = subword.finish();
         if !subword.is_empty() {
@@ -2442,5 +2466,24 @@ impl Locator {
             }
         }
         self.pos = to;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table finding reaches the default threshold at the chance [`TABLE_APPLY_AT`], and the
+    /// scale keeps the order of chances (no two distinct chances swap places).
+    #[test]
+    fn table_confidence_is_one_half_at_the_apply_chance_and_keeps_order() {
+        assert_eq!(table_confidence(TABLE_APPLY_AT), 0.5);
+        assert!(table_confidence(0.59) < 0.5 && table_confidence(0.61) > 0.5);
+        let chances = [0.001, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95];
+        let c: Vec<f32> = chances.iter().map(|&p| table_confidence(p)).collect();
+        assert!(c.windows(2).all(|w| w[0] < w[1]), "{c:?}");
+        // Odds divided by 1.5: 0.9 (odds 9) becomes odds 6, 0.857.
+        assert_eq!(table_confidence(0.9), 0.857);
+        assert!(c[0] > 0.0, "a finding is never rounded away");
     }
 }
