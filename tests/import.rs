@@ -611,3 +611,38 @@ fn a_reading_that_restores_an_earlier_searched_wording_is_unlikely() {
     let later = format!("{table}the council|the board\n");
     assert_eq!(first_suggestion(&later, text, "party"), "council");
 }
+
+/// A table used in shuffle mode searches every member of a group, so the wording the original
+/// used is replaced wherever it stood: a member the document shows as written elsewhere is a
+/// less likely original. The rule holds for a table whose every written wording is searched
+/// (here a shuffle table written out line by line), not for one that writes wordings it does
+/// not search (the same lines and one more group).
+#[test]
+fn a_shuffle_table_reads_a_wording_shown_elsewhere_as_a_less_likely_original() {
+    let shuffled = "stock|share|equity\nshare|stock|equity\nequity|stock|share\n";
+    let normal = format!("{shuffled}cat|feline|kitty|moggy|puss\n");
+    let text = "Investors bought the share on Monday. Later the equity fell again.\n";
+    let finding = |table: &str| {
+        use despin::dict::import::{import, ImportOptions, TableFormat};
+        use despin::dict::{DictSet, Dictionary};
+        let opts = ImportOptions {
+            format: TableFormat::Pipe,
+            shuffle: false,
+            profile: "t".into(),
+            inflect: false,
+        };
+        let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
+        let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();
+        let options = despin::scan::ScanOptions { assume_spun: true };
+        let s = despin::scan::Scanner::new(DictSet::from_iter([d]), options);
+        let r = s.scan(text);
+        let f = r.findings.into_iter().find(|f| f.spun == "share");
+        f.unwrap_or_else(|| panic!("no finding for \"share\" with {table:?}"))
+    };
+    let (with_rule, without) = (finding(shuffled), finding(&normal));
+    assert_eq!(with_rule.suggestions[0], "stock", "{with_rule:?}");
+    assert!(
+        without.suggestions[0] != "stock" || without.confidence < with_rule.confidence,
+        "{with_rule:?} / {without:?}"
+    );
+}
