@@ -646,3 +646,36 @@ fn a_shuffle_table_reads_a_wording_shown_elsewhere_as_a_less_likely_original() {
         "{with_rule:?} / {without:?}"
     );
 }
+
+/// Where a table writes an original in several forms and picks one at random each time, a
+/// document that shows one form again and again gains no belief from its repeats: they count,
+/// for each other, as one match (an original spun four times would show its other form too).
+#[test]
+fn repeats_of_one_form_do_not_raise_each_others_belief() {
+    // "apt" stands for two originals (the document's beliefs weigh one against the other),
+    // each written in two forms.
+    let table = "intelligent|apt|clever\nsuitable|apt|fitting\nbook|volume\n";
+    let first = "The apt student read the book.\n";
+    let again = "Another apt answer came later.\nAn apt remark followed it.\nThen an apt reply.\n";
+    let confidence = |text: &str| {
+        use despin::dict::import::{import, ImportOptions, TableFormat};
+        use despin::dict::{DictSet, Dictionary};
+        let opts = ImportOptions {
+            format: TableFormat::Pipe,
+            shuffle: false,
+            profile: "t".into(),
+            inflect: false,
+        };
+        let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
+        let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();
+        let options = despin::scan::ScanOptions { assume_spun: true };
+        let s = despin::scan::Scanner::new(DictSet::from_iter([d]), options);
+        let r = s.scan(text);
+        let f = r.findings.into_iter().find(|f| f.spun == "apt");
+        f.unwrap_or_else(|| panic!("no finding for \"apt\" in {text:?}"))
+            .confidence
+    };
+    let alone = confidence(first);
+    let repeated = confidence(&format!("{first}{again}"));
+    assert!(repeated <= alone + 0.01, "{repeated} against {alone} alone");
+}
