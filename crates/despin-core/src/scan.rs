@@ -480,6 +480,7 @@ pub struct Scanner {
 }
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+type FxSet<K> = std::collections::HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// Each profile's vanishing keys (see [`VANISH_SPUN`]).
 #[derive(Debug, Default)]
@@ -530,7 +531,7 @@ impl VanishingKeys {
         };
         // Per table profile, its searched wordings, and how many of the wordings it writes are
         // among them (of how many).
-        let mut searched_by: FxMap<&str, std::collections::HashSet<&str>> = FxMap::default();
+        let mut searched_by: FxMap<&str, FxSet<&str>> = FxMap::default();
         let mut written_searched: FxMap<&str, (usize, usize)> = FxMap::default();
         for dict in small() {
             for e in dict.entries().filter(|e| e.kind == EntryKind::Key) {
@@ -1123,7 +1124,7 @@ struct TablePriors<'b> {
     cache: Option<(&'b Beliefs, &'b [f32])>,
     /// The wordings the document's table matches show as written, for a table used in
     /// shuffle mode ([`TABLE_SEEN`]).
-    seen: Option<&'b FxMap<String, u16>>,
+    seen: Option<&'b FxSet<String>>,
 }
 
 /// A table match's readings and their priors ([`table_decision`] weighs them in context).
@@ -1176,7 +1177,8 @@ fn table_readings<'a>(
                 .and_then(|f| f.get(lower.as_ref()))
                 .map_or(1.0, |&n| n.max(1) as f32);
             // Elsewhere in the document: the previous pass's belief in this original at other
-            // matches (this match's own share taken out).
+            // matches (this match's own share taken out; for an original written in several
+            // forms, the shares of every match showing this form).
             let elsewhere = cache.map_or(0.0, |(b, own)| {
                 // With several forms for the original, the matches showing this one form count
                 // no more than this match ([`Beliefs::same_form`]).
@@ -1188,7 +1190,7 @@ fn table_readings<'a>(
             });
             let shown = seen.is_some_and(|seen| {
                 join_words(&mut form, toks.words().iter().copied());
-                seen.contains_key(&form)
+                seen.contains(&form)
             });
             let shown = if shown { TABLE_SEEN } else { 0.0 };
             (
@@ -2231,20 +2233,17 @@ impl Scanner {
     }
 
     /// The written wordings of the document's table matches (normalised words joined by one
-    /// space), with how often each is matched ([`TABLE_SEEN`]).
-    fn table_seen(&self, doc: &Doc<'_>, found: &[Found]) -> FxMap<String, u16> {
-        let mut seen: FxMap<String, u16> = FxMap::default();
+    /// space; [`TABLE_SEEN`]).
+    fn table_seen(&self, doc: &Doc<'_>, found: &[Found]) -> FxSet<String> {
+        let mut seen = FxSet::default();
         if self.vanishing.get().is_none_or(|v| v.shuffled.is_empty()) {
             return seen;
         }
         let mut form = String::new();
         for (_, c, _, _) in self.table_found(found) {
             join_words(&mut form, (c.first..=c.last).map(|i| doc.norm_str(i)));
-            match seen.get_mut(&form) {
-                Some(n) => *n = n.saturating_add(1),
-                None => {
-                    seen.insert(form.clone(), 1);
-                }
+            if !seen.contains(&form) {
+                seen.insert(form.clone());
             }
         }
         seen
@@ -2319,7 +2318,7 @@ impl Scanner {
         evidence: &DocEvidence,
         findings: &mut [Finding],
         found: &mut [Found],
-        seen: &FxMap<String, u16>,
+        seen: &FxSet<String>,
     ) {
         let cache = self.table_beliefs(doc, found);
         let mut slots = Vec::new();
