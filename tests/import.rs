@@ -430,6 +430,15 @@ twelvemonth and a sennight ago, and might wait. The mayor additionally declared 
 budget might help, nonetheless long it took.\n";
 
 fn imported_scanner(table: &str, shuffle: bool) -> despin::scan::Scanner {
+    scanner_of(table, shuffle, Default::default())
+}
+
+/// A scanner with `table` imported (pipe format, profile `t`) and nothing else.
+fn scanner_of(
+    table: &str,
+    shuffle: bool,
+    options: despin::scan::ScanOptions,
+) -> despin::scan::Scanner {
     use despin::dict::import::{import, ImportOptions, TableFormat};
     use despin::dict::{DictSet, Dictionary};
     let opts = ImportOptions {
@@ -440,7 +449,18 @@ fn imported_scanner(table: &str, shuffle: bool) -> despin::scan::Scanner {
     };
     let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
     let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();
-    despin::scan::Scanner::new(DictSet::from_iter([d]), Default::default())
+    despin::scan::Scanner::new(DictSet::from_iter([d]), options)
+}
+
+/// The findings on `spun` in `text`, scanned as spun text with `table` imported (used
+/// normally), in text order; at least one.
+fn spun_findings(table: &str, text: &str, spun: &str) -> Vec<despin::scan::Finding> {
+    let options = despin::scan::ScanOptions { assume_spun: true };
+    let r = scanner_of(table, false, options).scan(text);
+    let all = format!("{:?}", r.findings);
+    let on: Vec<_> = r.findings.into_iter().filter(|f| f.spun == spun).collect();
+    assert!(!on.is_empty(), "no finding for {spun:?}: {all}");
+    on
 }
 
 /// The compiled profile records the table's keys (kind `key`), which `dict lookup` shows and
@@ -532,22 +552,8 @@ fn common_spun_forms_stay_in_clean_text() {
 
 /// The first suggestion for `spun` in `text`, scanned as spun text with `table` imported.
 fn first_suggestion(table: &str, text: &str, spun: &str) -> String {
-    use despin::dict::import::{import, ImportOptions, TableFormat};
-    use despin::dict::{DictSet, Dictionary};
-    let opts = ImportOptions {
-        format: TableFormat::Pipe,
-        shuffle: false,
-        profile: "t".into(),
-        inflect: false,
-    };
-    let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
-    let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();
-    let options = despin::scan::ScanOptions { assume_spun: true };
-    let s = despin::scan::Scanner::new(DictSet::from_iter([d]), options);
-    let r = s.scan(text);
-    let f = r.findings.iter().rev().find(|f| f.spun == spun);
-    let f = f.unwrap_or_else(|| panic!("no finding for {spun:?}: {:?}", r.findings));
-    f.suggestions[0].clone()
+    let last = spun_findings(table, text, spun).pop().unwrap();
+    last.suggestions[0].clone()
 }
 
 /// The spinner writes a key as one of its forms at random: each of a key's five forms stands
@@ -622,23 +628,7 @@ fn a_shuffle_table_reads_a_wording_shown_elsewhere_as_a_less_likely_original() {
     let shuffled = "stock|share|equity\nshare|stock|equity\nequity|stock|share\n";
     let normal = format!("{shuffled}cat|feline|kitty|moggy|puss\n");
     let text = "Investors bought the share on Monday. Later the equity fell again.\n";
-    let finding = |table: &str| {
-        use despin::dict::import::{import, ImportOptions, TableFormat};
-        use despin::dict::{DictSet, Dictionary};
-        let opts = ImportOptions {
-            format: TableFormat::Pipe,
-            shuffle: false,
-            profile: "t".into(),
-            inflect: false,
-        };
-        let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
-        let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();
-        let options = despin::scan::ScanOptions { assume_spun: true };
-        let s = despin::scan::Scanner::new(DictSet::from_iter([d]), options);
-        let r = s.scan(text);
-        let f = r.findings.into_iter().find(|f| f.spun == "share");
-        f.unwrap_or_else(|| panic!("no finding for \"share\" with {table:?}"))
-    };
+    let finding = |table: &str| spun_findings(table, text, "share").remove(0);
     let (with_rule, without) = (finding(shuffled), finding(&normal));
     assert_eq!(with_rule.suggestions[0], "stock", "{with_rule:?}");
     assert!(
@@ -657,24 +647,7 @@ fn repeats_of_one_form_do_not_raise_each_others_belief() {
     let table = "intelligent|apt|clever\nsuitable|apt|fitting\nbook|volume\n";
     let first = "The apt student read the book.\n";
     let again = "Another apt answer came later.\nAn apt remark followed it.\nThen an apt reply.\n";
-    let confidence = |text: &str| {
-        use despin::dict::import::{import, ImportOptions, TableFormat};
-        use despin::dict::{DictSet, Dictionary};
-        let opts = ImportOptions {
-            format: TableFormat::Pipe,
-            shuffle: false,
-            profile: "t".into(),
-            inflect: false,
-        };
-        let i = import(Path::new("t.txt"), table.as_bytes(), &opts).unwrap();
-        let d = Dictionary::from_entries("t", Path::new("t.txt"), &i.entries).unwrap();
-        let options = despin::scan::ScanOptions { assume_spun: true };
-        let s = despin::scan::Scanner::new(DictSet::from_iter([d]), options);
-        let r = s.scan(text);
-        let f = r.findings.into_iter().find(|f| f.spun == "apt");
-        f.unwrap_or_else(|| panic!("no finding for \"apt\" in {text:?}"))
-            .confidence
-    };
+    let confidence = |text: &str| spun_findings(table, text, "apt")[0].confidence;
     let alone = confidence(first);
     let repeated = confidence(&format!("{first}{again}"));
     assert!(repeated <= alone + 0.01, "{repeated} against {alone} alone");
