@@ -652,3 +652,31 @@ fn repeats_of_one_form_do_not_raise_each_others_belief() {
     let repeated = confidence(&format!("{first}{again}"));
     assert!(repeated <= alone + 0.01, "{repeated} against {alone} alone");
 }
+
+/// A spinner that takes its lines in file order replaces "council" (an earlier line) before
+/// it reaches "the council", so it never writes "the board" for "the council"; one that takes
+/// longer wordings first does. A document's confident phrase readings show which kind spun
+/// it: here none of them holds an earlier-searched wording (file order), there all do
+/// ("levy slash" for "tax cut", where "tax" is searched first: longer wordings first).
+#[test]
+fn a_phrase_holding_an_earlier_searched_wording_is_unlikely_in_a_file_order_document() {
+    let table = "council|assembly\nthe council|the board\ntax|levy\ntax cut|levy slash\n\
+budget|finances\nbudget deficit|finances shortfall\n\
+national security adviser|nationwide safety adviser\ntop diplomats|prime diplomats\n\
+middle east|center east\n";
+    let board = "The board met in the town hall on Monday.\n";
+    let file_order = format!(
+        "{board}The nationwide safety adviser spoke first. Prime diplomats came from the \
+         center east.\n"
+    );
+    let longer_first = format!(
+        "{board}The levy slash came first. The finances shortfall grew, and a levy slash \
+         followed.\n"
+    );
+    let finding = |text: &str| spun_findings(table, text, "The board").remove(0);
+    let (fo, lf) = (finding(&file_order), finding(&longer_first));
+    assert_eq!(lf.suggestions[0], "The council", "{lf:?}");
+    // Odds of the original over the text as written fall by about e^3 in the file-order
+    // document.
+    assert!(fo.confidence * 4.0 < lf.confidence, "{fo:?} / {lf:?}");
+}
