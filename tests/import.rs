@@ -55,6 +55,23 @@ fn import(dir: &Path, table: &Path, format: &str, extra: &[&str]) -> PathBuf {
 }
 
 /// `despin fix` of `text` with only the imported dictionary.
+/// `despin dict lookup PHRASE` in the compiled `dict` alone: its output.
+fn lookup(dict: &Path, phrase: &str) -> String {
+    let o = despin()
+        .args([
+            "dict",
+            "lookup",
+            "--no-default-dict",
+            "--no-config",
+            "--dict",
+        ])
+        .arg(dict)
+        .arg(phrase)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 fn fix(dict: &Path, text: &str, extra: &[&str]) -> String {
     let o = despin()
         .args(["fix", "--no-default-dict", "--no-config", "--dict"])
@@ -243,19 +260,7 @@ fn profile_name_tags_the_entries() {
     let dir = tempfile::tempdir().unwrap();
     let table = write(dir.path(), "t.txt", TABLE_PIPE);
     let fst = import(dir.path(), &table, "pipe", &["--name", "plugin-x"]);
-    let o = despin()
-        .args([
-            "dict",
-            "lookup",
-            "--no-default-dict",
-            "--no-config",
-            "--dict",
-        ])
-        .arg(&fst)
-        .arg("final yr")
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = lookup(&fst, "final yr");
     assert!(out.contains("plugin-x"), "{out}");
     assert!(out.contains("spinner:plugin-x"), "{out}");
     assert!(
@@ -266,19 +271,7 @@ fn profile_name_tags_the_entries() {
     // a name cannot hold as `_`).
     let table = write(dir.path(), "my-table v2.txt", TABLE_PIPE);
     let fst = import(dir.path(), &table, "pipe", &[]);
-    let o = despin()
-        .args([
-            "dict",
-            "lookup",
-            "--no-default-dict",
-            "--no-config",
-            "--dict",
-        ])
-        .arg(&fst)
-        .arg("final yr")
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = lookup(&fst, "final yr");
     assert!(out.contains("my-table_v2 ("), "{out}");
     assert!(out.contains("spinner:my-table_v2"), "{out}");
 }
@@ -494,19 +487,7 @@ fn import_records_the_tables_keys() {
         .entries()
         .filter(|e| e.kind == despin::dict::EntryKind::Key)
         .all(|e| e.prior == 0.0));
-    let o = despin()
-        .args([
-            "dict",
-            "lookup",
-            "--no-default-dict",
-            "--no-config",
-            "--dict",
-        ])
-        .arg(&fst)
-        .arg("said")
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = lookup(&fst, "said");
     assert!(out.contains("key \"said\" -> (never flagged)"), "{out}");
     // A key is never a finding itself.
     assert_eq!(
