@@ -459,13 +459,7 @@ impl Searched {
         if self.within.is_empty() {
             return Blockers::default();
         }
-        key.clear();
-        for (i, t) in toks.iter().enumerate() {
-            if i > 0 {
-                key.push(' ');
-            }
-            key.push_str(t);
-        }
+        join_words(key, toks.iter().copied());
         let own = self.lines.get(key.as_str()).copied().unwrap_or(u32::MAX);
         Blockers {
             around: self.within.get(key.as_str()).map_or(&[], Vec::as_slice),
